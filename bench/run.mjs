@@ -1,7 +1,7 @@
 // Keybridge benchmarks. Plain Node ESM: runs the compiled headless proxy (bin/keybridge.js →
 // dist/), a lean mock upstream and the reference proxy as separate processes, all on 127.0.0.1.
 //
-//   npm run build && npm run bench -- [--only latency,throughput,streaming,memory,vertex,soak]
+//   npm run build && npm run bench -- [--only latency,throughput,streaming,memory,vertex,soak,instructions]
 //                                       [--runs 5] [--count 1000] [--seconds 3]
 //                                       [--soak-seconds 600] [--profile DIR] [--out FILE]
 //
@@ -9,8 +9,9 @@
 // reference proxy; client → Keybridge) and reported as the median over --runs runs.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   closePools,
@@ -22,7 +23,17 @@ import {
   timedStream,
 } from './lib/client.mjs';
 import { anthropicMessagesBody, openaiChatBody } from './lib/payloads.mjs';
-import { heapAfterGc, machine, rssMb, startKeybridge, startMock, startReference } from './lib/procs.mjs';
+import {
+  callgrindWrapper,
+  dumpInstructions,
+  hasValgrind,
+  heapAfterGc,
+  machine,
+  rssMb,
+  startKeybridge,
+  startMock,
+  startReference,
+} from './lib/procs.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,6 +47,13 @@ const { values: flags } = parseArgs({
     /** For profiling: load only these targets in the throughput section (e.g. keybridge). */
     targets: { type: 'string', default: 'direct,reference,keybridge' },
     out: { type: 'string' },
+    /** Requests per measured batch in the instructions section (each under valgrind). */
+    'instr-count': { type: 'string', default: '200' },
+    /** Scenarios of the instructions section. */
+    'instr-scenarios': {
+      type: 'string',
+      default: 'passthrough,conversion,passthrough-stream,conversion-stream',
+    },
   },
 });
 const sections = new Set(flags.only.split(','));
@@ -532,6 +550,67 @@ async function benchSoak() {
   }
 }
 
+// ---------------------------------------------------------------- instructions per request
+// The reference proxy and Keybridge each run under valgrind's callgrind, which counts the
+// instructions a process executes. Unlike seconds, that count hardly depends on what else the
+// two shared cores are doing, so it is the figure to compare before and after a change to the
+// per-request work. (Not the same as time: cache misses and syscalls cost more than their
+// instruction counts, so throughput stays the figure the targets are set in.)
+async function benchInstructions() {
+  if (!hasValgrind()) {
+    log('instructions: skipped, valgrind is not installed (apt-get install valgrind)');
+    return { skipped: 'valgrind not installed' };
+  }
+  const n = Number(flags['instr-count']);
+  const dir = mkdtempSync(join(tmpdir(), 'keybridge-callgrind-'));
+  const mock = await startMock({ intervalMs: 0 });
+  const ref = await startReference(mock.origin, { wrapper: callgrindWrapper(dir) });
+  const kb = await startKeybridge(keybridgeConfig(mock.origin), { wrapper: callgrindWrapper(dir) });
+  const env = { mock, ref, kb };
+  const out = { requestsPerBatch: n };
+  try {
+    const kinds = [
+      ['passthrough', {}],
+      ['conversion', {}],
+      ['passthrough-stream', { stream: true, maxTokens: 100 }],
+      ['conversion-stream', { stream: true, maxTokens: 100 }],
+    ];
+    const wanted = new Set(flags['instr-scenarios'].split(','));
+    for (const [kind, opts] of kinds.filter(([k]) => wanted.has(k))) {
+      const all = scenario(kind.replace('-stream', ''), env, opts);
+      const targets = { reference: all.reference, keybridge: all.keybridge };
+      await warm(targets, 500); // let V8 compile the hot paths before counting
+      const runs = [];
+      for (let r = 0; r < RUNS; r++) {
+        const row = {};
+        for (const [name, t] of Object.entries(targets)) {
+          const pid = env[name === 'reference' ? 'ref' : 'kb'].pid;
+          dumpInstructions(dir, pid); // zeroes the count
+          for (let i = 0; i < n; i++) await once(t);
+          row[name] = Math.round(dumpInstructions(dir, pid) / n);
+        }
+        runs.push(row);
+        log(
+          `instructions ${kind} run ${r + 1}: reference ${row.reference} | keybridge ${row.keybridge} per request (×${(row.keybridge / row.reference).toFixed(2)})`,
+        );
+      }
+      out[kind] = {
+        perRequest: {
+          reference: median(runs.map((x) => x.reference)),
+          keybridge: median(runs.map((x) => x.keybridge)),
+        },
+        ratio: r3(median(runs.map((x) => x.keybridge / x.reference))),
+        runs,
+      };
+    }
+    return out;
+  } finally {
+    await closePools();
+    await Promise.all([kb.stop(), ref.stop(), mock.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- main
 const results = { machine: machine(), date: new Date().toISOString(), flags };
 log('machine', results.machine);
@@ -548,6 +627,7 @@ if (sections.has('latency') || sections.has('throughput') || sections.has('strea
 if (sections.has('memory')) results.memory = await benchMemory();
 if (sections.has('vertex')) results.vertex = await benchVertex();
 if (sections.has('soak')) results.soak = await benchSoak();
+if (sections.has('instructions')) results.instructions = await benchInstructions();
 
 const text = JSON.stringify(results, null, 2);
 if (flags.out) {

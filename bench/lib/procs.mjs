@@ -1,5 +1,5 @@
 // Starting and watching the bench's child processes (mock, reference proxy, Keybridge headless).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Spawns `node args…` and resolves with the port found by `portOf` on a stdout line. */
-function startChild(name, args, portOf, extraNodeArgs = []) {
-  const child = spawn(process.execPath, [...extraNodeArgs, ...args], {
+function startChild(name, args, portOf, extraNodeArgs = [], wrapper = []) {
+  const command = [...wrapper, process.execPath, ...extraNodeArgs, ...args];
+  const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,16 +55,18 @@ export function startMock(opts = {}) {
   return startChild('mock', args, (l) => JSON.parse(l).port);
 }
 
-export function startReference(upstream) {
+export function startReference(upstream, { wrapper } = {}) {
   return startChild(
     'reference',
     [join(ROOT, 'bench/lib/reference-proxy.mjs'), '--upstream', upstream],
     (l) => JSON.parse(l).port,
+    [],
+    wrapper,
   );
 }
 
 /** The real headless CLI (bin/keybridge.js → dist/), as a user would run it. */
-export function startKeybridge(config, { cpuProfDir, inspect } = {}) {
+export function startKeybridge(config, { cpuProfDir, inspect, wrapper } = {}) {
   const file = join(tmpdir(), `keybridge-bench-${process.pid}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(config));
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
@@ -76,7 +79,46 @@ export function startKeybridge(config, { cpuProfDir, inspect } = {}) {
       return m ? Number(m[1]) : undefined;
     },
     nodeArgs,
+    wrapper,
   );
+}
+
+/**
+ * Wraps a child in valgrind's callgrind, which counts the instructions the process executes: a
+ * figure that does not depend on what else the machine is doing, unlike seconds. Each
+ * `dumpInstructions(pid)` returns the main thread's count since the previous dump and zeroes it.
+ */
+export function callgrindWrapper(dir) {
+  // Threads apart: the count read is the main thread's (JavaScript, parsing, scavenges), without
+  // V8's background compiler and GC threads, whose work lands at random moments.
+  return [
+    'valgrind',
+    '--tool=callgrind',
+    `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+    '--separate-threads=yes',
+  ];
+}
+
+export function dumpInstructions(dir, pid) {
+  const before = new Set(readdirSync(dir));
+  execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
+  // With --separate-threads one file per thread (cg.PID.N-TT): thread 01 is the main thread.
+  const dump = readdirSync(dir).find((f) => !before.has(f) && f.startsWith(`cg.${pid}.`) && f.endsWith('-01'));
+  if (!dump) throw new Error(`callgrind wrote no dump for ${pid}`);
+  const text = readFileSync(join(dir, dump), 'utf8');
+  const m = /^(?:totals|summary): (\d+)/m.exec(text);
+  if (!m) throw new Error(`no totals in ${dump}`);
+  return Number(m[1]);
+}
+
+export function hasValgrind() {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    execFileSync('callgrind_control', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Resident set size of a process, in MB (from /proc). */

@@ -1,0 +1,48 @@
+// Profiles Keybridge alone under load: starts the mock and Keybridge (with --cpu-prof into DIR),
+// runs `seconds` of requests from 8 concurrent clients, stops, and leaves the .cpuprofile for
+// bench/tools/profile-summary.mjs. `events` > 0 streams that many events; 0 asks for whole answers.
+//   node bench/tools/profile-load.mjs DIR [passthrough|conversion] [seconds] [events]
+import { closePools, throughput } from '../lib/client.mjs';
+import { openaiChatBody } from '../lib/payloads.mjs';
+import { startKeybridge, startMock } from '../lib/procs.mjs';
+
+const [dir, kind = 'passthrough', seconds = '10', events = '100'] = process.argv.slice(2);
+if (!dir) throw new Error('usage: profile-load.mjs DIR [passthrough|conversion] [seconds] [events]');
+const mock = await startMock({ intervalMs: 0 });
+const kb = await startKeybridge(
+  {
+    outboundProxy: 'none',
+    accounts: [
+      {
+        id: 'oa',
+        provider: 'openai-compatible',
+        baseUrl: `${mock.origin}/v1`,
+        apiKey: 'sk-bench',
+        models: [{ id: 'oa-model', upstream: 'gpt-bench' }],
+      },
+      {
+        id: 'ant',
+        provider: 'anthropic',
+        baseUrl: mock.origin,
+        apiKey: 'sk-ant-bench',
+        models: [{ id: 'claude-model', upstream: 'claude-bench' }],
+      },
+    ],
+  },
+  { cpuProfDir: dir },
+);
+const target = {
+  name: 'keybridge',
+  origin: kb.origin,
+  path: '/v1/chat/completions',
+  body: JSON.stringify(
+    openaiChatBody(
+      kind === 'conversion' ? 'claude-model' : 'oa-model',
+      Number(events) > 0 ? { stream: true, maxTokens: Number(events) } : {},
+    ),
+  ),
+};
+const r = await throughput(target, 8, Number(seconds));
+console.error(`${kind}: ${r.done} requests (${events} events each), ${r.failed} failed`);
+await closePools();
+await Promise.all([kb.stop(), mock.stop()]);
