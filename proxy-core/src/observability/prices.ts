@@ -99,11 +99,24 @@ export function costForPrice(price: PriceEntry, usage: Usage): number {
 export function createPriceBook(data: unknown = PRICE_TABLE): PriceBook {
   const table = tableSchema.parse(data);
   const rows = table.entries.map((e) => ({ entry: e, re: new RegExp(e.match) }));
+  // Every request is priced, mostly for the same few models: remember each id's row (or that it
+  // has none) instead of running the table's patterns again. Bounded, for ids from discovery.
+  const known = new Map<string, ModelPrice | null>();
   const find = (model: string): ModelPrice | undefined => {
+    const seen = known.get(model);
+    if (seen !== undefined) return seen ?? undefined;
     const id = normalizeModelId(model);
     const hit = rows.find((r) => r.re.test(id));
-    if (!hit) return undefined;
-    return { ...hit.entry, asOf: table.asOf, sourceUrl: table.sources[hit.entry.source] ?? hit.entry.source };
+    const price = hit
+      ? Object.freeze({
+          ...hit.entry,
+          asOf: table.asOf,
+          sourceUrl: table.sources[hit.entry.source] ?? hit.entry.source,
+        })
+      : null;
+    if (known.size >= 1024) known.clear();
+    known.set(model, price);
+    return price ?? undefined;
   };
   return {
     asOf: table.asOf,

@@ -115,7 +115,11 @@ function addTotals(into: UsageTotals, from: UsageTotals): void {
   for (const k of Object.keys(into) as Array<keyof UsageTotals>) into[k] += from[k];
 }
 
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/;
+
 const utcDay = (iso: string) => {
+  // Records carry `Date#toISOString()` times: the day is their first ten characters.
+  if (ISO_UTC.test(iso)) return iso.slice(0, 10);
   const d = new Date(iso);
   return (Number.isNaN(d.getTime()) ? new Date() : d).toISOString().slice(0, 10);
 };
