@@ -15,7 +15,9 @@ export type OpenAIMockBehaviour =
   | { kind: 'reset-before-headers' }
   | { kind: 'reset-mid-stream'; afterEvents: number }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Answers 200 with this body as is (a web page at the base URL, a cut-off answer). */
+  | { kind: 'raw'; contentType: string; body: string };
 
 export interface OpenAIMock extends MockServer {
   /** Queues behaviours for the next chat requests, in order. */
@@ -147,6 +149,11 @@ export async function startOpenAIMock(
         },
         behaviour.headers,
       );
+      return;
+    }
+    if (behaviour?.kind === 'raw') {
+      res.writeHead(200, { 'content-type': behaviour.contentType });
+      res.end(behaviour.body);
       return;
     }
     if (behaviour?.kind === 'reset-before-headers') {

@@ -25,3 +25,76 @@ export function parseJsonObject(text: string): JsonObject | undefined {
 export function unreadableStreamEvent(message: string, hint: string): StreamEvent {
   return { type: 'error', error: { status: 502, kind: 'upstream', message, hint } };
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/** Index just past the JSON value starting at `i` (after any spaces), or -1 when it does not end. */
+function endOfValue(bytes: Uint8Array, i: number): number {
+  while (isSpace(bytes[i])) i++;
+  let depth = 0;
+  let inString = false;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) {
+        inString = false;
+        if (depth === 0) return i + 1;
+      }
+    } else if (b === QUOTE) inString = true;
+    else if (b === 0x7b || b === 0x5b) depth++;
+    else if (b === 0x7d || b === 0x5d) {
+      if (depth === 0) return i; // the end of the enclosing object: a bare value ended here
+      if (--depth === 0) return i + 1;
+    } else if (depth === 0 && (b === 0x2c || isSpace(b))) return i;
+  }
+  return -1;
+}
+
+/**
+ * Reads a few top-level members of a JSON object held as bytes without parsing the rest of it:
+ * for a large answer relayed untouched, only its `usage` and `model` are wanted. `first` names are
+ * looked up from the start and `last` names from the end — put each where the provider writes it,
+ * outside anything nested (the answer's content, tool inputs). A JSON string cannot hold a bare
+ * `"name":` (its quotes are escaped), so a match is a member name. Returns undefined when the bytes
+ * do not look like a JSON object at all; members that are missing or unreadable are left out.
+ */
+export function peekJsonMembers(
+  bytes: Buffer,
+  names: { first?: readonly string[]; last?: readonly string[] },
+): JsonObject | undefined {
+  let start = 0;
+  let end = bytes.length - 1;
+  while (isSpace(bytes[start])) start++;
+  while (end > start && isSpace(bytes[end])) end--;
+  if (bytes[start] !== 0x7b || bytes[end] !== 0x7d) return undefined;
+  const out: JsonObject = {};
+  const read = (name: string, fromEnd: boolean) => {
+    const key = `"${name}"`;
+    let at = fromEnd ? bytes.lastIndexOf(key) : bytes.indexOf(key);
+    while (at >= 0) {
+      let i = at + key.length;
+      while (isSpace(bytes[i])) i++;
+      if (bytes[i] === 0x3a) {
+        const valueEnd = endOfValue(bytes, i + 1);
+        if (valueEnd < 0) return;
+        try {
+          out[name] = JSON.parse(bytes.toString('utf8', i + 1, valueEnd));
+        } catch {
+          // left out: the caller sees the member as missing
+        }
+        return;
+      }
+      // `"name"` as a value (e.g. "role": "model"), not a member name: look further
+      at = fromEnd ? bytes.lastIndexOf(key, at - 1) : bytes.indexOf(key, at + 1);
+    }
+  };
+  for (const name of names.first ?? []) read(name, false);
+  for (const name of names.last ?? []) read(name, true);
+  return out;
+}

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { accumulatedResponse, accumulateEvent, createAccumulator } from '../canonical/accumulate-stream.js';
 import { ProxyError, toProxyError } from '../canonical/errors.js';
+import { isJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type {
   CanonicalRequest,
   CanonicalResponse,
@@ -245,11 +246,8 @@ async function relayWhole(
   clientCodec: DialectCodec,
 ): Promise<Outcome> {
   const bytes = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new BeforeFirstByte(
+  const notJson = () =>
+    new BeforeFirstByte(
       new ProxyError(
         'upstream',
         `${provider.kind} account "${route.account}" answered with something that is not JSON`,
@@ -259,13 +257,17 @@ async function relayWhole(
         },
       ),
     );
-  }
   const wireCodec = env.codecs.wire(wire);
-  ctx.record.addUsage(safe(() => wireCodec.readUsage(json)));
-  const reported = json as { model?: unknown; modelVersion?: unknown };
-  const responseModel = typeof reported.model === 'string' ? reported.model : reported.modelVersion;
-  if (typeof responseModel === 'string' && responseModel) ctx.record.set({ responseModel });
+  const noteAnswer = (answer: Record<string, unknown>) => {
+    ctx.record.addUsage(safe(() => wireCodec.readUsage(answer)));
+    const responseModel = typeof answer.model === 'string' ? answer.model : answer.modelVersion;
+    if (typeof responseModel === 'string' && responseModel) ctx.record.set({ responseModel });
+  };
   if (passthrough) {
+    // The upstream's own bytes go to the client untouched; the log needs only usage and model.
+    const answer = peekJsonMembers(bytes, ANSWER_MEMBERS);
+    if (!answer) throw notJson();
+    noteAnswer(answer);
     ctx.record.firstToken();
     const ct = upstream.headers['content-type'];
     ctx.res.writeHead(200, {
@@ -273,10 +275,16 @@ async function relayWhole(
       'content-length': String(bytes.length),
       ...ctx.corsHeaders,
     });
-    // The upstream's own bytes, untouched.
     ctx.res.end(bytes);
     return { status: 200 };
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw notJson();
+  }
+  if (isJsonObject(json)) noteAnswer(json);
   let out: Record<string, unknown>;
   try {
     const canonical = wireCodec.decodeResponse(json);
@@ -289,6 +297,12 @@ async function relayWhole(
   sendJson(ctx.res, 200, out, ctx.corsHeaders);
   return { status: 200 };
 }
+
+/**
+ * Where the three dialects put what the log reads from a whole answer: `model` near the top
+ * (before content and tool inputs), usage and Gemini's `modelVersion` at the end.
+ */
+const ANSWER_MEMBERS = { first: ['model'], last: ['usage', 'usageMetadata', 'modelVersion'] } as const;
 
 function safe<T>(fn: () => T): T | undefined {
   try {

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError } from '../canonical/errors.js';
+import { peekJsonMembers } from '../canonical/json.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
-import { readBodyText } from '../transport/undici-http-client.js';
+import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
 import type { ServingState } from './request-handler.js';
 
 /** What an endpoint that relays one upstream answer needs. */
@@ -67,10 +68,15 @@ async function relayOnce(
     for (const ev of endSse(tap)) readUsage(ev.data);
     res.end();
   } else {
-    const text = await readBodyText(up.body, 64 * 1024 * 1024);
+    const bytes = await readBodyBytes(up.body, 64 * 1024 * 1024);
     record.firstToken();
-    readUsage(text);
-    res.end(text);
+    const answer = peekJsonMembers(bytes, { last: ['usage'] });
+    try {
+      if (answer) record.addUsage(codec.readUsage(answer));
+    } catch {
+      // usage is informative only
+    }
+    res.end(bytes);
   }
   record.finish(up.status);
 }

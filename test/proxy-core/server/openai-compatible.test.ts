@@ -222,6 +222,25 @@ describe('upstream failures reach the client clearly', () => {
     expect(err.message).toMatch(/connection|cut/i);
   });
 
+  it('a 200 answer that is not JSON (a web page at the base URL) is retried, then a clear 502', async () => {
+    const page = { kind: 'raw', contentType: 'text/html', body: '<!doctype html><p>Welcome</p>' } as const;
+    mock.next(page);
+    const res = await client.chat.completions.create({
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.choices[0]?.message.content).toBe(capturedText);
+
+    for (let i = 0; i < 4; i++) mock.next(i % 2 ? page : { ...page, contentType: 'application/json', body: '{"id":"cut' });
+    const recorded = px.nextRecord();
+    const err = (await client.chat.completions
+      .create({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(502);
+    expect(err.message).toContain('answered with something that is not JSON');
+    expect((await recorded).attempts.length).toBe(4);
+  });
+
   it('a slow upstream still answers', async () => {
     mock.next({ kind: 'slow', delayMs: 300 });
     const res = await client.chat.completions.create({
