@@ -4,8 +4,9 @@ import { formatSse } from '../transport/sse.js';
 
 /**
  * Writes a streamed answer to the client: headers only when the first event is ready (so a
- * failure before that can still fail over), one write per event (no buffering), and waiting for
- * 'drain' when the client reads slowly (backpressure).
+ * failure before that can still fail over), nothing held back (Node gathers the writes of one
+ * tick — the events of one upstream read — into one socket write), and waiting for 'drain' when
+ * the client reads slowly (backpressure).
  */
 export class ClientStreamWriter {
   private started = false;
