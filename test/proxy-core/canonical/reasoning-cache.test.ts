@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ReasoningCache,
@@ -100,6 +101,54 @@ describe('reasoning cache: multi-turn tool use with thinking through an OpenAI-o
     expect(out.messages[1]?.content[0]).toEqual({ type: 'thinking', text: 't', signature: 'S' });
     expect(out.messages[2]).toEqual(req.messages[2]);
     expect(out.messages[0]).toBe(req.messages[0]);
+  });
+
+  it('finds a turn however the client reflowed its whitespace or split it into parts', () => {
+    const space = fc.constantFrom(' ', '  ', '\n', '\n\n', '\t', '\u00a0', '\u3000', '\r\n');
+    const word = fc.string({ minLength: 1, maxLength: 12 }).filter((w) => /^\S+$/.test(w));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(word, space, space), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.constantFrom('', ' ', '\n'), { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 0, max: 40 }),
+        (words, [lead, trail], cut) => {
+          const cache = new ReasoningCache();
+          const said = words.map(([w, a]) => `${w}${a}`).join('');
+          rememberReasoning(cache, {
+            ...toolResponse,
+            content: [
+              { type: 'thinking', text: 't', signature: 'S' },
+              { type: 'text', text: said },
+            ],
+            finishReason: 'end_turn',
+          });
+          // the client sends it back with other whitespace, in two parts
+          const echoed = `${lead}${words.map(([w, , b]) => `${w}${b}`).join('')}${trail}`;
+          const at = Math.min(cut, echoed.length);
+          const req: CanonicalRequest = {
+            model: 'm',
+            system: [],
+            stream: false,
+            messages: [
+              { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+              {
+                role: 'assistant',
+                content: [
+                  { type: 'text', text: echoed.slice(0, at) },
+                  { type: 'text', text: echoed.slice(at) },
+                ],
+              },
+            ],
+          };
+          expect(restoreReasoning(cache, req).messages[1]?.content[0]).toEqual({
+            type: 'thinking',
+            text: 't',
+            signature: 'S',
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps nothing when there is nothing a client could lose, and leaves signed turns alone', () => {
