@@ -103,7 +103,9 @@ export function dumpInstructions(dir, pid) {
   const before = new Set(readdirSync(dir));
   execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
   // With --separate-threads one file per thread (cg.PID.N-TT): thread 01 is the main thread.
-  const dump = readdirSync(dir).find((f) => !before.has(f) && f.startsWith(`cg.${pid}.`) && f.endsWith('-01'));
+  const dump = readdirSync(dir).find(
+    (f) => !before.has(f) && f.startsWith(`cg.${pid}.`) && f.endsWith('-01'),
+  );
   if (!dump) throw new Error(`callgrind wrote no dump for ${pid}`);
   const text = readFileSync(join(dir, dump), 'utf8');
   const m = /^(?:totals|summary): (\d+)/m.exec(text);

@@ -12,7 +12,10 @@ afterEach(async () => {
 async function serve(write: (w: ClientStreamWriter, res: ServerResponse) => Promise<void>) {
   let flushes = 0;
   const server = createServer((_req, res) => {
-    const socket = res.socket as Socket & { _writev: (...a: unknown[]) => void; _write: (...a: unknown[]) => void };
+    const socket = res.socket as Socket & {
+      _writev: (...a: unknown[]) => void;
+      _write: (...a: unknown[]) => void;
+    };
     for (const m of ['_writev', '_write'] as const) {
       const orig = socket[m].bind(socket);
       socket[m] = (...a: unknown[]) => {
@@ -49,9 +52,7 @@ describe('ClientStreamWriter', () => {
       await w.events([{ data: '[DONE]' }]);
       w.end();
     });
-    expect(body).toBe(
-      'data: {"n":1}\n\nevent: delta\ndata: {"n":2}\n\ndata: a\ndata: b\n\ndata: [DONE]\n\n',
-    );
+    expect(body).toBe('data: {"n":1}\n\nevent: delta\ndata: {"n":2}\n\ndata: a\ndata: b\n\ndata: [DONE]\n\n');
     // headers + the four events + the end of the chunked body: one flush, not five
     expect(flushes).toBe(1);
   });

@@ -231,7 +231,8 @@ describe('upstream failures reach the client clearly', () => {
     });
     expect(res.choices[0]?.message.content).toBe(capturedText);
 
-    for (let i = 0; i < 4; i++) mock.next(i % 2 ? page : { ...page, contentType: 'application/json', body: '{"id":"cut' });
+    for (let i = 0; i < 4; i++)
+      mock.next(i % 2 ? page : { ...page, contentType: 'application/json', body: '{"id":"cut' });
     const recorded = px.nextRecord();
     const err = (await client.chat.completions
       .create({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }] })
