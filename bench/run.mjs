@@ -22,7 +22,7 @@ import {
   throughput,
   timedStream,
 } from './lib/client.mjs';
-import { anthropicMessagesBody, openaiChatBody } from './lib/payloads.mjs';
+import { anthropicMessagesBody, longOpenaiChatBody, openaiChatBody } from './lib/payloads.mjs';
 import {
   callgrindWrapper,
   dumpInstructions,
@@ -52,7 +52,7 @@ const { values: flags } = parseArgs({
     /** Scenarios of the instructions section. */
     'instr-scenarios': {
       type: 'string',
-      default: 'passthrough,conversion,passthrough-stream,conversion-stream',
+      default: 'passthrough,conversion,passthrough-stream,conversion-stream,conversion-long',
     },
   },
 });
@@ -574,11 +574,18 @@ async function benchInstructions() {
       ['conversion', {}],
       ['passthrough-stream', { stream: true, maxTokens: 100 }],
       ['conversion-stream', { stream: true, maxTokens: 100 }],
+      ['conversion-long', {}],
     ];
     const wanted = new Set(flags['instr-scenarios'].split(','));
     for (const [kind, opts] of kinds.filter(([k]) => wanted.has(k))) {
-      const all = scenario(kind.replace('-stream', ''), env, opts);
+      const all = scenario(kind.replace(/-(stream|long)$/, ''), env, opts);
       const targets = { reference: all.reference, keybridge: all.keybridge };
+      if (kind === 'conversion-long') {
+        // a 130 KB chat of 100 exchanges; the reference proxy relays the same bytes
+        const body = json(longOpenaiChatBody('claude-model'));
+        targets.keybridge = { ...targets.keybridge, body };
+        targets.reference = { ...targets.reference, path: '/v1/chat/completions', headers: {}, body };
+      }
       await warm(targets, 500); // let V8 compile the hot paths before counting
       const runs = [];
       for (let r = 0; r < RUNS; r++) {
@@ -632,6 +639,6 @@ if (sections.has('instructions')) results.instructions = await benchInstructions
 const text = JSON.stringify(results, null, 2);
 if (flags.out) {
   mkdirSync(dirname(flags.out), { recursive: true });
-  writeFileSync(flags.out, text);
+  writeFileSync(flags.out, `${text}\n`);
 }
 console.log(text);

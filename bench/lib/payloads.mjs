@@ -54,3 +54,17 @@ export function anthropicMessagesBody(model, { stream = false, maxTokens = 1000 
     stream,
   };
 }
+
+/**
+ * A long SillyTavern chat as an OpenAI request: a character card as the system prompt and 100
+ * exchanges of role-play prose (about 130 KB), the size a chat reaches after an evening.
+ */
+export function longOpenaiChatBody(model, { stream = false, maxTokens = 1000 } = {}) {
+  const messages = [{ role: 'system', content: answerText(3000) }];
+  for (let i = 0; i < 100; i++) {
+    messages.push({ role: 'user', content: `${i}. ${answerText(300)}` });
+    messages.push({ role: 'assistant', content: `${i}. ${answerText(900)}` });
+  }
+  messages.push({ role: 'user', content: 'How long until the snow closes the pass?' });
+  return { model, messages, max_tokens: maxTokens, temperature: 0.9, stream };
+}

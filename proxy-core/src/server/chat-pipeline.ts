@@ -265,7 +265,7 @@ async function relayWhole(
   };
   if (passthrough) {
     // The upstream's own bytes go to the client untouched; the log needs only usage and model.
-    const answer = peekJsonMembers(bytes, ANSWER_MEMBERS);
+    const answer = peekJsonMembers(bytes, ANSWER_MEMBERS[ctx.dialect]);
     if (!answer) throw notJson();
     noteAnswer(answer);
     ctx.record.firstToken();
@@ -299,10 +299,14 @@ async function relayWhole(
 }
 
 /**
- * Where the three dialects put what the log reads from a whole answer: `model` near the top
- * (before content and tool inputs), usage and Gemini's `modelVersion` at the end.
+ * Where each dialect puts what the log reads from a whole answer: `model` near the top (before
+ * content and tool inputs), usage — and Gemini's `modelVersion` — at the end.
  */
-const ANSWER_MEMBERS = { first: ['model'], last: ['usage', 'usageMetadata', 'modelVersion'] } as const;
+const ANSWER_MEMBERS: Record<Dialect, { first?: readonly string[]; last: readonly string[] }> = {
+  openai: { first: ['model'], last: ['usage'] },
+  anthropic: { first: ['model'], last: ['usage'] },
+  gemini: { last: ['usageMetadata', 'modelVersion'] },
+};
 
 function safe<T>(fn: () => T): T | undefined {
   try {
