@@ -2,7 +2,7 @@
  * The journey a new user makes, in real Chromium against the dev host with the real services and
  * proxy: a Vertex service-account JSON pasted in the first-run path, tested against the Vertex
  * mock, a model picked, the Connect values copied, a test message answered and seen in the live
- * log with its tokens. Screenshots of each screen go to docs/screenshots/.
+ * log with its tokens. Screenshots of each screen go to SCREENSHOTS (docs/screenshots via `npm run screenshots`).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Every screen with real data, in Chromium against the dev host: accounts (with a Bedrock bad
  * paste), models, live log, usage, settings, switching to Chinese, the 800×600 layout and the
- * dark theme. Screenshots of each go to docs/screenshots/.
+ * dark theme. Screenshots of each go to SCREENSHOTS (docs/screenshots via `npm run screenshots`).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

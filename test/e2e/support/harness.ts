@@ -13,7 +13,14 @@ import { type DevHost, startDevHost } from '../../../app/dev-host/index.js';
 import { memoryKeytar } from '../../app/support/services.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+/**
+ * Where the e2e tests save their screenshots: a temporary folder, so that `npm test` leaves the
+ * work tree clean. `npm run screenshots` runs them with KEYBRIDGE_SCREENSHOTS=docs/screenshots to
+ * refresh the README's pictures.
+ */
+export const SCREENSHOTS = process.env.KEYBRIDGE_SCREENSHOTS
+  ? path.resolve(ROOT, process.env.KEYBRIDGE_SCREENSHOTS)
+  : path.join(os.tmpdir(), 'keybridge-e2e-screenshots');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
