@@ -189,4 +189,36 @@ describe('reasoning cache: multi-turn tool use with thinking through an OpenAI-o
     expect(cache.get('c')).toBe(entry);
     expect(() => new ReasoningCache(0)).toThrow(RangeError);
   });
+
+  it('forgets an evicted turn: a reflowed copy of it is no longer restored, a kept one still is', () => {
+    const cache = new ReasoningCache(2);
+    const say = (text: string, signature: string) =>
+      rememberReasoning(cache, {
+        ...toolResponse,
+        content: [
+          { type: 'thinking', text: 't', signature },
+          { type: 'text', text },
+        ],
+        finishReason: 'end_turn',
+      });
+    say('The first answer, long enough to have distinct ends.', 'S1');
+    say('The same first answer, long enough to have distinct ends.', 'S2');
+    say('The same first answer, long enough to have distinct ends.', 'S3'); // replaces S2's entry
+    say('A third answer that pushes the first one out.', 'S4');
+    const restored = (text: string) =>
+      restoreReasoning(cache, {
+        model: 'm',
+        system: [],
+        stream: false,
+        messages: [{ role: 'assistant', content: [{ type: 'text', text }] }],
+      }).messages[0]?.content[0];
+    expect(restored(' The first  answer, long enough to have\ndistinct ends. ')).toEqual({
+      type: 'text',
+      text: ' The first  answer, long enough to have\ndistinct ends. ',
+    });
+    expect(restored('The same first answer, long enough to have distinct ends.')).toMatchObject({
+      signature: 'S3',
+    });
+    expect(restored('A third answer that pushes the first one out.')).toMatchObject({ signature: 'S4' });
+  });
 });
