@@ -8,7 +8,6 @@
 // Every figure is measured in the same run as its baselines (client → mock directly; client →
 // reference proxy; client → Keybridge) and reported as the median over --runs runs.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +21,7 @@ import {
   throughput,
   timedStream,
 } from './lib/client.mjs';
+import { keybridgeConfig } from './lib/config.mjs';
 import { anthropicMessagesBody, longOpenaiChatBody, openaiChatBody } from './lib/payloads.mjs';
 import {
   callgrindWrapper,
@@ -66,48 +66,6 @@ const SECONDS = Number(flags.seconds);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const r3 = (n) => Math.round(n * 1000) / 1000;
 const log = (...a) => console.error(...a);
-
-function keybridgeConfig(mockOrigin) {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return {
-    outboundProxy: 'none',
-    accounts: [
-      {
-        id: 'oa',
-        provider: 'openai-compatible',
-        baseUrl: `${mockOrigin}/v1`,
-        apiKey: 'sk-bench',
-        models: [{ id: 'oa-model', upstream: 'gpt-bench' }],
-      },
-      {
-        id: 'ant',
-        provider: 'anthropic',
-        baseUrl: mockOrigin,
-        apiKey: 'sk-ant-bench',
-        models: [{ id: 'claude-model', upstream: 'claude-bench' }],
-      },
-      {
-        id: 'vx',
-        provider: 'vertex',
-        baseUrl: mockOrigin,
-        region: 'us-east5',
-        serviceAccount: {
-          type: 'service_account',
-          project_id: 'bench-project',
-          private_key_id: 'bench',
-          private_key: privateKey,
-          client_email: 'bench@bench-project.iam.gserviceaccount.com',
-          token_uri: `${mockOrigin}/token`,
-        },
-        models: [{ id: 'claude-vertex', upstream: 'claude-bench' }],
-      },
-    ],
-  };
-}
 
 const json = (o) => JSON.stringify(o);
 

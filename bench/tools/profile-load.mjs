@@ -4,6 +4,7 @@
 //   node bench/tools/profile-load.mjs DIR [passthrough|conversion|conversion-long] [seconds] [events]
 // (conversion-long: a 130 KB SillyTavern chat of 100 exchanges)
 import { closePools, throughput } from '../lib/client.mjs';
+import { keybridgeConfig } from '../lib/config.mjs';
 import { longOpenaiChatBody, openaiChatBody } from '../lib/payloads.mjs';
 import { startKeybridge, startMock } from '../lib/procs.mjs';
 
@@ -11,28 +12,7 @@ const [dir, kind = 'passthrough', seconds = '10', events = '100'] = process.argv
 if (!dir)
   throw new Error('usage: profile-load.mjs DIR [passthrough|conversion|conversion-long] [seconds] [events]');
 const mock = await startMock({ intervalMs: 0 });
-const kb = await startKeybridge(
-  {
-    outboundProxy: 'none',
-    accounts: [
-      {
-        id: 'oa',
-        provider: 'openai-compatible',
-        baseUrl: `${mock.origin}/v1`,
-        apiKey: 'sk-bench',
-        models: [{ id: 'oa-model', upstream: 'gpt-bench' }],
-      },
-      {
-        id: 'ant',
-        provider: 'anthropic',
-        baseUrl: mock.origin,
-        apiKey: 'sk-ant-bench',
-        models: [{ id: 'claude-model', upstream: 'claude-bench' }],
-      },
-    ],
-  },
-  { cpuProfDir: dir },
-);
+const kb = await startKeybridge(keybridgeConfig(mock.origin), { cpuProfDir: dir });
 const target = {
   name: 'keybridge',
   origin: kb.origin,
