@@ -512,9 +512,10 @@ async function benchSoak() {
 
 // ---------------------------------------------------------------- instructions per request
 // The reference proxy and Keybridge each run under valgrind's callgrind, which counts the
-// instructions a process executes. Unlike seconds, that count hardly depends on what else the
-// two shared cores are doing, so it is the figure to compare before and after a change to the
-// per-request work. (Not the same as time: cache misses and syscalls cost more than their
+// instructions a process executes. That count is far steadier than seconds, so it is the figure to
+// compare before and after a change to the per-request work — run alone: under valgrind requests
+// are ~50x slower, and timer-driven work (idle GC, keep-alive timers) lands in more of them when the
+// machine is busy. (Not the same as time: cache misses and syscalls cost more than their
 // instruction counts, so throughput stays the figure the targets are set in.)
 async function benchInstructions() {
   if (!hasValgrind()) {

@@ -85,7 +85,7 @@ export function startKeybridge(config, { cpuProfDir, inspect, wrapper } = {}) {
 
 /**
  * Wraps a child in valgrind's callgrind, which counts the instructions the process executes: a
- * figure that does not depend on what else the machine is doing, unlike seconds. Each
+ * figure far steadier than seconds (but timer-driven work still lands in it, so run it alone). Each
  * `dumpInstructions(pid)` returns the main thread's count since the previous dump and zeroes it.
  */
 export function callgrindWrapper(dir) {

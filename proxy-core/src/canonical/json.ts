@@ -29,13 +29,13 @@ export function unreadableStreamEvent(message: string, hint: string): StreamEven
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-function isSpace(b: number | undefined): boolean {
+function isJsonSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
 /** Index just past the JSON value starting at `i` (after any spaces), or -1 when it does not end. */
 function endOfValue(bytes: Uint8Array, i: number): number {
-  while (isSpace(bytes[i])) i++;
+  while (isJsonSpace(bytes[i])) i++;
   let depth = 0;
   let inString = false;
   for (; i < bytes.length; i++) {
@@ -51,7 +51,7 @@ function endOfValue(bytes: Uint8Array, i: number): number {
     else if (b === 0x7d || b === 0x5d) {
       if (depth === 0) return i; // the end of the enclosing object: a bare value ended here
       if (--depth === 0) return i + 1;
-    } else if (depth === 0 && (b === 0x2c || isSpace(b))) return i;
+    } else if (depth === 0 && (b === 0x2c || isJsonSpace(b))) return i;
   }
   return -1;
 }
@@ -70,8 +70,8 @@ export function peekJsonMembers(
 ): JsonObject | undefined {
   let start = 0;
   let end = bytes.length - 1;
-  while (isSpace(bytes[start])) start++;
-  while (end > start && isSpace(bytes[end])) end--;
+  while (isJsonSpace(bytes[start])) start++;
+  while (end > start && isJsonSpace(bytes[end])) end--;
   if (bytes[start] !== 0x7b || bytes[end] !== 0x7d) return undefined;
   const out: JsonObject = {};
   const read = (name: string, fromEnd: boolean) => {
@@ -79,7 +79,7 @@ export function peekJsonMembers(
     let at = fromEnd ? bytes.lastIndexOf(key) : bytes.indexOf(key);
     while (at >= 0) {
       let i = at + key.length;
-      while (isSpace(bytes[i])) i++;
+      while (isJsonSpace(bytes[i])) i++;
       if (bytes[i] === 0x3a) {
         const valueEnd = endOfValue(bytes, i + 1);
         if (valueEnd < 0) return;

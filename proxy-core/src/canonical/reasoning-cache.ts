@@ -22,14 +22,13 @@ export interface RememberedReasoning {
 
 /** A bounded least-recently-used map. No timers: the oldest entry goes when the limit is reached. */
 export class ReasoningCache {
-  private readonly entries = new Map<string, RememberedReasoning>();
+  /** Each entry with, for one keyed by an assistant turn's text, that text's ends (`textEnds`). */
+  private readonly entries = new Map<string, { value: RememberedReasoning; ends?: string }>();
   /**
-   * For the entries keyed by an assistant turn's text: the ends of that text (→ how many entries).
-   * A turn whose ends are not here cannot match, so it is not hashed: a long chat has a hundred
-   * assistant turns, and hashing them all on every request took 0.7 ms.
+   * How many entries have each text's ends. A turn whose ends are not here cannot match, so it is
+   * not hashed: a long chat has a hundred assistant turns, and hashing them all took 0.7 ms.
    */
   private readonly textEnds = new Map<string, number>();
-  private readonly endsOf = new Map<string, string>();
 
   constructor(readonly maxEntries = 1000) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1)
@@ -41,21 +40,18 @@ export class ReasoningCache {
   }
 
   get(key: string): RememberedReasoning | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   /** Stores an entry; `ends` are those of the turn text it is keyed by (see `textEnds`). */
   set(key: string, value: RememberedReasoning, ends?: string): void {
     this.delete(key);
-    this.entries.set(key, value);
-    if (ends !== undefined) {
-      this.endsOf.set(key, ends);
-      this.textEnds.set(ends, (this.textEnds.get(ends) ?? 0) + 1);
-    }
+    this.entries.set(key, { value, ends });
+    if (ends !== undefined) this.textEnds.set(ends, (this.textEnds.get(ends) ?? 0) + 1);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
@@ -69,10 +65,8 @@ export class ReasoningCache {
   }
 
   private delete(key: string): void {
-    if (!this.entries.delete(key)) return;
-    const ends = this.endsOf.get(key);
-    if (ends === undefined) return;
-    this.endsOf.delete(key);
+    const ends = this.entries.get(key)?.ends;
+    if (!this.entries.delete(key) || ends === undefined) return;
     const left = (this.textEnds.get(ends) ?? 1) - 1;
     if (left > 0) this.textEnds.set(ends, left);
     else this.textEnds.delete(ends);

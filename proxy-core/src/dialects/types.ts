@@ -61,8 +61,18 @@ export interface WireCodec {
   readUsage(body: unknown): Partial<Usage> | undefined;
 }
 
+/** Where a whole answer's top-level members sit, for reading them without parsing the rest. */
+export interface AnswerMembers {
+  /** Written near the start, before content and tool inputs. */
+  first?: readonly string[];
+  /** Written at the end, after content. */
+  last: readonly string[];
+}
+
 export interface DialectCodec extends WireCodec {
   format: Dialect;
+  /** What the log reads from an answer relayed untouched (usage, the model) and where it sits. */
+  answerMembers: AnswerMembers;
   /** Decodes (and validates) a client request body; throws ProxyError (400) on bad input. */
   decodeRequest(body: unknown, meta: InboundMeta): CanonicalRequest;
   encodeResponse(res: CanonicalResponse, ctx: ResponseEncodeContext): Record<string, unknown>;

@@ -265,7 +265,7 @@ async function relayWhole(
   };
   if (passthrough) {
     // The upstream's own bytes go to the client untouched; the log needs only usage and model.
-    const answer = peekJsonMembers(bytes, ANSWER_MEMBERS[ctx.dialect]);
+    const answer = peekJsonMembers(bytes, clientCodec.answerMembers);
     if (!answer) throw notJson();
     noteAnswer(answer);
     ctx.record.firstToken();
@@ -297,16 +297,6 @@ async function relayWhole(
   sendJson(ctx.res, 200, out, ctx.corsHeaders);
   return { status: 200 };
 }
-
-/**
- * Where each dialect puts what the log reads from a whole answer: `model` near the top (before
- * content and tool inputs), usage — and Gemini's `modelVersion` — at the end.
- */
-const ANSWER_MEMBERS: Record<Dialect, { first?: readonly string[]; last: readonly string[] }> = {
-  openai: { first: ['model'], last: ['usage'] },
-  anthropic: { first: ['model'], last: ['usage'] },
-  gemini: { last: ['usageMetadata', 'modelVersion'] },
-};
 
 function safe<T>(fn: () => T): T | undefined {
   try {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError } from '../canonical/errors.js';
-import { peekJsonMembers } from '../canonical/json.js';
+import { type JsonObject, parseJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
@@ -49,17 +49,19 @@ async function relayOnce(
   const ct = up.headers['content-type'];
   const type = typeof ct === 'string' ? ct : 'application/json';
   res.writeHead(up.status, { 'content-type': type, 'cache-control': 'no-cache', ...ctx.cors });
-  const codec = ctx.state.env.codecs.wire('openai');
-  const readUsage = (text: string) => {
-    if (!text.includes('"usage"')) return;
+  const codec = ctx.state.env.codecs.dialect('openai');
+  const noteUsage = (body: JsonObject | undefined) => {
     try {
-      record.addUsage(codec.readUsage(JSON.parse(text)));
+      if (body) record.addUsage(codec.readUsage(body));
     } catch {
       // usage is informative only
     }
   };
   if (type.includes('event-stream')) {
     const tap = createSseParser();
+    const readUsage = (data: string) => {
+      if (data.includes('"usage"')) noteUsage(parseJsonObject(data));
+    };
     for await (const chunk of up.body) {
       record.firstToken();
       for (const ev of pushSse(tap, chunk)) readUsage(ev.data);
@@ -70,12 +72,7 @@ async function relayOnce(
   } else {
     const bytes = await readBodyBytes(up.body, 64 * 1024 * 1024);
     record.firstToken();
-    const answer = peekJsonMembers(bytes, { last: ['usage'] });
-    try {
-      if (answer) record.addUsage(codec.readUsage(answer));
-    } catch {
-      // usage is informative only
-    }
+    noteUsage(peekJsonMembers(bytes, codec.answerMembers));
     res.end(bytes);
   }
   record.finish(up.status);

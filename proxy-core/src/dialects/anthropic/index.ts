@@ -19,6 +19,7 @@ export const anthropicCodec: DialectCodec = {
   streamEncoder: anthropicStreamEncoder as StreamEncoder<unknown>,
   encodeError: encodeAnthropicError,
   encodeStreamError: encodeAnthropicStreamError,
+  answerMembers: { first: ['model'], last: ['usage'] },
   readUsage: readAnthropicUsage,
 };
 

@@ -37,6 +37,7 @@ export const geminiCodec: DialectCodec = {
   encodeResponse: canonicalToGeminiResponse,
   streamDecoder: geminiStreamDecoder as StreamDecoder<unknown>,
   streamEncoder: geminiStreamEncoder as StreamEncoder<unknown>,
+  answerMembers: { last: ['usageMetadata', 'modelVersion'] },
   readUsage: (body: unknown) =>
     body !== null && typeof body === 'object'
       ? usageFromGemini((body as { usageMetadata?: unknown }).usageMetadata)

@@ -19,6 +19,7 @@ export const openaiCodec: DialectCodec = {
   streamEncoder: openaiStreamEncoder as StreamEncoder<unknown>,
   encodeError: encodeOpenaiError,
   encodeStreamError: encodeOpenaiStreamError,
+  answerMembers: { first: ['model'], last: ['usage'] },
   readUsage(body) {
     if (body === null || typeof body !== 'object') return undefined;
     return usageFromOpenai((body as Record<string, unknown>).usage);
