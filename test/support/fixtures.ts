@@ -3,19 +3,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Locates shared/fixtures/upstream: $KEYBRIDGE_FIXTURES, else the nearest `shared/` found by
- * walking up from this repository (CI clones main with shared/ beside it).
+ * The real provider captures the tests replay: `test/fixtures/upstream/` in this repository
+ * (copied from the Vercel AI SDK, Apache-2.0; see its README.md and LICENSE-vercel-ai.txt there).
+ * `$KEYBRIDGE_FIXTURES` points the tests at another copy instead.
  */
 export function fixturesDir(): string {
   const fromEnv = process.env.KEYBRIDGE_FIXTURES;
   if (fromEnv) return resolve(fromEnv);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'shared', 'fixtures', 'upstream');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('shared/fixtures/upstream not found: set KEYBRIDGE_FIXTURES or clone beside shared/');
+  const inRepo = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'upstream');
+  if (existsSync(inRepo)) return inRepo;
+  throw new Error(`the captures the tests replay are missing: ${inRepo} (restore it from git)`);
 }
 
 /** A whole non-streaming response body, e.g. fixtureJson('anthropic/anthropic-text.json'). */

@@ -15,7 +15,7 @@ import {
 /**
  * A faithful Vertex AI mock: Google's OAuth token endpoint (verifies the RS256 service-account
  * JWT and issues expiring tokens) plus the Vertex model endpoints Keybridge calls, answering
- * from the real captures in shared/fixtures/upstream.
+ * from the real captures in test/fixtures/upstream.
  */
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
