@@ -45,6 +45,24 @@ export function isTrustedSender(frameUrl: string | undefined, isMainWindow: bool
   }
 }
 
+/** The only permission the window is given: writing the clipboard ("Copy endpoint" buttons). */
+export const GRANTED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write'];
+
+/**
+ * The session's permission answer (both Electron's check and request handlers): only our own page
+ * (the app protocol's origin) may write the clipboard; nothing else is granted to anyone.
+ * `origin` is what Electron passes: a requesting origin ("keybridge://app/") or URL.
+ */
+export function permissionAllowed(permission: string, origin: string | undefined): boolean {
+  if (!GRANTED_PERMISSIONS.includes(permission) || !origin) return false;
+  try {
+    const u = new URL(origin);
+    return `${u.protocol}//${u.host}` === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
 /** The renderer file for an app-protocol URL, or null (outside the renderer dir, or not ours). */
 export function rendererFileFor(rendererDir: string, requestUrl: string): string | null {
   let u: URL;
