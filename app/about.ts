@@ -47,9 +47,37 @@ export function aboutContent(input: AboutInput): AboutContent {
 }
 
 /**
- * Whether this build can update itself: packaged, and not the Windows portable .exe (electron-updater
- * supports the installer, the dmg/zip, AppImage and deb, not the portable build).
+ * Whether this build can update itself: packaged, not the Windows portable .exe (electron-updater
+ * supports the installer, the dmg/zip, AppImage and deb, not the portable build), and on macOS
+ * signed with a Developer ID: Squirrel.Mac installs an update only when its code signature
+ * satisfies the running app's designated requirement, which an ad-hoc or missing signature never
+ * does — such a build would download updates it can never install.
+ * `macSignature` is `codesign --display --verbose=2` output for the app bundle (see
+ * macSignatureOf), or null when it could not be read.
  */
-export function canSelfUpdate(opts: { isPackaged: boolean; env: NodeJS.ProcessEnv }): boolean {
-  return opts.isPackaged && opts.env.PORTABLE_EXECUTABLE_DIR === undefined;
+export function canSelfUpdate(opts: {
+  isPackaged: boolean;
+  env: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  macSignature?: string | null;
+}): boolean {
+  if (!opts.isPackaged || opts.env.PORTABLE_EXECUTABLE_DIR !== undefined) return false;
+  if ((opts.platform ?? process.platform) !== 'darwin') return true;
+  return macSignedForUpdates(opts.macSignature ?? null);
+}
+
+/** True when codesign's description names a Developer ID Application authority (not ad hoc). */
+export function macSignedForUpdates(codesignOutput: string | null): boolean {
+  if (!codesignOutput) return false;
+  if (/^Signature=adhoc$/m.test(codesignOutput) || /flags=0x[0-9a-f]*\([^)]*adhoc/i.test(codesignOutput))
+    return false;
+  return (
+    /^Authority=Developer ID Application: /m.test(codesignOutput) &&
+    !/^TeamIdentifier=not set$/m.test(codesignOutput)
+  );
+}
+
+/** The .app bundle around a macOS executable (…/Keybridge.app/Contents/MacOS/Keybridge). */
+export function macAppBundle(execPath: string): string {
+  return path.resolve(execPath, '..', '..', '..');
 }

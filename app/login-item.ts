@@ -1,7 +1,12 @@
 /**
  * Launch at login. macOS and Windows: Electron's app.setLoginItemSettings (passed in). Linux: an
  * XDG autostart entry (~/.config/autostart/keybridge.desktop) — plain Node, tested directly.
- * The app is started with --hidden, so it opens to the tray.
+ * On Windows and Linux the app is started with --hidden, so it opens to the tray; macOS ignores
+ * arguments for login items (the shell asks app.getLoginItemSettings().wasOpenedAtLogin there).
+ *
+ * The executable is the one that will still be there at the next login: the Windows portable
+ * build runs from a temporary folder its launcher deletes on exit, so main passes
+ * PORTABLE_EXECUTABLE_FILE (the .exe the user keeps); an AppImage passes APPIMAGE.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,13 +16,18 @@ export const HIDDEN_ARG = '--hidden';
 
 export interface LoginItemDeps {
   platform: NodeJS.Platform;
-  /** The executable to start (on Linux AppImage builds, process.env.APPIMAGE). */
+  /** The executable to start (see loginExecutable). */
   execPath: string;
   /** Arguments before --hidden (e.g. the app path when run unpackaged). */
   args?: string[];
   env?: NodeJS.ProcessEnv;
-  setLoginItemSettings?: (s: { openAtLogin: boolean; args?: string[] }) => void;
-  getLoginItemSettings?: (o?: { args?: string[] }) => { openAtLogin: boolean };
+  setLoginItemSettings?: (s: { openAtLogin: boolean; path?: string; args?: string[] }) => void;
+  getLoginItemSettings?: (o?: { path?: string; args?: string[] }) => { openAtLogin: boolean };
+}
+
+/** The executable a login item must start: the portable .exe or the AppImage, not the unpacked copy. */
+export function loginExecutable(env: NodeJS.ProcessEnv, execPath: string): string {
+  return env.PORTABLE_EXECUTABLE_FILE || env.APPIMAGE || execPath;
 }
 
 export interface LoginItem {
@@ -67,11 +77,14 @@ export function createLoginItem(deps: LoginItemDeps): LoginItem {
       },
     };
   }
+  // Windows keys the Run entry by path + args (path defaults to the running executable, which
+  // for the portable build is a temporary copy); macOS takes neither.
+  const where = deps.platform === 'win32' ? { path: deps.execPath, args } : {};
   return {
-    isEnabled: () => deps.getLoginItemSettings?.({ args }).openAtLogin ?? false,
+    isEnabled: () => deps.getLoginItemSettings?.(where).openAtLogin ?? false,
     async setEnabled(enabled) {
       if (!deps.setLoginItemSettings) throw new Error('Launch at login is not available on this system.');
-      deps.setLoginItemSettings({ openAtLogin: enabled, args });
+      deps.setLoginItemSettings({ openAtLogin: enabled, ...where });
     },
   };
 }

@@ -3,31 +3,52 @@
  * Electron has — the app protocol with its CSP, session hardening, navigation and window-open
  * denial. The lifecycle itself lives in shell.ts, tested with doubles.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, type BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
+import {
+  app,
+  autoUpdater,
+  type BrowserWindow,
+  dialog,
+  ipcMain,
+  Notification,
+  protocol,
+  session,
+  shell,
+} from 'electron';
 import electronUpdater from 'electron-updater';
-import { aboutContent, canSelfUpdate } from './about.js';
+import { aboutContent, canSelfUpdate, macAppBundle } from './about.js';
 import { defaultCreateProxy } from './dev-host/index.js';
-import { createLoginItem } from './login-item.js';
+import { createLoginItem, loginExecutable } from './login-item.js';
 import { createAppServices } from './services/app-services.js';
 import { runShell, type ShellWindow } from './shell.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
+  APP_USER_MODEL_ID,
+  notificationRoute,
+  permissionAllowed,
   preloadChannelArgument,
   RENDERER_CSP,
   rendererFileFor,
 } from './shell-support.js';
 import { AppTray } from './tray.js';
+import { checkTrayHost } from './tray-host.js';
 import { trayIconDir } from './tray-icon.js';
 import { createMainWindow } from './window.js';
 
+const platform = process.platform;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererDir = path.resolve(here, '../../renderer/dist');
+// The built settings window sits in the app (app.asar when packaged, the checkout otherwise).
+const rendererDir = path.join(app.getAppPath(), 'renderer', 'dist');
 const preloadPath = path.join(here, 'preload.cjs');
+
+// Windows shows a toast only for the AppUserModelID of a Start-menu shortcut: the installer's
+// shortcut carries the appId (electron-builder.yml), so the running app must use the same one.
+if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 const RENDERER_MISSING_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Keybridge</title><h1>Keybridge is running</h1>' +
   '<p>The settings window has not been built (renderer/dist is missing). Run <code>npm run build</code> and open Keybridge again.</p>';
@@ -55,8 +76,14 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 function hardenSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Chromium checks a permission, then requests it when the check says no: both answer the same.
+  // Only our page may write the clipboard ("Copy endpoint"); everything else is refused.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionAllowed(permission, requestingOrigin),
+  );
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     // No remote content: only our protocol, devtools and data/blob URLs.
     const ok = /^(keybridge|devtools|data|blob|chrome-extension):/i.test(details.url);
@@ -99,15 +126,30 @@ function wrapWindow(win: BrowserWindow): ShellWindow {
   };
 }
 
+/** `codesign`'s description of the running app bundle (macOS), or null when it cannot be read. */
+function codesignDescription(): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'codesign',
+      ['--display', '--verbose=2', macAppBundle(process.execPath)],
+      { timeout: 10_000 },
+      (err, stdout, stderr) => resolve(err ? null : `${stdout}${stderr}`),
+    );
+  });
+}
+
+let appTray: AppTray | null = null;
+
 const loginItem = createLoginItem({
-  platform: process.platform,
-  execPath: process.env.APPIMAGE ?? process.execPath,
+  platform,
+  execPath: loginExecutable(process.env, process.execPath),
   args: app.isPackaged ? [] : [app.getAppPath()],
   setLoginItemSettings: (s) => app.setLoginItemSettings(s),
   getLoginItemSettings: (o) => app.getLoginItemSettings(o),
 });
 
-void runShell({
+/** Resolves once the app is up (null when another instance runs or start-up failed). */
+export const started = runShell({
   app,
   ipcHandle: (channel, handler) =>
     ipcMain.handle(channel, (event, input: unknown) =>
@@ -117,8 +159,8 @@ void runShell({
     wrapWindow(
       createMainWindow({ preloadPath, url: APP_ENTRY_URL, preloadArgument: preloadChannelArgument() }),
     ),
-  createTray: (state, handlers) =>
-    new AppTray(
+  createTray: (state, handlers) => {
+    appTray = new AppTray(
       state,
       handlers,
       trayIconDir({
@@ -126,9 +168,26 @@ void runShell({
         resourcesPath: process.resourcesPath,
         appRoot: app.getAppPath(),
       }),
-    ),
+    );
+    return appTray;
+  },
+  trayUnavailable: async () => {
+    const host = await checkTrayHost({ platform });
+    return host.present ? null : host.detail;
+  },
   notify: (title, body) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
+    const route = notificationRoute({
+      platform,
+      portable: Boolean(process.env.PORTABLE_EXECUTABLE_FILE),
+      hasTray: appTray !== null,
+      toastsSupported: Notification.isSupported(),
+    });
+    if (route === 'toast') new Notification({ title, body }).show();
+    else if (route === 'balloon') appTray?.notify(title, body);
+  },
+  openedAtLogin: () => platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true,
+  onBeforeQuitForUpdate: (listener) => {
+    autoUpdater.on('before-quit-for-update', listener);
   },
   createServices: () =>
     createAppServices({
@@ -140,8 +199,12 @@ void runShell({
       resolveProxy: (url) => session.defaultSession.resolveProxy(url),
       setLaunchAtLogin: (enabled) => loginItem.setEnabled(enabled),
     }),
-  createUpdater: () =>
-    canSelfUpdate({ isPackaged: app.isPackaged, env: process.env }) ? electronUpdater.autoUpdater : null,
+  createUpdater: async () => {
+    const macSignature = platform === 'darwin' && app.isPackaged ? await codesignDescription() : null;
+    return canSelfUpdate({ isPackaged: app.isPackaged, env: process.env, platform, macSignature })
+      ? electronUpdater.autoUpdater
+      : null;
+  },
   showAbout: () => {
     const about = aboutContent({
       version: app.getVersion(),

@@ -11,6 +11,25 @@ import { channelForEvent, channelForMethod, EVENT_NAMES, METHOD_NAMES } from './
 export const APP_SCHEME = 'keybridge';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+/** Windows AppUserModelID: electron-builder.yml's appId, which the installer puts on its shortcuts. */
+export const APP_USER_MODEL_ID = 'io.github.keybridge.app';
+
+/**
+ * How one notification reaches the user. Windows shows toasts only for an AppUserModelID that a
+ * Start-menu shortcut carries: the installer's has ours, the portable .exe has none, so the portable
+ * build uses the tray's balloon (Windows draws it as a toast from the tray icon). Never both.
+ */
+export function notificationRoute(o: {
+  platform: NodeJS.Platform;
+  portable: boolean;
+  hasTray: boolean;
+  toastsSupported: boolean;
+}): 'toast' | 'balloon' | 'none' {
+  const balloon = o.platform === 'win32' && o.hasTray;
+  if (o.platform === 'win32' && o.portable && balloon) return 'balloon';
+  if (o.toastsSupported) return 'toast';
+  return balloon ? 'balloon' : 'none';
+}
 
 export const RENDERER_CSP = [
   "default-src 'self'",

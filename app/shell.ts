@@ -79,15 +79,27 @@ export interface ShellPorts {
   createWindow(): ShellWindow;
   /** Null when the desktop has no tray. */
   createTray(state: ShellTrayState, handlers: ShellTrayHandlers): ShellTray | null;
-  /** A desktop notification (may do nothing where unsupported). */
+  /**
+   * Why this desktop cannot show the tray icon (Linux without a StatusNotifier host), or null when
+   * it can. Asked before the tray is made: Electron's Tray does not fail where nothing shows it.
+   */
+  trayUnavailable?(): Promise<string | null>;
+  /** One desktop notification per call (main picks a toast or the tray's balloon; may do nothing). */
   notify(title: string, text: string): void;
+  /** The system started the app at login (macOS tells; elsewhere the login item passes --hidden). */
+  openedAtLogin?(): boolean;
+  /**
+   * Registers for the updater's "before-quit-for-update": the updater then closes every window
+   * itself (without before-quit on macOS), so windows must close instead of hiding to the tray.
+   */
+  onBeforeQuitForUpdate?(listener: () => void): void;
   createServices(): Promise<AppServices>;
   loginItem: LoginItem;
   argv: string[];
   /** After whenReady, before services: protocol, session hardening (Electron-only). */
   onReady?(): void;
   /** The auto-updater (electron-updater's autoUpdater) when this build can update itself, else null. */
-  createUpdater?(): UpdaterPort | null;
+  createUpdater?(): UpdaterPort | null | Promise<UpdaterPort | null>;
   /** The About dialog (version, licence, third-party notices). */
   showAbout?(): void;
   /** Start-up failed: show it (a dialog) before exiting. */
@@ -113,6 +125,8 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
   let win: ShellWindow | null = null;
   let tray: ShellTray | null = null;
   let updates: UpdateService | null = null;
+  // Set once an update install has begun: windows close for real (the installer waits for them).
+  let installingUpdate = false;
 
   const quit = createQuitSequence({
     shutdown: async (drainMs) => {
@@ -134,7 +148,7 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
       win = created;
       created.onClose((event) => {
         const decision = onWindowClose({
-          quitting: quit.quitting,
+          quitting: quit.quitting || installingUpdate,
           trayNoticeShown: services?.settings.getUi().trayNoticeShown ?? true,
           hasTray: tray !== null,
         });
@@ -145,7 +159,6 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
           services?.settings.setUi({ trayNoticeShown: true });
           const text = trayStrings(language()).closedToTray;
           ports.notify('Keybridge', text);
-          tray?.notify('Keybridge', text);
         }
       });
       created.show();
@@ -162,8 +175,12 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
     if (quit.requestQuit()) event.preventDefault();
   });
   app.on('window-all-closed', () => {
-    // With a tray the app stays there; without one, closing the last window quits.
-    if (!tray) app.quit();
+    // With a tray the app stays there; without one, closing the last window quits (unless the
+    // updater closed it: it quits the app itself once the install is under way).
+    if (!tray && !installingUpdate) app.quit();
+  });
+  ports.onBeforeQuitForUpdate?.(() => {
+    installingUpdate = true;
   });
 
   await app.whenReady();
@@ -192,7 +209,7 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
     if (win && !win.isDestroyed()) win.send(channelForEvent(event), payload);
   });
 
-  const updater = ports.createUpdater?.() ?? null;
+  const updater = (await ports.createUpdater?.()) ?? null;
   if (updater) updates = new UpdateService({ updater, log: s.appLog });
   const updatesAllowed = () => s.settings.getSettings().checkForUpdates === true;
 
@@ -203,7 +220,15 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
     ...(updates ? { checkForUpdates: updatesAllowed(), updateReady: updates.readyVersion() } : {}),
     about: ports.showAbout !== undefined,
   });
+  const noTray = await (ports.trayUnavailable?.() ?? Promise.resolve(null)).catch(() => null);
+  const sayNoTray = (why: string) => {
+    // The window is then the only way back in: say so in it, and keep it shown.
+    s.appLog.warn(`No system tray: ${why}`);
+    const t = trayStrings(language());
+    s.notices.raise({ id: 'no-tray', level: 'info', message: t.noTray, hint: t.noTrayHint });
+  };
   try {
+    if (noTray) throw new Error(noTray);
     tray = ports.createTray(trayState(), {
       start: () => void s.controller.start(),
       stop: () => void s.controller.stop(),
@@ -216,14 +241,16 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
         void s.api.call('settings.update', { checkForUpdates: !updatesAllowed() });
       },
       restartToUpdate: () => {
-        updates?.restartToInstall();
+        if (!updates?.readyVersion()) return;
+        installingUpdate = true;
+        if (!updates.restartToInstall()) installingUpdate = false;
       },
       about: () => ports.showAbout?.(),
       quit: () => app.quit(),
     });
   } catch (err) {
     // Some Linux desktops have no tray; the window then behaves like a normal window.
-    s.appLog.warn(`No system tray: ${err instanceof Error ? err.message : String(err)}`);
+    sayNoTray(err instanceof Error ? err.message : String(err));
     tray = null;
   }
   s.api.subscribe((event) => {
@@ -239,7 +266,8 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
 
   await s.controller.start();
   tray?.update(trayState());
-  if (!ports.argv.includes(HIDDEN_ARG) || tray === null) showWindow();
+  const atLogin = ports.argv.includes(HIDDEN_ARG) || ports.openedAtLogin?.() === true;
+  if (!atLogin || tray === null) showWindow();
 
   return { services: s, showWindow, window: () => win, tray: () => tray };
 }

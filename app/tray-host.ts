@@ -115,26 +115,16 @@ class Writer {
     this.bytes.push(...Buffer.from(v, 'ascii'), 0);
   }
   value(type: string, v: DBusValue): void {
-    switch (type) {
-      case 'y':
-        return this.byte(Number(v));
-      case 'b':
-        return this.u32(v ? 1 : 0);
-      case 'u':
-        return this.u32(Number(v));
-      case 's':
-      case 'o':
-        return this.string(String(v));
-      case 'g':
-        return this.sig(String(v));
-      case 'v': {
-        const inner = v as { signature: string; value: DBusValue };
-        this.sig(inner.signature);
-        return this.value(inner.signature, inner.value);
-      }
-      default:
-        throw new Error(`D-Bus type ${type} is not supported`);
-    }
+    if (type === 'y') this.byte(Number(v));
+    else if (type === 'b') this.u32(v ? 1 : 0);
+    else if (type === 'u') this.u32(Number(v));
+    else if (type === 's' || type === 'o') this.string(String(v));
+    else if (type === 'g') this.sig(String(v));
+    else if (type === 'v') {
+      const inner = v as { signature: string; value: DBusValue };
+      this.sig(inner.signature);
+      this.value(inner.signature, inner.value);
+    } else throw new Error(`D-Bus type ${type} is not supported`);
   }
 }
 
@@ -203,7 +193,9 @@ function types(signature: string): string[] {
 export function encodeMessage(m: Omit<DBusMessage, 'body'> & { body?: DBusValue[] }): Buffer {
   const body = new Writer();
   const sigTypes = types(m.signature);
-  sigTypes.forEach((t, i) => body.value(t, m.body?.[i] ?? ''));
+  sigTypes.forEach((t, i) => {
+    body.value(t, m.body?.[i] ?? '');
+  });
   const fields: Array<[number, string, DBusValue]> = [];
   if (m.path) fields.push([1, 'o', m.path]);
   if (m.interface) fields.push([2, 's', m.interface]);

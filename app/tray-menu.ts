@@ -46,6 +46,10 @@ const STRINGS = {
     about: 'About Keybridge',
     quit: 'Quit Keybridge',
     closedToTray: 'Keybridge is still running in the tray. Use Quit in the tray menu to stop it.',
+    noTray:
+      'This desktop shows no tray icons, so Keybridge keeps this window: closing it quits Keybridge and stops the proxy.',
+    noTrayHint:
+      'On GNOME, install the “AppIndicator and KStatusNotifierItem Support” extension, then open Keybridge again to keep it in the top bar.',
   },
   'zh-CN': {
     running: 'Keybridge 正在运行',
@@ -66,6 +70,9 @@ const STRINGS = {
     about: '关于 Keybridge',
     quit: '退出 Keybridge',
     closedToTray: 'Keybridge 仍在托盘中运行。要停止它，请在托盘菜单中选择“退出”。',
+    noTray: '此桌面不显示托盘图标，因此 Keybridge 会保留此窗口：关闭窗口即退出 Keybridge 并停止代理。',
+    noTrayHint:
+      '在 GNOME 上，请安装“AppIndicator and KStatusNotifierItem Support”扩展，然后重新打开 Keybridge，即可让它留在顶栏中。',
   },
 } as const;
 

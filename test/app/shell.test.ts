@@ -6,7 +6,13 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import type { ProxyStatusView } from '../../app/contract/index.js';
 import { METHOD_NAMES } from '../../app/contract/index.js';
-import { autostartFile, createLoginItem, desktopEntry, HIDDEN_ARG } from '../../app/login-item.js';
+import {
+  autostartFile,
+  createLoginItem,
+  desktopEntry,
+  HIDDEN_ARG,
+  loginExecutable,
+} from '../../app/login-item.js';
 import {
   APP_ENTRY_URL,
   createQuitSequence,
@@ -218,7 +224,34 @@ describe('launch at login', () => {
       getLoginItemSettings: () => ({ openAtLogin: true }),
     });
     await item.setEnabled(true);
-    expect(set).toHaveBeenCalledWith({ openAtLogin: true, args: [HIDDEN_ARG] });
+    // macOS login items take no arguments (the shell asks wasOpenedAtLogin instead).
+    expect(set).toHaveBeenCalledWith({ openAtLogin: true });
     expect(item.isEnabled()).toBe(true);
+
+    const win = vi.fn();
+    const get = vi.fn(() => ({ openAtLogin: false }));
+    const exe = 'C:\\Users\\Lin\\Downloads\\Keybridge-1.2.3-portable.exe';
+    const onWindows = createLoginItem({
+      platform: 'win32',
+      execPath: exe,
+      setLoginItemSettings: win,
+      getLoginItemSettings: get,
+    });
+    await onWindows.setEnabled(true);
+    // Windows keys the Run entry by path and args; the path must be the one that stays on disk.
+    expect(win).toHaveBeenCalledWith({ openAtLogin: true, path: exe, args: [HIDDEN_ARG] });
+    expect(onWindows.isEnabled()).toBe(false);
+    expect(get).toHaveBeenCalledWith({ path: exe, args: [HIDDEN_ARG] });
+  });
+
+  it('starts the executable that survives: the portable .exe or the AppImage, not the unpacked copy', () => {
+    const temp = 'C:\\Users\\Lin\\AppData\\Local\\Temp\\2kq8sV\\Keybridge.exe';
+    expect(loginExecutable({ PORTABLE_EXECUTABLE_FILE: 'D:\\Keybridge-portable.exe' }, temp)).toBe(
+      'D:\\Keybridge-portable.exe',
+    );
+    expect(loginExecutable({ APPIMAGE: '/home/lin/Keybridge.AppImage' }, '/tmp/.mount_Keybr/keybridge')).toBe(
+      '/home/lin/Keybridge.AppImage',
+    );
+    expect(loginExecutable({}, '/opt/Keybridge/keybridge')).toBe('/opt/Keybridge/keybridge');
   });
 });

@@ -1,6 +1,6 @@
 /** Updates: checked only while the user allows it; a downloaded one shows "Update ready — restart" in the tray. */
 import { describe, expect, it, vi } from 'vitest';
-import { aboutContent, canSelfUpdate } from '../../app/about.js';
+import { aboutContent, canSelfUpdate, macAppBundle, macSignedForUpdates } from '../../app/about.js';
 import type { ProxyStatusView } from '../../app/contract/index.js';
 import { DEFAULT_SETTINGS } from '../../app/services/settings-store.js';
 import { UpdateService } from '../../app/services/update-service.js';
@@ -110,9 +110,41 @@ describe('tray menu with updates and About', () => {
     const plain = trayMenuModel({ status: running, launchAtLogin: false, language: 'en' });
     expect(labels(plain)).not.toContain('Check for updates automatically');
     expect(labels(plain)).not.toContain('About Keybridge');
-    expect(canSelfUpdate({ isPackaged: true, env: {} })).toBe(true);
-    expect(canSelfUpdate({ isPackaged: false, env: {} })).toBe(false);
-    expect(canSelfUpdate({ isPackaged: true, env: { PORTABLE_EXECUTABLE_DIR: 'C:\\Apps' } })).toBe(false);
+    expect(canSelfUpdate({ isPackaged: true, env: {}, platform: 'linux' })).toBe(true);
+    expect(canSelfUpdate({ isPackaged: true, env: {}, platform: 'win32' })).toBe(true);
+    expect(canSelfUpdate({ isPackaged: false, env: {}, platform: 'linux' })).toBe(false);
+    expect(
+      canSelfUpdate({ isPackaged: true, env: { PORTABLE_EXECUTABLE_DIR: 'C:\\Apps' }, platform: 'win32' }),
+    ).toBe(false);
+  });
+
+  it('a Mac build updates itself only when signed with a Developer ID (Squirrel.Mac refuses the rest)', () => {
+    const developerId = [
+      'Executable=/Applications/Keybridge.app/Contents/MacOS/Keybridge',
+      'CodeDirectory v=20500 size=1234 flags=0x10000(runtime) hashes=27+7 location=embedded',
+      'Authority=Developer ID Application: Keybridge contributors (ABCDE12345)',
+      'Authority=Developer ID Certification Authority',
+      'Authority=Apple Root CA',
+      'TeamIdentifier=ABCDE12345',
+    ].join('\n');
+    const adHoc = [
+      'Executable=/Applications/Keybridge.app/Contents/MacOS/Keybridge',
+      'CodeDirectory v=20400 size=1234 flags=0x2(adhoc) hashes=27+7 location=embedded',
+      'Signature=adhoc',
+      'TeamIdentifier=not set',
+    ].join('\n');
+    const mac = (macSignature: string | null) =>
+      canSelfUpdate({ isPackaged: true, env: {}, platform: 'darwin', macSignature });
+    expect(mac(developerId)).toBe(true);
+    expect(mac(adHoc)).toBe(false);
+    expect(mac('code object is not signed at all')).toBe(false);
+    expect(mac(null)).toBe(false); // codesign could not say: do not offer what may not install
+    expect(
+      macSignedForUpdates(developerId.replace('TeamIdentifier=ABCDE12345', 'TeamIdentifier=not set')),
+    ).toBe(false);
+    expect(macAppBundle('/Applications/Keybridge.app/Contents/MacOS/Keybridge')).toBe(
+      '/Applications/Keybridge.app',
+    );
   });
 
   it('About names the version and opens the shipped notices and licence', () => {

@@ -170,7 +170,7 @@ export class FakeElectron {
       isReady: () => fake.#ready,
       requestSingleInstanceLock: () => {
         const other = options.otherInstance;
-        if (other?.#holdsLock && other.exitCode === null) {
+        if (other?.holdsLock() && other.exitCode === null) {
           // The first instance hears about the second launch (argv, working directory).
           other.appEvents.emit('second-instance', preventable(), ['keybridge'], process.cwd(), {});
           return false;
@@ -267,8 +267,9 @@ export class FakeElectron {
         };
         const open = fake.windows.filter((w) => !w.destroyed);
         if (open.length === 0) return install();
+        // Electron waits for the window list to empty (however long that takes), then installs.
+        fake.waitForWindowsThenInstall();
         for (const w of open) w.close();
-        if (fake.windows.every((w) => w.destroyed)) install();
       },
     });
     this.nativeUpdater = nativeUpdater;
@@ -340,6 +341,10 @@ export class FakeElectron {
       },
       autoUpdater: nativeUpdater,
     };
+  }
+
+  holdsLock(): boolean {
+    return this.#holdsLock;
   }
 
   get quitting(): boolean {
