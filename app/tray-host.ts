@@ -302,7 +302,6 @@ export class DBusConnection {
   static async connect(address: string, timeoutMs = 2000): Promise<DBusConnection> {
     const path = socketPath(address);
     const socket = net.createConnection({ path });
-    socket.unref();
     const conn = new DBusConnection(socket, timeoutMs);
     await conn.#authenticate();
     const [name] = await conn.call({
