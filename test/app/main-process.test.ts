@@ -16,6 +16,9 @@ import { APP_ENTRY_URL, GRANTED_PERMISSIONS, RENDERER_CSP } from '../../app/shel
 import { type FakeBrowserWindow, FakeElectron } from './support/fake-electron.js';
 import { type SessionBus, startSessionBus, startTrayWatcher } from './support/session-bus.js';
 
+/** Waits for what the user would see; generous, the machine is shared with other test runs. */
+const until = <T>(check: () => T) => vi.waitFor(check, { timeout: 15_000, interval: 20 });
+
 const INDEX_HTML = '<!doctype html><title>Keybridge</title><div id="root"></div>';
 
 interface Launched {
@@ -148,7 +151,7 @@ describe('the main process under Electron', () => {
     const { fake, port } = await launch();
     expect(await healthy(port)).toBe(true);
     const win = only(fake.visibleWindows());
-    await vi.waitFor(() => expect(win.webContents.loads).toHaveLength(1));
+    await until(() => expect(win.webContents.loads).toHaveLength(1));
     const load = win.webContents.loads[0]!;
     expect(load).toMatchObject({ url: APP_ENTRY_URL, status: 200, body: INDEX_HTML });
     expect(load.headers['content-security-policy']).toBe(RENDERER_CSP);
@@ -169,7 +172,7 @@ describe('the main process under Electron', () => {
   it('"Copy endpoint" in the window puts the URL on the clipboard', async () => {
     const { fake, port } = await launch();
     const win = only(fake.visibleWindows());
-    await vi.waitFor(() => expect(win.webContents.getURL()).toBe(APP_ENTRY_URL));
+    await until(() => expect(win.webContents.getURL()).toBe(APP_ENTRY_URL));
     const url = `http://127.0.0.1:${port}/v1`;
     expect(await fake.rendererWritesClipboard(win, url)).toBe('written');
     expect(fake.clipboardText).toBe(url);
@@ -219,11 +222,11 @@ describe('the main process under Electron', () => {
     expect(fake.clipboardText).toBe(`http://127.0.0.1:${port}`);
 
     tray.choose('Stop proxy');
-    await vi.waitFor(() => expect(tray.menu?.find('Start proxy')?.enabled).toBe(true));
+    await until(() => expect(tray.menu?.find('Start proxy')?.enabled).toBe(true));
     expect(await healthy(port)).toBe(false);
     expect(tray.menu?.find('Copy endpoint')?.enabled).toBe(false);
     tray.choose('Start proxy');
-    await vi.waitFor(() => expect(tray.menu?.find('Stop proxy')?.enabled).toBe(true));
+    await until(() => expect(tray.menu?.find('Stop proxy')?.enabled).toBe(true));
     expect(await healthy(port)).toBe(true);
 
     tray.choose('Open Keybridge');
@@ -233,10 +236,10 @@ describe('the main process under Electron', () => {
     expect(win.focusCount).toBeGreaterThan(0);
 
     tray.choose('Launch at login');
-    await vi.waitFor(() => expect(tray.menu?.find('Launch at login')?.checked).toBe(true));
+    await until(() => expect(tray.menu?.find('Launch at login')?.checked).toBe(true));
 
     tray.choose('Quit Keybridge');
-    await vi.waitFor(() => expect(fake.exitCode).toBe(0));
+    await until(() => expect(fake.exitCode).toBe(0));
     expect(await healthy(port)).toBe(false);
   });
 
@@ -261,10 +264,10 @@ describe('the main process under Electron', () => {
       env: { PORTABLE_EXECUTABLE_FILE: keptExe, PORTABLE_EXECUTABLE_DIR: 'C:\\Users\\Lin\\Downloads' },
     });
     fake.tray()!.choose('Launch at login');
-    await vi.waitFor(() => expect(fake.loginItems).toEqual([{ path: keptExe, args: ['--hidden'] }]));
-    await vi.waitFor(() => expect(fake.tray()!.menu?.find('Launch at login')?.checked).toBe(true));
+    await until(() => expect(fake.loginItems).toEqual([{ path: keptExe, args: ['--hidden'] }]));
+    await until(() => expect(fake.tray()!.menu?.find('Launch at login')?.checked).toBe(true));
     fake.tray()!.choose('Launch at login');
-    await vi.waitFor(() => expect(fake.loginItems).toEqual([]));
+    await until(() => expect(fake.loginItems).toEqual([]));
   });
 
   it("Windows: toasts use the installer shortcut's AppUserModelID, and one notice is one notification", async () => {
@@ -315,7 +318,7 @@ describe('the main process under Electron', () => {
     });
     win.close();
     expect(win.destroyed).toBe(true); // not hidden to a tray that is not there
-    await vi.waitFor(() => expect(fake.exitCode).toBe(0));
+    await until(() => expect(fake.exitCode).toBe(0));
     expect(await healthy(port)).toBe(false);
   });
 
@@ -362,7 +365,7 @@ describe('updates from the tray', () => {
   async function updateReady(fake: FakeElectron): Promise<FakeBrowserWindow> {
     fake.appUpdater.offer = '9.9.9';
     fake.tray()!.choose('Check for updates automatically');
-    await vi.waitFor(() => expect(fake.tray()!.menu?.find('Update ready')).toBeDefined());
+    await until(() => expect(fake.tray()!.menu?.find('Update ready')).toBeDefined());
     return only(fake.visibleWindows());
   }
 
@@ -372,8 +375,8 @@ describe('updates from the tray', () => {
       const { fake, port } = await launch({ platform, isPackaged: true, env });
       await updateReady(fake);
       fake.tray()!.choose('Update ready');
-      await vi.waitFor(() => expect(fake.updateInstalled).toBe(true));
-      await vi.waitFor(() => expect(fake.exitCode).toBe(0));
+      await until(() => expect(fake.updateInstalled).toBe(true));
+      await until(() => expect(fake.exitCode).toBe(0));
       expect(fake.appUpdater.quitAndInstallCalls).toBe(1);
       expect(await healthy(port)).toBe(false);
     });

@@ -59,7 +59,7 @@ describe('Linux tray host check', () => {
     }
     // Once the watcher goes (the extension is turned off), the tray is gone again.
     await expect
-      .poll(async () => (await checkTrayHost({ platform: 'linux', env: env() })).present)
+      .poll(async () => (await checkTrayHost({ platform: 'linux', env: env() })).present, { timeout: 10_000 })
       .toBe(false);
   });
 
