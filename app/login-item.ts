@@ -21,7 +21,13 @@ export interface LoginItemDeps {
   /** Arguments before --hidden (e.g. the app path when run unpackaged). */
   args?: string[];
   env?: NodeJS.ProcessEnv;
-  setLoginItemSettings?: (s: { openAtLogin: boolean; path?: string; args?: string[] }) => void;
+  /**
+   * Windows: Run-key names earlier versions registered under (Electron names the value after the
+   * AppUserModelID, which was Electron's default before main set the installer's). Removed when the
+   * item is set, so an upgraded Keybridge is not started twice at login.
+   */
+  legacyRunNames?: string[];
+  setLoginItemSettings?: (s: { openAtLogin: boolean; path?: string; args?: string[]; name?: string }) => void;
   getLoginItemSettings?: (o?: { path?: string; args?: string[] }) => { openAtLogin: boolean };
 }
 
@@ -83,8 +89,12 @@ export function createLoginItem(deps: LoginItemDeps): LoginItem {
   return {
     isEnabled: () => deps.getLoginItemSettings?.(where).openAtLogin ?? false,
     async setEnabled(enabled) {
-      if (!deps.setLoginItemSettings) throw new Error('Launch at login is not available on this system.');
-      deps.setLoginItemSettings({ openAtLogin: enabled, ...where });
+      const set = deps.setLoginItemSettings;
+      if (!set) throw new Error('Launch at login is not available on this system.');
+      if (deps.platform === 'win32') {
+        for (const name of deps.legacyRunNames ?? []) set({ openAtLogin: false, name });
+      }
+      set({ openAtLogin: enabled, ...where });
     },
   };
 }

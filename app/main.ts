@@ -143,6 +143,8 @@ let appTray: AppTray | null = null;
 const loginItem = createLoginItem({
   platform,
   execPath: loginExecutable(process.env, process.execPath),
+  // Before the AppUserModelID was set, Electron named the Run value "electron.app.<name>".
+  legacyRunNames: [`electron.app.${app.getName()}`],
   args: app.isPackaged ? [] : [app.getAppPath()],
   setLoginItemSettings: (s) => app.setLoginItemSettings(s),
   getLoginItemSettings: (o) => app.getLoginItemSettings(o),

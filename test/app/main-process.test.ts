@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { AppSettings } from '../../app/contract/index.js';
 import { channelForMethod, METHOD_NAMES } from '../../app/contract/methods.js';
 import { SettingsStore } from '../../app/services/settings-store.js';
 import type { RunningShell } from '../../app/shell.js';
@@ -30,6 +31,7 @@ interface Launched {
 
 const saved = {
   platform: process.platform,
+  execPath: process.execPath,
   argv: process.argv,
   env: { ...process.env },
 };
@@ -55,6 +57,7 @@ afterEach(async () => {
   watcher?.stop();
   watcher = null;
   Object.defineProperty(process, 'platform', { value: saved.platform });
+  Object.defineProperty(process, 'execPath', { value: saved.execPath });
   process.argv = saved.argv;
   process.env = { ...saved.env };
   Reflect.deleteProperty(process, 'resourcesPath');
@@ -90,6 +93,10 @@ interface LaunchOptions {
   trayHost?: boolean;
   execPath?: string;
   userData?: string;
+  /** Settings saved by an earlier run. */
+  settings?: Partial<AppSettings>;
+  /** What the system held before this launch (login items…). */
+  before?: (fake: FakeElectron) => void;
 }
 
 async function launch(o: LaunchOptions = {}): Promise<Launched> {
@@ -102,22 +109,25 @@ async function launch(o: LaunchOptions = {}): Promise<Launched> {
   if (!o.userData) {
     port = await freePort();
     const store = SettingsStore.open({ dir: userData });
-    store.updateSettings({ port });
+    store.updateSettings({ ...o.settings, port });
   } else {
     port = SettingsStore.open({ dir: userData }).getSettings().port;
   }
 
   if ((o.trayHost ?? true) && platform === 'linux' && !watcher) watcher = await startTrayWatcher(bus.address);
+  const execPath = o.execPath ?? '/opt/Keybridge/keybridge';
   const fake = new FakeElectron({
     platform,
     userData,
     appPath,
-    execPath: o.execPath ?? '/opt/Keybridge/keybridge',
+    execPath,
     isPackaged: o.isPackaged ?? false,
     openedAtLogin: o.openedAtLogin,
     otherInstance: o.otherInstance,
   });
+  o.before?.(fake);
   Object.defineProperty(process, 'platform', { value: platform });
+  Object.defineProperty(process, 'execPath', { value: execPath }); // Electron's executable
   // Electron sets resourcesPath (beside app.asar): the packaged app reads its tray icons there.
   Object.assign(process, { resourcesPath: path.join(appPath, 'resources') });
   process.argv = o.argv ?? ['/opt/Keybridge/keybridge'];
@@ -268,6 +278,21 @@ describe('the main process under Electron', () => {
     await until(() => expect(fake.tray()!.menu?.find('Launch at login')?.checked).toBe(true));
     fake.tray()!.choose('Launch at login');
     await until(() => expect(fake.loginItems).toEqual([]));
+  });
+
+  it('Windows, after an upgrade: Keybridge is registered to start at login once', async () => {
+    const exe = 'C:\\Users\\Lin\\AppData\\Local\\Programs\\Keybridge\\Keybridge.exe';
+    const { fake } = await launch({
+      platform: 'win32',
+      isPackaged: true,
+      execPath: exe,
+      settings: { launchAtLogin: true },
+      // What an earlier version registered: the value Electron names after its default AppUserModelID.
+      before: (f) => f.runKey.set('electron.app.Keybridge', { path: exe, args: ['--hidden'] }),
+    });
+    await until(() =>
+      expect([...fake.runKey]).toEqual([['io.github.keybridge.app', { path: exe, args: ['--hidden'] }]]),
+    );
   });
 
   it("Windows: toasts use the installer shortcut's AppUserModelID, and one notice is one notification", async () => {

@@ -120,7 +120,8 @@ export class FakeElectron {
   readonly errorBoxes: Array<[string, string]> = [];
   readonly messageBoxes: unknown[] = [];
   /** Windows: registry Run entries; macOS: the login item. */
-  readonly loginItems: Array<{ path: string; args: string[]; name?: string }> = [];
+  /** Windows: the Run key's values by name; macOS: the one login item. */
+  readonly runKey = new Map<string, { path: string; args: string[] }>();
   loginItemCalls: unknown[] = [];
   appUserModelId: string | null = null;
   clipboardText = '';
@@ -189,25 +190,28 @@ export class FakeElectron {
         if (options.platform !== 'win32') throw new Error('setAppUserModelId is Windows-only');
         fake.appUserModelId = id;
       },
+      // Windows: one value in HKCU\\…\\Run per name (default: the AppUserModelID, which Electron
+      // defaults to "electron.app.<name>"), holding the path (default process.execPath) and args.
+      // macOS: one login item for the app; path and args are ignored.
       setLoginItemSettings: (s: { openAtLogin: boolean; path?: string; args?: string[]; name?: string }) => {
         fake.loginItemCalls.push(s);
-        const entry = {
-          // Windows: path defaults to process.execPath, args to []; macOS ignores both.
+        const name = options.platform === 'win32' ? (s.name ?? fake.defaultRunName()) : 'login-item';
+        if (!s.openAtLogin) {
+          fake.runKey.delete(name);
+          return;
+        }
+        fake.runKey.set(name, {
           path: options.platform === 'win32' ? (s.path ?? options.execPath) : options.execPath,
           args: options.platform === 'win32' ? (s.args ?? []) : [],
-        };
-        const same = (e: { path: string; args: string[] }) =>
-          e.path === entry.path && JSON.stringify(e.args) === JSON.stringify(entry.args);
-        const at = fake.loginItems.findIndex(same);
-        if (s.openAtLogin && at < 0) fake.loginItems.push(entry);
-        if (!s.openAtLogin && at >= 0) fake.loginItems.splice(at, 1);
+        });
       },
-      getLoginItemSettings: (o: { path?: string; args?: string[] } = {}) => {
+      getLoginItemSettings: (o: { path?: string; args?: string[]; name?: string } = {}) => {
+        const name = options.platform === 'win32' ? (o.name ?? fake.defaultRunName()) : 'login-item';
+        const entry = fake.runKey.get(name);
         const path = options.platform === 'win32' ? (o.path ?? options.execPath) : options.execPath;
         const args = options.platform === 'win32' ? (o.args ?? []) : [];
-        const openAtLogin = fake.loginItems.some(
-          (e) => e.path === path && JSON.stringify(e.args) === JSON.stringify(args),
-        );
+        const openAtLogin =
+          entry !== undefined && entry.path === path && JSON.stringify(entry.args) === JSON.stringify(args);
         return {
           openAtLogin,
           ...(options.platform === 'darwin'
@@ -217,7 +221,15 @@ export class FakeElectron {
               }
             : {}),
           ...(options.platform === 'win32'
-            ? { executableWillLaunchAtLogin: openAtLogin, launchItems: [] }
+            ? {
+                executableWillLaunchAtLogin: [...fake.runKey.values()].some((e) => e.path === path),
+                launchItems: [...fake.runKey].map(([n, e]) => ({
+                  name: n,
+                  ...e,
+                  scope: 'user',
+                  enabled: true,
+                })),
+              }
             : {}),
         };
       },
@@ -341,6 +353,15 @@ export class FakeElectron {
       },
       autoUpdater: nativeUpdater,
     };
+  }
+
+  /** What starts at login. */
+  get loginItems(): Array<{ path: string; args: string[] }> {
+    return [...this.runKey.values()];
+  }
+
+  defaultRunName(): string {
+    return this.appUserModelId ?? 'electron.app.Keybridge';
   }
 
   holdsLock(): boolean {
