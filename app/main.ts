@@ -1,7 +1,8 @@
 /**
  * Electron main: hands the real Electron objects to the shell (shell.ts) and adds what only
  * Electron has — the app protocol with its CSP, session hardening, navigation and window-open
- * denial. The lifecycle itself lives in shell.ts, tested with doubles.
+ * denial, the permission rule, login items, notifications and the Linux tray check. The lifecycle
+ * itself lives in shell.ts; this file runs in test/app/main-process.test.ts under a stand-in electron.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,7 +52,7 @@ const preloadPath = path.join(here, 'preload.cjs');
 if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 const RENDERER_MISSING_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Keybridge</title><h1>Keybridge is running</h1>' +
-  '<p>The settings window has not been built (renderer/dist is missing). Run <code>npm run build</code> and open Keybridge again.</p>';
+  '<p>The settings window has not been built (renderer/dist is missing). Run <code>npm run build:renderer</code> and open Keybridge again.</p>';
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
