@@ -159,7 +159,7 @@ export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile 
   if (type === 'authorized_user') {
     return {
       message: 'This is a personal gcloud login file (type "authorized_user"), not a service-account key',
-      hint: `Keybridge needs a service account's key. ${CREATE_KEY_HINT}`,
+      hint: `Keybridge needs a service-account key instead. ${CREATE_KEY_HINT}`,
     };
   }
   if (type === 'external_account' || type === 'external_account_authorized_user') {
