@@ -35,7 +35,8 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   if (f === '') return undefined;
   const same = candidates.find((c) => fold(c) === f);
   if (same !== undefined) return same;
-  // Short names tolerate one typo, longer ones two.
+  // Two letters are too few to guess from; short names tolerate one typo, longer ones more.
+  if (f.length <= 2) return undefined;
   const limit = f.length <= 4 ? 1 : f.length <= 12 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

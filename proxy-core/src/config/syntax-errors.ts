@@ -56,6 +56,15 @@ function openingBracket(text: string, end: number, close: ']' | '}'): number | u
   return undefined;
 }
 
+/** Offset of the next `name:` (a colon followed by a space or the line end) from `from`. */
+function nextKey(text: string, from: number): number | undefined {
+  const m = /:(?=[ \t\r\n]|$)/.exec(text.slice(from));
+  if (!m) return undefined;
+  let start = from + m.index;
+  while (start > from && !/\s/.test(text[start - 1]!)) start--;
+  return start;
+}
+
 function keyAt(text: string, offset: number): string {
   return /^\s*["']?([^:"'\n]+)/.exec(text.slice(offset))?.[1]?.trim() ?? '';
 }
@@ -80,10 +89,17 @@ function describeYamlError(text: string, err: YAML.YAMLError): SyntaxProblem {
       message = `this ${close === ']' ? '[' : '{'} is never closed — add ${close} at the end of the value`;
       break;
     }
-    case err.code === 'BLOCK_AS_IMPLICIT_KEY':
-      message =
-        'a second "name: value" on the same line — put each setting on its own line, or quote a value that contains ": "';
+    case err.code === 'BLOCK_AS_IMPLICIT_KEY': {
+      // The parser stops at the value; the mistake is the "name:" that follows it.
+      const key = nextKey(text, offset);
+      const sameLine =
+        key === undefined || lineAndColumn(text, key).line === lineAndColumn(text, offset).line;
+      if (key !== undefined) offset = key;
+      message = sameLine
+        ? 'a second "name: value" on the same line — put each setting on its own line, or quote a value that contains ": "'
+        : 'this line is indented more than the setting above it — settings in one section start in the same column';
       break;
+    }
     case err.code === 'MULTILINE_IMPLICIT_KEY':
       message =
         'this line is not a "name: value" setting — a colon needs a space after it, or the value needs quotes';
@@ -108,14 +124,12 @@ function describeYamlError(text: string, err: YAML.YAMLError): SyntaxProblem {
   return { ...lineAndColumn(text, offset), message };
 }
 
-/** Parses YAML; on failure returns every error, each quoted on its line. */
+/** Parses YAML; on failure says what is wrong, quoting the line. */
 export function parseYaml(text: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
   const doc = YAML.parseDocument(text, { prettyErrors: false });
   if (doc.errors.length === 0) return { ok: true, value: doc.toJS() };
-  return {
-    ok: false,
-    problems: doc.errors.slice(0, 3).map((e) => quoteLine(text, describeYamlError(text, e))),
-  };
+  // The first error is the mistake; what follows is usually the parser losing its way after it.
+  return { ok: false, problems: [quoteLine(text, describeYamlError(text, doc.errors[0]!))] };
 }
 
 /** Parses JSON; on failure says where and what, quoting the line. */
