@@ -274,6 +274,47 @@ describe('check counts what serve lists at /v1/models', () => {
   });
 });
 
+describe("README's headless config", () => {
+  it('passes check, which prints what the README says it prints', async () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const yaml = /```yaml\n(server:[\s\S]*?)```/.exec(readme)![1]!;
+    const printed = /`keybridge check` reads[\s\S]*?```\n([\s\S]*?)```/
+      .exec(readme)![1]!
+      .trimEnd()
+      .split('\n');
+    const sub = mkdtempSync(join(dir, 'readme-'));
+    writeFileSync(join(sub, 'anthropic.key'), 'sk-ant-api03-test\n');
+    writeFileSync(
+      join(sub, 'my-project-1234.json'),
+      makeTestServiceAccount({ tokenUri: 'https://oauth2.googleapis.com/token' }).text,
+    );
+    const cfg = join(sub, 'keybridge.yaml');
+    writeFileSync(cfg, yaml);
+    const t = io({ DEEPSEEK_API_KEY: 'sk-test', AZURE_OPENAI_KEY: 'azure-test' });
+    expect((await runCli(['check', '-c', cfg], t.io)).code).toBe(0);
+    expect(t.out).toEqual(printed.map((line, i) => (i === 0 ? line.replace('keybridge.yaml', cfg) : line)));
+  });
+});
+
+describe("README's example of mistakes", () => {
+  it('is what check prints for them', async () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const printed = /Mistakes are reported by field[\s\S]*?```\n([\s\S]*?)```/
+      .exec(readme)![1]!
+      .trimEnd()
+      .split('\n');
+    const cfg = file(
+      'keybridge.yaml',
+      'accounts:\n  - id: my-claude\n    provider: anthropic\n    apikey: sk-ant-api03-x\n  - id: my-vertex\n    provider: Vertex\n    serviceAccountFile: ./my-project-1234.json\n  - id: my-deepseek\n    provider: deepseek\n    models: deepseek-chat\n',
+    );
+    const t = io();
+    expect((await runCli(['check', '-c', cfg], t.io)).code).toBe(1);
+    expect(t.err.join('\n').split('\n')).toEqual(
+      printed.map((line, i) => (i === 0 ? line.replace('keybridge.yaml', cfg) : line)),
+    );
+  });
+});
+
 describe('Azure deployments are served as models', () => {
   let azure: MockServer;
   beforeAll(async () => {
