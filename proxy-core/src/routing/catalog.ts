@@ -52,6 +52,8 @@ interface CatalogView {
   config: KeybridgeConfig;
   /** Enabled accounts that have a running provider, in config order. */
   accounts: AccountConfig[];
+  /** True for the id of one of `accounts`. */
+  isRunning: (accountId: string) => boolean;
   discovered: (accountId: string) => ModelListing | undefined;
   /** `configuredModels` of an account (the running catalog keeps them). */
   modelsOf: (account: AccountConfig) => Array<[string, string]>;
@@ -70,11 +72,10 @@ function canonicalIdIn(config: KeybridgeConfig, id: string): string {
 /** Routes of a public id (aliases, then explicit models, then every account offering it). */
 function resolveRefs(view: CatalogView, publicId: string): RouteRef[] {
   const id = canonicalIdIn(view.config, publicId);
-  const running = new Set(view.accounts.map((a) => a.id));
   const explicit = view.config.models.find((m) => m.id === id);
   if (explicit) {
     return explicit.routes
-      .filter((r) => running.has(r.account))
+      .filter((r) => view.isRunning(r.account))
       .map((r) => ({ account: r.account, upstreamModel: r.model }));
   }
   const routes: RouteRef[] = [];
@@ -91,7 +92,7 @@ function resolveRefs(view: CatalogView, publicId: string): RouteRef[] {
   if (routes.length > 0) return routes;
   // `account/model` names a model on one account directly.
   const slash = id.indexOf('/');
-  if (slash > 0 && running.has(id.slice(0, slash))) {
+  if (slash > 0 && view.isRunning(id.slice(0, slash))) {
     return [{ account: id.slice(0, slash), upstreamModel: id.slice(slash + 1) }];
   }
   return [];
@@ -117,9 +118,12 @@ function listIds(view: CatalogView): string[] {
  * rules as the running catalog, for `keybridge check`.
  */
 export function modelsFromConfig(config: KeybridgeConfig): Array<{ id: string; routes: RouteRef[] }> {
+  const accounts = config.accounts.filter((a) => a.enabled);
+  const running = new Set(accounts.map((a) => a.id));
   const view: CatalogView = {
     config,
-    accounts: config.accounts.filter((a) => a.enabled),
+    accounts,
+    isRunning: (id) => running.has(id),
     discovered: () => undefined,
     modelsOf: configuredModels,
   };
@@ -150,6 +154,8 @@ export class ModelCatalog {
     return {
       config: this.config,
       accounts: this.accounts(),
+      // Providers exist only for enabled accounts.
+      isRunning: (id) => this.providers.has(id),
       discovered: (id) => this.discovered.get(id)?.listing,
       modelsOf: (account) => {
         let pairs = this.configured.get(account.id);
