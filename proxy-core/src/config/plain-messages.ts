@@ -171,6 +171,8 @@ export function plainIssueMessage(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type': {
       if (input === undefined) return 'is required';
+      if (input === null)
+        return `is empty — write ${expectedNoun(issue.expected, path)} after the colon, or remove the line`;
       if (issue.expected === 'int' && typeof input === 'number') return 'must be a whole number';
       const expected = expectedNoun(issue.expected, path);
       const hint =

@@ -165,6 +165,8 @@ describe('messages in plain words', () => {
         '    routes: []',
         'timeouts:',
         '  connectMs: 1.5',
+        'logging:',
+        '  accessLog:',
         '',
       ].join('\n'),
     );
@@ -179,6 +181,7 @@ describe('messages in plain words', () => {
       'accounts[1].api: must be deployments or v1 (not "v2")',
       'models[0].routes: needs at least one route',
       'timeouts.connectMs: must be a whole number',
+      'logging.accessLog: is empty — write text after the colon, or remove the line',
     ]);
     expect(problems.join('\n')).not.toContain('sk-secret');
   });
