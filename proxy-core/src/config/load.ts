@@ -39,7 +39,15 @@ function expandUnions(issues: Issue[], prefix: PropertyKey[] = []): Issue[] {
   });
 }
 
+/** A key pasted where a field name goes (long, with digits) is still a key: it is not repeated back. */
+const KEY_SHAPED = /[A-Za-z0-9_+/=-]{24,}/;
+
 function unknownFieldMessage(u: UnknownField): string {
+  const name = u.path[u.path.length - 1];
+  if (typeof name === 'string' && KEY_SHAPED.test(name) && /\d/.test(name)) {
+    const parent = formatPath(u.path.slice(0, -1));
+    return `${parent === '(root)' ? 'the top level' : parent}: has a field whose name looks like a key or token — a key goes after a field name, e.g. apiKey: your-key`;
+  }
   const where = formatPath(u.path);
   if (u.suggestion) return `${where}: unknown field — did you mean ${u.suggestion}?`;
   const verb = u.place.endsWith('accounts') || u.place.endsWith('entries') ? 'take' : 'takes';

@@ -92,6 +92,17 @@ describe('unknown fields', () => {
     ]);
   });
 
+  it('never repeat a key pasted where a field name goes', () => {
+    const key = 'sk-ant-api03-Zq3xR7vK2mN8pL4wT6yU1sD9fG5hJ0cB';
+    const problems = problemsOf(
+      'pasted.yaml',
+      `accounts:\n  - id: a\n    provider: anthropic\n    apiKey: k\n    ${key}: x\n`,
+    );
+    expect(problems).toEqual([
+      'accounts[0]: has a field whose name looks like a key or token — a key goes after a field name, e.g. apiKey: your-key',
+    ]);
+  });
+
   it('leave free-form sections alone (aliases, headers, an inline key, Azure deployment names)', () => {
     expect(() =>
       parseConfig({
