@@ -171,6 +171,13 @@ function describeCheck(file: string, config: KeybridgeConfig): string[] {
     );
   }
   const discovering = enabled.filter((a) => a.discoverModels).map((a) => a.id);
+  const served = new Set(models.map((m) => m.id));
+  for (const [alias, target] of Object.entries(config.aliases)) {
+    if (served.has(alias)) continue;
+    lines.push(
+      `  Not served: the alias ${alias} points to ${target}, which ${discovering.length ? 'no account lists in the config (discovery may still find it)' : 'no account serves'}.`,
+    );
+  }
   if (discovering.length > 0) {
     lines.push(
       `  Not counted: the models ${discovering.join(', ')} ${discovering.length === 1 ? 'lists' : 'list'} when serve starts (discoverModels: true) — check does not ask the providers.`,

@@ -274,6 +274,34 @@ describe('check counts what serve lists at /v1/models', () => {
   });
 });
 
+describe('check names what would be lost', () => {
+  it('a route to a misspelt account, with the account meant', async () => {
+    const cfg = file(
+      'route-typo.yaml',
+      'accounts:\n  - id: my-deepseek\n    provider: deepseek\n    apiKey: k\nmodels:\n  - id: chat\n    routes: [{ account: my-deepseak, model: deepseek-chat }]\n',
+    );
+    const t = io();
+    expect((await runCli(['check', '-c', cfg], t.io)).code).toBe(1);
+    expect(t.err.join('\n')).toBe(
+      `${cfg}: invalid configuration\n  - models[0].routes[0].account: no account with id "my-deepseak" — did you mean my-deepseek?`,
+    );
+  });
+
+  it('an alias to a model nobody serves', async () => {
+    const cfg = file(
+      'alias-nowhere.yaml',
+      'accounts:\n  - id: d\n    provider: deepseek\n    apiKey: k\n    models: [deepseek-chat]\naliases:\n  fast: deepseek-chatt\n  chat: deepseek-chat\n',
+    );
+    const t = io();
+    expect((await runCli(['check', '-c', cfg], t.io)).code).toBe(0);
+    expect(t.out).toEqual([
+      `${cfg}: OK — 1 account, 2 models to serve (1 from the accounts, 1 alias)`,
+      '  deepseek-chat, chat',
+      '  Not served: the alias fast points to deepseek-chatt, which no account serves.',
+    ]);
+  });
+});
+
 describe("README's headless config", () => {
   it('passes check, which prints what the README says it prints', async () => {
     const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');

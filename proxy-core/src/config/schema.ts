@@ -6,6 +6,7 @@ import { googleAiAccountSchema } from '../providers/google-ai/config.js';
 import { openaiCompatibleAccountSchema } from '../providers/openai-compatible/config.js';
 import { vertexAccountSchema } from '../providers/vertex/config.js';
 import { isProxyUrl } from './account-base.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * Every provider's account schema, discriminated by `provider`. A provider folder exports its
@@ -104,10 +105,11 @@ export const configSchema = z
     cfg.models.forEach((m, i) => {
       m.routes.forEach((r, j) => {
         if (!seen.has(r.account)) {
+          const meant = didYouMean(r.account, [...seen]);
           ctx.addIssue({
             code: 'custom',
             path: ['models', i, 'routes', j, 'account'],
-            message: `no account with id "${r.account}"`,
+            message: `no account with id "${r.account}"${meant ? ` — did you mean ${meant}?` : ''}`,
           });
         }
       });
