@@ -55,7 +55,7 @@ function sectionNoun(path: Path): string {
     default:
       return typeof last === 'number'
         ? 'a set of "name: value" settings'
-        : `a section of settings under ${String(last)}:`;
+        : `a section of settings (indented lines under "${String(last)}:")`;
   }
 }
 
@@ -179,7 +179,7 @@ export function plainIssueMessage(issue: Issue): string {
         issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')
           ? ' — put it in quotes'
           : '';
-      return `must be ${expected} (not ${describeInput(input)})${hint}`;
+      return `must be ${expected}, not ${describeInput(input)}${hint}`;
     }
     case 'invalid_value':
       return choiceMessage(issue.values, input);

@@ -182,13 +182,13 @@ describe('messages in plain words', () => {
       ].join('\n'),
     );
     expect(problems).toEqual([
-      'server.port: must be a number (not text)',
-      'server.lan: must be true or false (not text)',
+      'server.port: must be a number, not text',
+      'server.lan: must be true or false, not text',
       'server.bodyLimitMb: must be more than 0',
-      'accounts[0].models: must be a list of model names (not text)',
+      'accounts[0].models: must be a list of model names, not text',
       'accounts[0].proxy: must be "inherit", "none" or a proxy URL (http://, https:// or socks5://)',
-      'accounts[0].apiKey: must be text (not a number) — put it in quotes',
-      'accounts[1].apiKeys: must be a list of API keys (not text)',
+      'accounts[0].apiKey: must be text, not a number — put it in quotes',
+      'accounts[1].apiKeys: must be a list of API keys, not text',
       'accounts[1].api: must be deployments or v1 (not "v2")',
       'models[0].routes: needs at least one route',
       'timeouts.connectMs: must be a whole number',
@@ -233,10 +233,12 @@ describe('messages in plain words', () => {
       'accounts[2].deployments: must be a section of "deployment-name: model" lines, or a list of deployment names',
     );
     expect(problems).toContain(
-      'server.allowedOrigins: must be a list of web origins, such as http://localhost:8000 (not text)',
+      'server.allowedOrigins: must be a list of web origins, such as http://localhost:8000, not text',
     );
-    expect(problems).toContain('logging: must be a section of settings under logging: (not text)');
-    expect(problems).toContain('aliases.a: must be text (not a number) — put it in quotes');
+    expect(problems).toContain(
+      'logging: must be a section of settings (indented lines under "logging:"), not text',
+    );
+    expect(problems).toContain('aliases.a: must be text, not a number — put it in quotes');
   });
 });
 
