@@ -116,6 +116,21 @@ function walk(schema: AnySchema, value: unknown, path: Array<string | number>, o
     case 'union': {
       const option = unionOption(def, value);
       if (option) walk(option, value, path, out);
+      else if (def.discriminator !== undefined && isPlainObject(value)) {
+        // No kind named (or an unknown one): judge the fields against every kind's fields.
+        const shape: Record<string, AnySchema> = {};
+        for (const o of (def.options as AnySchema[]).map(unwrap)) Object.assign(shape, defOf(o).shape);
+        const allowed = Object.keys(shape);
+        for (const key of Object.keys(value)) {
+          if (key in shape) continue;
+          out.push({
+            path: [...path, key],
+            suggestion: didYouMean(key, allowed),
+            allowed,
+            place: 'accounts',
+          });
+        }
+      }
       return;
     }
     case 'intersection':

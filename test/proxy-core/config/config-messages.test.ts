@@ -92,6 +92,12 @@ describe('unknown fields', () => {
     ]);
   });
 
+  it('a misspelt provider field is found even though the kind of account is unknown', () => {
+    expect(problemsOfObject({ accounts: [{ id: 'a', provder: 'openai', apiKey: 'k' }] })).toEqual([
+      'accounts[0].provder: unknown field — did you mean provider?',
+    ]);
+  });
+
   it('never repeat a key pasted where a field name goes', () => {
     const key = 'sk-ant-api03-Zq3xR7vK2mN8pL4wT6yU1sD9fG5hJ0cB';
     const problems = problemsOf(
