@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { accountSchema } from '../../proxy-core/src/config/schema.js';
+import { recogniseOtherKeyFile } from '../../proxy-core/src/providers/vertex/service-account.js';
 import {
   type AccountView,
   type CredentialDetection,
@@ -214,14 +215,10 @@ export function detectCredential(text: string): CredentialDetection {
         errors,
       };
     }
-    if (json.type === 'authorized_user') {
-      return none('This is a personal gcloud login, not a service-account key.', [
-        {
-          path: 'text',
-          message:
-            'is a user credential — create a service-account key in Google Cloud Console (IAM → Service accounts → Keys) and use that JSON',
-        },
-      ]);
+    // A gcloud login, an OAuth client…: worded by proxy-core, as the CLI and the save check say it.
+    const other = recogniseOtherKeyFile(json);
+    if (other) {
+      return none(`${other.message}.`, [{ path: 'text', message: other.hint }]);
     }
     return none('This JSON is not a credential Keybridge knows.', [
       {

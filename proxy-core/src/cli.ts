@@ -4,6 +4,7 @@ import type { ListenInfo } from './api.js';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { KeybridgeConfig } from './config/schema.js';
 import { UsageStore } from './observability/usage-store.js';
+import { modelsFromConfig } from './routing/catalog.js';
 import { createProxy, PortInUseError } from './server/proxy.js';
 import { readVersion } from './version.js';
 
@@ -81,9 +82,7 @@ export async function runCli(
     return { code: 1 };
   }
   if (command === 'check') {
-    io.out(
-      `${values.config}: OK — ${config.accounts.length} account(s), ${config.models.length} routed model(s)`,
-    );
+    for (const line of describeCheck(values.config ?? '', config)) io.out(line);
     return { code: 0 };
   }
 
@@ -139,6 +138,54 @@ export async function runCli(
       await usage?.close();
     },
   };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What `check` says about a valid config: the models `serve` will list at /v1/models (the same
+ * catalog rules), which come from failover routes and aliases, and which accounts add more by
+ * asking their provider when serve starts.
+ */
+function describeCheck(file: string, config: KeybridgeConfig): string[] {
+  const models = modelsFromConfig(config);
+  const enabled = config.accounts.filter((a) => a.enabled);
+  const off = config.accounts.length - enabled.length;
+  const routed = new Set(config.models.map((m) => m.id));
+  const aliases = new Set(Object.keys(config.aliases));
+  const direct = models.filter((m) => !routed.has(m.id) && !aliases.has(m.id)).length;
+  const counted = [
+    `${direct} from the accounts`,
+    routed.size ? `${models.filter((m) => routed.has(m.id)).length} with failover routes` : '',
+    aliases.size ? plural(models.filter((m) => aliases.has(m.id)).length, 'alias', 'aliases') : '',
+  ].filter(Boolean);
+  const lines = [
+    `${file}: OK — ${plural(config.accounts.length, 'account')}${off ? ` (${off} switched off)` : ''}, ${plural(models.length, 'model')} to serve (${counted.join(', ')})`,
+  ];
+  if (models.length > 0) {
+    const shown = models.slice(0, 20).map((m) => m.id);
+    lines.push(
+      `  ${shown.join(', ')}${models.length > shown.length ? `, … ${models.length - shown.length} more` : ''}`,
+    );
+  }
+  const discovering = enabled.filter((a) => a.discoverModels).map((a) => a.id);
+  const served = new Set(models.map((m) => m.id));
+  for (const [alias, target] of Object.entries(config.aliases)) {
+    if (served.has(alias)) continue;
+    lines.push(
+      `  Not served: the alias ${alias} points to ${target}, which ${discovering.length ? 'no account lists in the config (discovery may still find it)' : 'no account serves'}.`,
+    );
+  }
+  if (discovering.length > 0) {
+    lines.push(
+      `  Not counted: the models ${discovering.join(', ')} ${discovering.length === 1 ? 'lists' : 'list'} when serve starts (discoverModels: true) — check does not ask the providers.`,
+    );
+  } else if (models.length === 0) {
+    lines.push("  No models to serve: list them under an account's models:, or set discoverModels: true.");
+  }
+  return lines;
 }
 
 function parse(argv: string[]) {

@@ -25,8 +25,22 @@ export const accountModel = z.union([
 ]);
 export type AccountModel = z.infer<typeof accountModel>;
 
+/** True for a proxy URL Keybridge can use: http://, https:// or socks5:// (socks5h too). */
+export function isProxyUrl(v: string): boolean {
+  try {
+    return /^(https?|socks5h?):$/i.test(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** Outbound proxy for one account: a URL (http, https, socks5), "none", or "inherit" (global setting). */
-export const proxySetting = z.union([z.literal('none'), z.literal('inherit'), z.string().url()]);
+export const proxySetting = z
+  .string()
+  .refine(
+    (v) => v === 'none' || v === 'inherit' || isProxyUrl(v),
+    'must be "inherit", "none" or a proxy URL (http://, https:// or socks5://)',
+  );
 
 /** Fields every account has, whatever its provider. */
 export const accountBase = z.object({

@@ -1,45 +1,109 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import YAML from 'yaml';
 import type { z } from 'zod';
+import { checkCredentialFiles } from './credential-files.js';
+import { formatPath } from './format-path.js';
+import { NEEDS_WORDING, PLAIN_PARSE_PARAMS, plainIssueMessage } from './plain-messages.js';
 import { configSchema, type KeybridgeConfig } from './schema.js';
+import { parseJson, parseYaml } from './syntax-errors.js';
+import { findUnknownFields, type UnknownField } from './unknown-fields.js';
 
 /** A config problem, worded for the person who wrote the file. */
 export class ConfigError extends Error {
   readonly issues: string[];
-  constructor(source: string, issues: string[]) {
-    super(`${source}: invalid configuration\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  constructor(source: string, issues: string[], title = 'invalid configuration') {
+    super(`${source}: ${title}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
   }
 }
 
-/** `accounts[1].baseUrl` from a zod path. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? String(p) : `.${String(p)}`;
-  }
-  return out || '(root)';
+export { formatPath };
+
+type Issue = z.core.$ZodIssue & { input?: unknown };
+
+/**
+ * A union that failed where exactly one option fits the kind of value written (a section where
+ * `string | {id, upstream}` is allowed): that option's own findings, which name the field.
+ */
+function expandUnions(issues: Issue[], prefix: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((raw) => {
+    const issue = { ...raw, path: [...prefix, ...raw.path] } as Issue;
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const fitting = issue.errors.filter(
+      (option) =>
+        !option.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_union')),
+    );
+    if (fitting.length !== 1) return [issue];
+    return expandUnions(fitting[0] as Issue[], issue.path);
+  });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = formatPath(issue.path);
-  if (issue.code === 'invalid_union' && where.startsWith('accounts')) {
-    return `${where}: ${issue.message}`;
+/** A key pasted where a field name goes (long, with digits) is still a key: it is not repeated back. */
+const KEY_SHAPED = /[A-Za-z0-9_+/=-]{24,}/;
+
+function unknownFieldMessage(u: UnknownField): string {
+  const name = u.path[u.path.length - 1];
+  if (typeof name === 'string' && KEY_SHAPED.test(name) && /\d/.test(name)) {
+    const parent = formatPath(u.path.slice(0, -1));
+    return `${parent === '(root)' ? 'the top level' : parent}: has a field whose name looks like a key or token — a key goes after a field name, e.g. apiKey: your-key`;
   }
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-    return `${where}: is required`;
+  const where = formatPath(u.path);
+  if (u.suggestion) return `${where}: unknown field — did you mean ${u.suggestion}?`;
+  const verb = u.place.endsWith('accounts') || u.place.endsWith('entries') ? 'take' : 'takes';
+  return `${where}: unknown field — ${u.place} ${verb}: ${u.allowed.join(', ')}`;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
   }
-  return `${where}: ${issue.message}`;
+  return cur;
+}
+
+/**
+ * Every problem in an already-parsed config, worded for the person who wrote it: unknown
+ * fields with the field probably meant, then zod's findings in plain words.
+ */
+export function describeConfigProblems(raw: unknown): { config?: KeybridgeConfig; problems: string[] } {
+  const value = raw ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      problems: ['(root): must be a set of "name: value" settings (server:, accounts:, models:, …)'],
+    };
+  }
+  const unknown = findUnknownFields(configSchema, value);
+  const result = configSchema.safeParse(value, PLAIN_PARSE_PARAMS);
+  if (unknown.length === 0 && result.success) return { config: result.data, problems: [] };
+  // "apikey: unknown field — did you mean apiKey?" says it all; "apiKey: is required" would repeat it.
+  const meant = new Set(
+    unknown
+      .filter(
+        (u) =>
+          u.suggestion && valueAt(value, [...u.path.slice(0, -1), ...u.suggestion.split('.')]) === undefined,
+      )
+      .map((u) => formatPath([...u.path.slice(0, -1), ...u.suggestion!.split('.')])),
+  );
+  const problems = unknown.map(unknownFieldMessage);
+  if (!result.success) {
+    for (const issue of expandUnions(result.error.issues as Issue[])) {
+      const where = formatPath(issue.path);
+      if (meant.has(where)) continue;
+      const message = issue.message === NEEDS_WORDING ? plainIssueMessage(issue) : issue.message;
+      const line = `${where}: ${message}`;
+      if (!problems.includes(line)) problems.push(line);
+    }
+  }
+  return { problems };
 }
 
 /** Validates an already-parsed config object. Throws ConfigError naming each bad field. */
 export function parseConfig(raw: unknown, source = 'config'): KeybridgeConfig {
-  const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
-  return result.data;
+  const { config, problems } = describeConfigProblems(raw);
+  if (!config) throw new ConfigError(source, problems);
+  return config;
 }
 
 const REF = /\$\{([^}]+)\}/g;
@@ -89,12 +153,12 @@ export function interpolateSecrets(
 
 /** Parses YAML or JSON text (by extension; YAML is a superset so it is the fallback). */
 export function parseConfigText(text: string, source: string): unknown {
-  try {
-    if (extname(source).toLowerCase() === '.json') return JSON.parse(text);
-    return YAML.parse(text);
-  } catch (err) {
-    throw new ConfigError(source, [`cannot parse: ${(err as Error).message.split('\n')[0]}`]);
-  }
+  const clean = text.replace(/^\uFEFF/, '');
+  const isJson = extname(source).toLowerCase() === '.json';
+  const parsed = isJson ? parseJson(clean) : parseYaml(clean);
+  if (!parsed.ok)
+    throw new ConfigError(source, parsed.problems, `cannot be read as ${isJson ? 'JSON' : 'YAML'}`);
+  return parsed.value;
 }
 
 export interface LoadedConfig {
@@ -119,5 +183,8 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   const problems: string[] = [];
   const interpolated = interpolateSecrets(raw, { env, baseDir, path: [], problems });
   if (problems.length > 0) throw new ConfigError(full, problems);
-  return { config: parseConfig(interpolated, full), baseDir, path: full };
+  const config = parseConfig(interpolated, full);
+  const credentialProblems = checkCredentialFiles(config, baseDir);
+  if (credentialProblems.length > 0) throw new ConfigError(full, credentialProblems);
+  return { config, baseDir, path: full };
 }

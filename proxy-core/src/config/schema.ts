@@ -5,6 +5,8 @@ import { bedrockAccountSchema } from '../providers/bedrock/config.js';
 import { googleAiAccountSchema } from '../providers/google-ai/config.js';
 import { openaiCompatibleAccountSchema } from '../providers/openai-compatible/config.js';
 import { vertexAccountSchema } from '../providers/vertex/config.js';
+import { isProxyUrl } from './account-base.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * Every provider's account schema, discriminated by `provider`. A provider folder exports its
@@ -70,14 +72,12 @@ export const loggingSchema = z.object({
 });
 
 /** Outbound proxy for reaching upstreams: none, from HTTPS_PROXY/NO_PROXY, or a URL. */
-export const outboundProxySchema = z.union([
-  z.literal('none'),
-  z.literal('env'),
-  z
-    .string()
-    .url()
-    .refine((u) => /^(https?|socks5h?):/i.test(u), 'must be an http://, https:// or socks5:// URL'),
-]);
+export const outboundProxySchema = z
+  .string()
+  .refine(
+    (v) => v === 'none' || v === 'env' || isProxyUrl(v),
+    'must be "env", "none" or a proxy URL (http://, https:// or socks5://)',
+  );
 
 export const configSchema = z
   .object({
@@ -105,10 +105,11 @@ export const configSchema = z
     cfg.models.forEach((m, i) => {
       m.routes.forEach((r, j) => {
         if (!seen.has(r.account)) {
+          const meant = didYouMean(r.account, [...seen]);
           ctx.addIssue({
             code: 'custom',
             path: ['models', i, 'routes', j, 'account'],
-            message: `no account with id "${r.account}"`,
+            message: `no account with id "${r.account}"${meant ? ` — did you mean ${meant}?` : ''}`,
           });
         }
       });

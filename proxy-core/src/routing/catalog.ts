@@ -1,4 +1,5 @@
 import type { KeybridgeConfig } from '../config/schema.js';
+import { servedDeployments } from '../providers/azure/config.js';
 import type { ModelListing, Provider } from '../providers/types.js';
 
 /** One way to serve a public model: an account and the upstream model id there. */
@@ -17,9 +18,116 @@ interface DiscoveryEntry {
 
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
-/** The account's configured models as [public id, upstream id] pairs. */
-function configuredModels(account: KeybridgeConfig['accounts'][number]): Array<[string, string]> {
-  return account.models.map((m) => (typeof m === 'string' ? [m, m] : [m.id, m.upstream ?? m.id]));
+type AccountConfig = KeybridgeConfig['accounts'][number];
+
+/**
+ * The models an account serves from its config, as [public id, upstream id] pairs: its
+ * `models`, and for Azure its deployments — each by its deployment name and, as a second
+ * name, by the model behind it (`deployments: {my-gpt4o: gpt-4o}` serves both `my-gpt4o` and
+ * `gpt-4o`, the first deployment of a model taking the model's name).
+ */
+export function configuredModels(account: AccountConfig): Array<[string, string]> {
+  const pairs: Array<[string, string]> = account.models.map((m) =>
+    typeof m === 'string' ? [m, m] : [m.id, m.upstream ?? m.id],
+  );
+  if (account.provider === 'azure') {
+    const deployments = servedDeployments(account);
+    const add = (pub: string, deployment: string) => {
+      if (!pairs.some(([p]) => p === pub)) pairs.push([pub, deployment]);
+    };
+    for (const d of deployments) add(d.name, d.name);
+    for (const d of deployments) if (d.model) add(d.model, d.name);
+  }
+  return pairs;
+}
+
+/** A route before its provider is attached: the account and the upstream model there. */
+export interface RouteRef {
+  account: string;
+  upstreamModel: string;
+}
+
+/** What the catalog needs to know beside the config: which accounts run, what they discovered. */
+interface CatalogView {
+  config: KeybridgeConfig;
+  /** Enabled accounts that have a running provider, in config order. */
+  accounts: AccountConfig[];
+  /** True for the id of one of `accounts`. */
+  isRunning: (accountId: string) => boolean;
+  discovered: (accountId: string) => ModelListing | undefined;
+  /** `configuredModels` of an account (the running catalog keeps them). */
+  modelsOf: (account: AccountConfig) => Array<[string, string]>;
+}
+
+function canonicalIdIn(config: KeybridgeConfig, id: string): string {
+  let cur = id.startsWith('models/') ? id.slice('models/'.length) : id;
+  for (let i = 0; i < 4; i++) {
+    const next = config.aliases[cur];
+    if (next === undefined || next === cur) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** Routes of a public id (aliases, then explicit models, then every account offering it). */
+function resolveRefs(view: CatalogView, publicId: string): RouteRef[] {
+  const id = canonicalIdIn(view.config, publicId);
+  const explicit = view.config.models.find((m) => m.id === id);
+  if (explicit) {
+    return explicit.routes
+      .filter((r) => view.isRunning(r.account))
+      .map((r) => ({ account: r.account, upstreamModel: r.model }));
+  }
+  const routes: RouteRef[] = [];
+  for (const account of view.accounts) {
+    const match = view.modelsOf(account).find(([pub]) => pub === id);
+    if (match) {
+      routes.push({ account: account.id, upstreamModel: match[1] });
+      continue;
+    }
+    if (view.discovered(account.id)?.models.some((m) => m.id === id)) {
+      routes.push({ account: account.id, upstreamModel: id });
+    }
+  }
+  if (routes.length > 0) return routes;
+  // `account/model` names a model on one account directly.
+  const slash = id.indexOf('/');
+  if (slash > 0 && view.isRunning(id.slice(0, slash))) {
+    return [{ account: id.slice(0, slash), upstreamModel: id.slice(slash + 1) }];
+  }
+  return [];
+}
+
+/** Every public id that has a route, in listing order (explicit models, accounts', aliases). */
+function listIds(view: CatalogView): string[] {
+  const ids: string[] = [];
+  const add = (id: string) => {
+    if (!ids.includes(id)) ids.push(id);
+  };
+  for (const m of view.config.models) add(m.id);
+  for (const account of view.accounts) {
+    for (const [pub] of view.modelsOf(account)) add(pub);
+    for (const m of view.discovered(account.id)?.models ?? []) add(m.id);
+  }
+  for (const alias of Object.keys(view.config.aliases)) add(alias);
+  return ids.filter((id) => resolveRefs(view, id).length > 0);
+}
+
+/**
+ * What `serve` lists at /v1/models from the config alone, before any discovery: the same
+ * rules as the running catalog, for `keybridge check`.
+ */
+export function modelsFromConfig(config: KeybridgeConfig): Array<{ id: string; routes: RouteRef[] }> {
+  const accounts = config.accounts.filter((a) => a.enabled);
+  const running = new Set(accounts.map((a) => a.id));
+  const view: CatalogView = {
+    config,
+    accounts,
+    isRunning: (id) => running.has(id),
+    discovered: () => undefined,
+    modelsOf: configuredModels,
+  };
+  return listIds(view).map((id) => ({ id, routes: resolveRefs(view, id) }));
 }
 
 /**
@@ -29,6 +137,8 @@ function configuredModels(account: KeybridgeConfig['accounts'][number]): Array<[
  */
 export class ModelCatalog {
   private readonly discovered = new Map<string, DiscoveryEntry>();
+  /** Each account's configured models, worked out once (the config of a catalog never changes). */
+  private readonly configured = new Map<string, Array<[string, string]>>();
 
   constructor(
     private readonly config: KeybridgeConfig,
@@ -40,45 +150,34 @@ export class ModelCatalog {
     return this.config.accounts.filter((a) => a.enabled && this.providers.has(a.id));
   }
 
+  private view(): CatalogView {
+    return {
+      config: this.config,
+      accounts: this.accounts(),
+      // Providers exist only for enabled accounts.
+      isRunning: (id) => this.providers.has(id),
+      discovered: (id) => this.discovered.get(id)?.listing,
+      modelsOf: (account) => {
+        let pairs = this.configured.get(account.id);
+        if (!pairs) {
+          pairs = configuredModels(account);
+          this.configured.set(account.id, pairs);
+        }
+        return pairs;
+      },
+    };
+  }
+
   /** Follows aliases (at most a few hops, so a loop cannot hang). */
   canonicalId(id: string): string {
-    let cur = id.startsWith('models/') ? id.slice('models/'.length) : id;
-    for (let i = 0; i < 4; i++) {
-      const next = this.config.aliases[cur];
-      if (next === undefined || next === cur) break;
-      cur = next;
-    }
-    return cur;
+    return canonicalIdIn(this.config, id);
   }
 
   resolve(publicId: string): Route[] {
-    const id = this.canonicalId(publicId);
-    const explicit = this.config.models.find((m) => m.id === id);
-    if (explicit) {
-      return explicit.routes.flatMap((r) => {
-        const provider = this.providers.get(r.account);
-        return provider ? [{ account: r.account, provider, upstreamModel: r.model }] : [];
-      });
-    }
-    const routes: Route[] = [];
-    for (const account of this.accounts()) {
-      const provider = this.providers.get(account.id)!;
-      const match = configuredModels(account).find(([pub]) => pub === id);
-      if (match) {
-        routes.push({ account: account.id, provider, upstreamModel: match[1] });
-        continue;
-      }
-      const listing = this.discovered.get(account.id)?.listing;
-      if (listing?.models.some((m) => m.id === id))
-        routes.push({ account: account.id, provider, upstreamModel: id });
-    }
-    if (routes.length > 0) return routes;
-    const slash = id.indexOf('/');
-    if (slash > 0) {
-      const provider = this.providers.get(id.slice(0, slash));
-      if (provider) return [{ account: provider.accountId, provider, upstreamModel: id.slice(slash + 1) }];
-    }
-    return [];
+    return resolveRefs(this.view(), publicId).flatMap((r) => {
+      const provider = this.providers.get(r.account);
+      return provider ? [{ ...r, provider }] : [];
+    });
   }
 
   /** Runs model discovery for accounts that ask for it (cached for a while; one fetch at a time). */
@@ -111,17 +210,7 @@ export class ModelCatalog {
 
   /** Every public id with its routes, for /v1/models. */
   list(): Array<{ id: string; routes: Route[] }> {
-    const ids: string[] = [];
-    const add = (id: string) => {
-      if (!ids.includes(id)) ids.push(id);
-    };
-    for (const m of this.config.models) add(m.id);
-    for (const account of this.accounts()) {
-      for (const [pub] of configuredModels(account)) add(pub);
-      for (const m of this.discovered.get(account.id)?.listing?.models ?? []) add(m.id);
-    }
-    for (const alias of Object.keys(this.config.aliases)) add(alias);
-    return ids.map((id) => ({ id, routes: this.resolve(id) })).filter((m) => m.routes.length > 0);
+    return listIds(this.view()).map((id) => ({ id, routes: this.resolve(id) }));
   }
 
   /** Why discovery failed for an account, if it did. */

@@ -52,6 +52,24 @@ export function listDeployments(account: Pick<AzureAccount, 'deployments'>): Azu
   return Object.entries(d).map(([name, model]) => ({ name, model }));
 }
 
+/**
+ * The deployments an account serves: those it lists, plus the one named in a pasted chat URL
+ * (`…/openai/deployments/{name}/chat/completions`).
+ */
+export function servedDeployments(
+  account: Pick<AzureAccount, 'deployments' | 'endpoint' | 'baseUrl'>,
+): AzureDeployment[] {
+  const list = listDeployments(account);
+  let fromUrl: string | undefined;
+  try {
+    fromUrl = parseAzureEndpoint(account.baseUrl ?? account.endpoint).deployment;
+  } catch {
+    fromUrl = undefined;
+  }
+  if (fromUrl && !list.some((d) => d.name === fromUrl)) list.push({ name: fromUrl });
+  return list;
+}
+
 export interface ParsedAzureEndpoint {
   /** Scheme + host (+ port), without a trailing slash: the root `/openai/...` paths hang off. */
   root: string;

@@ -16,8 +16,8 @@ import {
   AZURE_DEPLOYMENTS_LIST_API_VERSION,
   type AzureAccount,
   type AzureDeployment,
-  listDeployments,
   parseAzureEndpoint,
+  servedDeployments,
 } from './config.js';
 import { mapAzureError } from './map-azure-error.js';
 
@@ -97,12 +97,9 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
   const parsed = parseAzureEndpoint(account.baseUrl ?? account.endpoint);
   const apiVersion = account.apiVersion ?? parsed.apiVersion ?? AZURE_DEFAULT_API_VERSION;
   const useV1 = account.api === 'v1' || (parsed.v1 && account.api !== 'deployments');
-  const configured = listDeployments(account);
+  const configured = servedDeployments(account);
   /** Per deployment, what it refused so far (this provider instance's memory; never persisted). */
   const learned = new Map<string, LearnedLimits>();
-  if (parsed.deployment && !configured.some((d) => d.name === parsed.deployment)) {
-    configured.push({ name: parsed.deployment });
-  }
 
   const headers = (json: boolean): Record<string, string> => {
     const h: Record<string, string> = { 'api-key': account.apiKey, accept: 'application/json' };

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireEvent, WireFormat } from '../../canonical/types.js';
 import { readSse } from '../../transport/sse.js';
@@ -32,11 +30,11 @@ import {
   wireForModel,
 } from './endpoint.js';
 import { mapVertexError } from './errors.js';
-import { parseServiceAccount, type ServiceAccount } from './service-account.js';
+import { loadServiceAccount, type ServiceAccount } from './service-account.js';
 import { createTokenSource, type TokenCache, type TokenSource } from './token-source.js';
 
 export { type VertexAccount, vertexAccountSchema } from './config.js';
-export { parseServiceAccount, type ServiceAccount } from './service-account.js';
+export { loadServiceAccount, parseServiceAccount, type ServiceAccount } from './service-account.js';
 export { TokenCache } from './token-source.js';
 
 /** Vertex-only options beside the common ProviderDeps. */
@@ -57,48 +55,6 @@ function defaultTestModel(region: string): string {
 
 function accountModelIds(account: VertexAccount): string[] {
   return account.models.map((m) => (typeof m === 'string' ? m : (m.upstream ?? m.id)));
-}
-
-/** Reads the key from the config (inline text/object, or a file next to the config). */
-function loadServiceAccount(account: VertexAccount, baseDir: string): ServiceAccount {
-  let input: string | Record<string, unknown>;
-  if (account.serviceAccount !== undefined) {
-    input = account.serviceAccount;
-  } else if (account.serviceAccountFile !== undefined) {
-    const path = isAbsolute(account.serviceAccountFile)
-      ? account.serviceAccountFile
-      : resolve(baseDir, account.serviceAccountFile);
-    try {
-      input = readFileSync(path, 'utf8');
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new ProxyError(
-        'authentication',
-        `Could not read the service-account key file ${path}${code ? ` (${code})` : ''}`,
-        {
-          hint:
-            code === 'ENOENT'
-              ? 'Check the path in serviceAccountFile; the file may have been moved or renamed.'
-              : 'Check that the file exists and can be read.',
-          account: account.id,
-          code: 'invalid_service_account',
-          cause: err,
-        },
-      );
-    }
-  } else {
-    throw new ProxyError('authentication', 'This Vertex AI account has no service-account key', {
-      hint: 'Paste the service-account JSON key in the account settings.',
-      account: account.id,
-      code: 'invalid_service_account',
-    });
-  }
-  const parsed = parseServiceAccount(input, { projectId: account.projectId });
-  if (!parsed.ok) {
-    const e = parsed.error;
-    throw new ProxyError(e.kind, e.message, { hint: e.hint, code: e.code, account: account.id });
-  }
-  return parsed.value;
 }
 
 function jsonHeaders(token: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -137,7 +93,9 @@ export function createVertexProvider(
 
   const setup = () => {
     if (!resolved) {
-      const sa = loadServiceAccount(account, deps.baseDir);
+      const loaded = loadServiceAccount(account, deps.baseDir);
+      if (!loaded.ok) throw loaded.error;
+      const sa = loaded.value;
       const tokens = createTokenSource(sa, {
         http: deps.http,
         now: deps.now,

@@ -1,4 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { ProxyError } from '../../canonical/errors.js';
 
 /** Google's OAuth token endpoint, used when a key file names none. */
@@ -133,6 +135,56 @@ function checkUrl(v: string): boolean {
   }
 }
 
+export interface OtherKeyFile {
+  /** What the file is, e.g. a personal gcloud login. */
+  message: string;
+  /** What to download instead, and where. */
+  hint: string;
+}
+
+/**
+ * Recognises the Google credential files that are not service-account keys (a gcloud login,
+ * an OAuth client, workload identity federation, impersonation) and says what to use instead.
+ * The one place this is decided: the window's paste detection, the account check on save and
+ * the CLI's key-file check all word it this way.
+ */
+export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile | undefined {
+  if (typeof o.installed === 'object' || typeof o.web === 'object') {
+    return {
+      message: 'This is an OAuth client ID file ("client_secret_….json"), not a service-account key',
+      hint: `OAuth client IDs are for apps that sign users in. ${CREATE_KEY_HINT}`,
+    };
+  }
+  const type = o.type;
+  if (type === 'authorized_user') {
+    return {
+      message: 'This is a personal gcloud login file (type "authorized_user"), not a service-account key',
+      hint: `Keybridge needs a service-account key instead. ${CREATE_KEY_HINT}`,
+    };
+  }
+  if (type === 'external_account' || type === 'external_account_authorized_user') {
+    return {
+      message:
+        'This is a workload identity federation config (type "external_account"), not a service-account key',
+      hint: `It holds no key of its own. ${CREATE_KEY_HINT}`,
+    };
+  }
+  if (type === 'impersonated_service_account') {
+    return {
+      message:
+        'This is an impersonation config (type "impersonated_service_account"), not a service-account key',
+      hint: CREATE_KEY_HINT,
+    };
+  }
+  if (type !== undefined && type !== 'service_account') {
+    return {
+      message: `This key file has type "${String(type)}"; Keybridge needs type "service_account"`,
+      hint: CREATE_KEY_HINT,
+    };
+  }
+  return undefined;
+}
+
 /**
  * Validates a pasted service-account key (JSON text or an already-parsed object) and says
  * precisely what is wrong with anything else. Pure: nothing is stored or sent.
@@ -161,37 +213,8 @@ export function parseServiceAccount(
   }
   const o = json as Record<string, unknown>;
 
-  if (typeof o.installed === 'object' || typeof o.web === 'object') {
-    return fail(
-      'This is an OAuth client ID file ("client_secret_….json"), not a service-account key',
-      `OAuth client IDs are for apps that sign users in. ${CREATE_KEY_HINT}`,
-    );
-  }
-  const type = o.type;
-  if (type === 'authorized_user') {
-    return fail(
-      'This is a personal gcloud login file (type "authorized_user"), not a service-account key',
-      `Keybridge needs a service account's key. ${CREATE_KEY_HINT}`,
-    );
-  }
-  if (type === 'external_account' || type === 'external_account_authorized_user') {
-    return fail(
-      'This is a workload identity federation config (type "external_account"), not a service-account key',
-      `It holds no key of its own. ${CREATE_KEY_HINT}`,
-    );
-  }
-  if (type === 'impersonated_service_account') {
-    return fail(
-      'This is an impersonation config (type "impersonated_service_account"), not a service-account key',
-      CREATE_KEY_HINT,
-    );
-  }
-  if (type !== undefined && type !== 'service_account') {
-    return fail(
-      `This key file has type "${String(type)}"; Keybridge needs type "service_account"`,
-      CREATE_KEY_HINT,
-    );
-  }
+  const other = recogniseOtherKeyFile(o);
+  if (other) return fail(other.message, other.hint);
 
   if (!nonEmptyString(o.private_key)) {
     return fail('The key file has no "private_key"', `It was probably cut or edited. ${CREATE_KEY_HINT}`);
@@ -238,4 +261,63 @@ export function parseServiceAccount(
   };
   if (nonEmptyString(o.private_key_id)) value.privateKeyId = o.private_key_id;
   return { ok: true, value };
+}
+
+/** Where a Vertex account's key comes from. */
+export interface ServiceAccountSource {
+  id: string;
+  serviceAccount?: string | Record<string, unknown>;
+  serviceAccountFile?: string;
+  projectId?: string;
+}
+
+/** The full path of an account's key file (relative paths are against the config's folder). */
+export function serviceAccountPath(file: string, baseDir: string): string {
+  return isAbsolute(file) ? file : resolve(baseDir, file);
+}
+
+/**
+ * Reads and validates an account's key: the inline JSON, or the file `serviceAccountFile`
+ * names. The one loader: `serve` (the Vertex provider) and `check` both use it, so a file
+ * `check` passes is a file `serve` can sign with.
+ */
+export function loadServiceAccount(account: ServiceAccountSource, baseDir: string): ServiceAccountResult {
+  const tag = (r: ServiceAccountResult): ServiceAccountResult =>
+    r.ok
+      ? r
+      : {
+          ok: false,
+          error: new ProxyError(r.error.kind, r.error.message, {
+            hint: r.error.hint,
+            code: r.error.code,
+            account: account.id,
+          }),
+        };
+  if (account.serviceAccount !== undefined) {
+    return tag(parseServiceAccount(account.serviceAccount, { projectId: account.projectId }));
+  }
+  if (account.serviceAccountFile === undefined) {
+    return tag(
+      fail(
+        'This Vertex AI account has no service-account key',
+        'Paste the service-account JSON key in the account settings.',
+      ),
+    );
+  }
+  const path = serviceAccountPath(account.serviceAccountFile, baseDir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return tag(
+      fail(
+        `Could not read the service-account key file ${path}${code ? ` (${code})` : ''}`,
+        code === 'ENOENT'
+          ? 'Check the path in serviceAccountFile; the file may have been moved or renamed.'
+          : 'Check that the file exists and can be read.',
+      ),
+    );
+  }
+  return tag(parseServiceAccount(text, { projectId: account.projectId }));
 }
