@@ -77,8 +77,9 @@ function eventEnd(buf: Buffer, from: number, hasCR: boolean): number {
  * the bytes ready to send (whole events), `end` the rest.
  */
 export class SseRedactor {
-  #pending: Buffer = Buffer.alloc(0);
-  #scanFrom = 0;
+  /** Bytes of the event still open, as received (joined only once an event completes). */
+  #held: Buffer[] = [];
+  #heldBytes = 0;
   #hasCR = false;
 
   constructor(private readonly redactor: SecretRedactor) {}
@@ -91,44 +92,60 @@ export class SseRedactor {
     return red === utf8 ? bytes : Buffer.from(red, 'utf8');
   }
 
+  /** True when the held bytes plus this chunk may complete an event (LF-only streams). */
+  #mayComplete(chunk: Buffer): boolean {
+    if (chunk.includes('\n\n')) return true;
+    const last = this.#held.at(-1);
+    return chunk[0] === LF && last !== undefined && last[last.length - 1] === LF;
+  }
+
+  #hold(chunk: Buffer): void {
+    this.#held.push(Buffer.from(chunk));
+    this.#heldBytes += chunk.length;
+  }
+
   push(chunk: Uint8Array): Buffer {
     const incoming = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!this.#hasCR && incoming.includes(CR)) this.#hasCR = true;
-    const buf = this.#pending.length ? Buffer.concat([this.#pending, incoming]) : incoming;
+    if (!this.#hasCR && !this.#mayComplete(incoming)) {
+      // No event ends here: hold the bytes without copying what is already held.
+      this.#hold(incoming);
+      return this.#heldBytes > MAX_HELD ? this.#release() : EMPTY;
+    }
+    const buf = this.#held.length ? Buffer.concat([...this.#held, incoming]) : incoming;
+    this.#held = [];
+    this.#heldBytes = 0;
     const parts: Buffer[] = [];
     let start = 0;
     let changed = false;
-    let from = this.#hasCR ? 0 : this.#scanFrom;
     for (;;) {
-      const end = eventEnd(buf, Math.max(start, from), this.#hasCR);
+      const end = eventEnd(buf, start, this.#hasCR);
       if (end < 0) break;
       const ev = buf.subarray(start, end);
       const out = this.#event(ev);
       if (out !== ev) changed = true;
       parts.push(out);
       start = end;
-      from = end;
     }
-    let rest = buf.subarray(start);
-    if (rest.length > MAX_HELD) {
-      const out = this.#event(rest);
-      if (out !== rest) changed = true;
-      parts.push(out);
-      start = buf.length;
-      rest = buf.subarray(start);
-    }
-    this.#pending = rest.length ? Buffer.from(rest) : Buffer.alloc(0);
-    this.#scanFrom = Math.max(0, this.#pending.length - 1);
-    if (!changed) return buf.subarray(0, start);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (start < buf.length) this.#hold(buf.subarray(start));
+    const ready = changed ? Buffer.concat(parts) : buf.subarray(0, start);
+    return this.#heldBytes > MAX_HELD ? Buffer.concat([ready, this.#release()]) : ready;
+  }
+
+  /** Lets go of an event too long to hold whole, checked as far as it goes. */
+  #release(): Buffer {
+    const rest = Buffer.concat(this.#held);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return this.#event(rest);
   }
 
   end(): Buffer {
-    const rest = this.#pending;
-    this.#pending = Buffer.alloc(0);
-    return rest.length ? this.#event(rest) : rest;
+    return this.#heldBytes ? this.#release() : EMPTY;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * An upstream SSE body with its suspect events redacted. Destroying the result destroys the
