@@ -100,11 +100,11 @@ const SHAPES: Array<[RegExp, Replacer]> = [
     (m, scheme, gap, token) => (tokenLike(token!) ? `${scheme}${gap}${maskSecret(token!)}` : m),
   ],
   [
-    /([?&;](?:key|api[-_]?key|apikey|token|access_token|id_token|sig|signature|x-goog-api-key|x-api-key)=)([^&\s"'<>#\\]+)/gi,
+    /([?&;](?:key|api[-_]?key|apikey|token|access_token|id_token|sig|signature|x-goog-api-key|x-api-key)=)([^&\s"'<>#\\…]+)/gi,
     (_m, prefix, value) => `${prefix}${maskSecret(decodeSafe(value!))}`,
   ],
   [
-    /\b((?:x-api-key|x-goog-api-key|api-key|apikey|x-amz-security-token|authorization)\\*["']?\s*[:=]\s*\\*["']?)([^\s"'\\,;}&]{8,})/gi,
+    /\b((?:x-api-key|x-goog-api-key|api-key|apikey|x-amz-security-token|authorization)\\*["']?\s*[:=]\s*\\*["']?)([^\s"'\\,;}&…]{8,})/gi,
     (m, prefix, value) =>
       /^(?:bearer|basic)$/i.test(value!) ? m : `${prefix}${maskSecret(decodeSafe(value!))}`,
   ],
