@@ -41,7 +41,8 @@ const accessLog = path.join(dir, 'access.jsonl');
 const usageFile = path.join(dir, 'usage.json');
 
 const publicModel = (kind: UpstreamKind) => `p-${kind}`;
-const echo = (kind: UpstreamKind) => `Incorrect API key provided: ${ownSecrets(kind, secrets).join(' and ')}.`;
+const echo = (kind: UpstreamKind) =>
+  `Incorrect API key provided: ${ownSecrets(kind, secrets).join(' and ')}.`;
 
 beforeAll(async () => {
   upstream = await startScriptedUpstream();
@@ -128,7 +129,11 @@ describe('an upstream that echoes the key', () => {
     upstream.script = () => ({
       status: 200,
       headers: { 'content-type': 'text/event-stream' },
-      body: [`data: Incorrect API key provided: ${secrets.openai}\n\n`, `: ${secrets.openaiPool}\n\n`, 'data: [DONE]\n\n'],
+      body: [
+        `data: Incorrect API key provided: ${secrets.openai}\n\n`,
+        `: ${secrets.openaiPool}\n\n`,
+        'data: [DONE]\n\n',
+      ],
     });
     const b = await ask('openai', 'p-openai', true);
     expect(findLeak(b.seen, all), b.seen).toBeUndefined();
@@ -138,7 +143,11 @@ describe('an upstream that echoes the key', () => {
     upstream.script = (_k, seen) => ({
       status: 401,
       headers: { 'content-type': 'application/json' },
-      body: errorBody('openai', 401, `Incorrect API key provided: ${String(seen.headers.authorization).slice(7)}`),
+      body: errorBody(
+        'openai',
+        401,
+        `Incorrect API key provided: ${String(seen.headers.authorization).slice(7)}`,
+      ),
     });
     for (let i = 0; i < 3; i++) {
       const { seen, record } = await ask('openai', 'p-pool', false);

@@ -40,7 +40,14 @@ export function secretValues(s: Secrets): string[] {
 }
 
 /** Which provider a request to the scripted upstream is for, read from its path. */
-export type UpstreamKind = 'openai' | 'anthropic' | 'azure' | 'google' | 'bedrock' | 'vertex-claude' | 'vertex-gemini';
+export type UpstreamKind =
+  | 'openai'
+  | 'anthropic'
+  | 'azure'
+  | 'google'
+  | 'bedrock'
+  | 'vertex-claude'
+  | 'vertex-gemini';
 
 export function kindOf(url: string): UpstreamKind | 'token' {
   if (url.startsWith('/token')) return 'token';
@@ -125,7 +132,13 @@ export function secretsConfig(url: string, s: Secrets, extra: Record<string, unk
     accounts: [
       { id: 'oa', provider: 'openai-compatible', baseUrl: url, apiKey: s.openai },
       // A pool of keys (set aside one by one after a 401): its own account so the others stay usable.
-      { id: 'op', provider: 'openai-compatible', baseUrl: url, apiKey: s.openaiPool, apiKeys: [`${s.openaiPool}x2`] },
+      {
+        id: 'op',
+        provider: 'openai-compatible',
+        baseUrl: url,
+        apiKey: s.openaiPool,
+        apiKeys: [`${s.openaiPool}x2`],
+      },
       { id: 'an', provider: 'anthropic', baseUrl: url, apiKey: s.anthropic },
       { id: 'az', provider: 'azure', endpoint: url, apiKey: s.azure, deployments: ['dep'] },
       { id: 'gg', provider: 'google-ai', baseUrl: url, apiKey: s.google },
@@ -170,7 +183,9 @@ export function errorBody(kind: UpstreamKind, status: number, text: string): str
   switch (kind) {
     case 'openai':
     case 'azure':
-      return JSON.stringify({ error: { message: text, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return JSON.stringify({
+        error: { message: text, type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     case 'anthropic':
     case 'vertex-claude':
       return JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: text } });
@@ -192,7 +207,13 @@ export function inBandError(kind: UpstreamKind, text: string): ScriptedAnswer {
         status: 200,
         headers: { 'content-type': 'text/event-stream' },
         body: [
-          sse({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] }),
+          sse({
+            id: 'c',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'm',
+            choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+          }),
           sse({ error: { message: text, type: 'server_error' } }),
         ],
       };
@@ -202,9 +223,29 @@ export function inBandError(kind: UpstreamKind, text: string): ScriptedAnswer {
         status: 200,
         headers: { 'content-type': 'text/event-stream' },
         body: [
-          sse({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], stop_reason: null, usage: { input_tokens: 3, output_tokens: 1 } } }, 'message_start'),
-          sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
-          sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }, 'content_block_delta'),
+          sse(
+            {
+              type: 'message_start',
+              message: {
+                id: 'msg_1',
+                type: 'message',
+                role: 'assistant',
+                model: 'claude',
+                content: [],
+                stop_reason: null,
+                usage: { input_tokens: 3, output_tokens: 1 },
+              },
+            },
+            'message_start',
+          ),
+          sse(
+            { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+            'content_block_start',
+          ),
+          sse(
+            { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } },
+            'content_block_delta',
+          ),
           sse({ type: 'error', error: { type: 'overloaded_error', message: text } }, 'error'),
         ],
       };
@@ -247,7 +288,9 @@ export function goodAnswer(kind: UpstreamKind): ScriptedAnswer {
   }
   if (kind === 'google' || kind === 'vertex-gemini') {
     return json({
-      candidates: [{ content: { role: 'model', parts: [{ text: 'Hello!' }] }, finishReason: 'STOP', index: 0 }],
+      candidates: [
+        { content: { role: 'model', parts: [{ text: 'Hello!' }] }, finishReason: 'STOP', index: 0 },
+      ],
       usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
     });
   }
@@ -294,6 +337,8 @@ export function leakForms(secret: string): string[] {
 
 /** The first secret found in a text, in any form (undefined when clean). */
 export function findLeak(text: string, secrets: string[]): string | undefined {
-  for (const s of secrets) for (const f of leakForms(s)) if (text.includes(f)) return `${s.slice(0, 12)}… as ${f === s ? 'plain' : 'escaped'} text`;
+  for (const s of secrets)
+    for (const f of leakForms(s))
+      if (text.includes(f)) return `${s.slice(0, 12)}… as ${f === s ? 'plain' : 'escaped'} text`;
   return undefined;
 }
