@@ -87,6 +87,9 @@ describe('the window, when an upstream echoes the key', () => {
 
   it('the credential test and the model list say what went wrong, without the key', async () => {
     const test = await services.api.call('accounts.test', { id: 'up' });
+    // An answer (the key did not work), not a refusal to answer.
+    expect(test.ok, JSON.stringify(test)).toBe(true);
+    expect((test as { value: { ok: boolean } }).value.ok).toBe(false);
     expect(findLeak(JSON.stringify(test), [KEY])).toBeUndefined();
     const list = await services.api.call('accounts.models', { id: 'up' });
     expect(findLeak(JSON.stringify(list), [KEY])).toBeUndefined();
