@@ -6,8 +6,8 @@
  * every call with "withheld an answer that contained a secret" until the record aged out).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCreateProxy } from '../../app/dev-host/index.js';
 import type { RequestRecordView } from '../../app/contract/index.js';
+import { defaultCreateProxy } from '../../app/dev-host/index.js';
 import { testServices } from '../app/support/services.js';
 import { type MockServer, sendJson, startMock } from '../upstreams/support.js';
 import { findLeak } from './secrets-support.js';
@@ -33,7 +33,13 @@ beforeAll(async () => {
   services = await testServices({ createProxy: defaultCreateProxy, port: 0 });
   services.api.subscribe((event, payload) => events.push(`${event} ${JSON.stringify(payload)}`));
   const add = await services.api.call('accounts.add', {
-    account: { provider: 'openai-compatible', id: 'up', baseUrl: `${upstream.url}/v1`, apiKey: KEY, models: ['up-model'] },
+    account: {
+      provider: 'openai-compatible',
+      id: 'up',
+      baseUrl: `${upstream.url}/v1`,
+      apiKey: KEY,
+      models: ['up-model'],
+    },
   });
   expect(add.ok, JSON.stringify(add)).toBe(true);
   const models = await services.api.call('models.update', {
@@ -73,7 +79,9 @@ describe('the window, when an upstream echoes the key', () => {
     expect(recent.ok, JSON.stringify(recent)).toBe(true);
     const records = (recent as { value: RequestRecordView[] }).value;
     expect(records.length).toBeGreaterThanOrEqual(2);
-    expect(records.at(-1)!.error?.message).toContain(`Incorrect API key provided: ${KEY.slice(0, 4)}…${KEY.slice(-4)}`);
+    expect(records.at(-1)!.error?.message).toContain(
+      `Incorrect API key provided: ${KEY.slice(0, 4)}…${KEY.slice(-4)}`,
+    );
     expect(findLeak(JSON.stringify(records), [KEY])).toBeUndefined();
     for (const format of ['jsonl', 'csv'] as const) {
       const exported = await services.api.call('log.export', { format });
@@ -97,7 +105,11 @@ describe('the window, when an upstream echoes the key', () => {
 
   it('a secret that slipped into a record is masked, never a reason to stop answering', async () => {
     const base = (await services.api.call('log.recent', {})) as { value: RequestRecordView[] };
-    services.requestLog.add({ ...base.value.at(-1)!, id: 'slipped', error: { message: `upstream said ${KEY}` } });
+    services.requestLog.add({
+      ...base.value.at(-1)!,
+      id: 'slipped',
+      error: { message: `upstream said ${KEY}` },
+    });
     const recent = await services.api.call('log.recent', {});
     expect(recent.ok, JSON.stringify(recent)).toBe(true);
     expect(findLeak(JSON.stringify(recent), [KEY])).toBeUndefined();
