@@ -114,6 +114,10 @@ const SHAPES: Array<[RegExp, Replacer]> = [
   ],
 ];
 
+/** One quick pass: could the text hold any of the shapes at all? (Most texts cannot.) */
+const MAY_HOLD_SHAPE =
+  /PRIVATE KEY|AKIA|ASIA|sk-|AIza|ya29\.|ABSK|bedrock-api-key-|IQoJb3JpZ2lu|FwoGZXIvYXdz|bearer|basic|[?&;][a-z_-]*(?:key|token|sig|signature)=|api-?key|authorization|security-token|:\/\/[^/\s]*@/i;
+
 function decodeSafe(v: string): string {
   try {
     return decodeURIComponent(v);
@@ -156,12 +160,13 @@ export class SecretRedactor {
     return this.#secrets.length;
   }
 
+  #maskOf(secret: string): string {
+    return secret.includes('PRIVATE KEY-----') ? REDACTED_PRIVATE_KEY : maskSecret(secret);
+  }
+
   #maskKnown(groups: unknown[]): string {
     for (let i = 0; i < this.#secrets.length; i++) {
-      if (groups[i] !== undefined) {
-        const secret = this.#secrets[i]!;
-        return secret.includes('PRIVATE KEY-----') ? REDACTED_PRIVATE_KEY : maskSecret(secret);
-      }
+      if (groups[i] !== undefined) return this.#maskOf(this.#secrets[i]!);
     }
     return REDACTED;
   }
@@ -171,10 +176,18 @@ export class SecretRedactor {
     if (typeof input !== 'string' || input === '') return input;
     let out = input;
     if (this.#known) {
-      this.#known.lastIndex = 0;
-      out = out.replace(this.#known, (...args: unknown[]) => this.#maskKnown(args.slice(1)));
+      if (input.includes('\\') || input.includes('%')) {
+        // An escape somewhere: the full pattern, which reads every escaped form.
+        this.#known.lastIndex = 0;
+        out = out.replace(this.#known, (...args: unknown[]) => this.#maskKnown(args.slice(1)));
+      } else {
+        // Plain text (nearly always): plain searches, far cheaper than the escape-aware pattern.
+        for (const secret of this.#secrets) {
+          if (out.includes(secret)) out = out.split(secret).join(this.#maskOf(secret));
+        }
+      }
     }
-    if (opts.shapes !== false) {
+    if (opts.shapes !== false && MAY_HOLD_SHAPE.test(out)) {
       for (const [re, replace] of SHAPES) {
         re.lastIndex = 0;
         out = out.replace(re, replace as (substring: string, ...args: unknown[]) => string);
@@ -189,7 +202,8 @@ export class SecretRedactor {
   }
 
   /**
-   * A copy of a JSON-like value with every string (object keys included) redacted. Returns the
+   * A copy of a JSON-like value with every string value redacted (member names are the
+   * program's own, not an upstream's). Returns the
    * value itself when nothing needed redacting, so clean records cost no copies.
    */
   value<T>(input: T, opts: RedactOptions = {}): T {
@@ -215,10 +229,9 @@ export class SecretRedactor {
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      const key = this.text(k, opts);
       const r = this.#walk(v, opts, depth + 1);
-      if (key !== k || r !== v) changed = true;
-      out[key] = r;
+      if (r !== v) changed = true;
+      out[k] = r;
     }
     return changed ? out : input;
   }
