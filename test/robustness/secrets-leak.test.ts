@@ -139,6 +139,53 @@ describe('an upstream that echoes the key', () => {
     expect(findLeak(b.seen, all), b.seen).toBeUndefined();
   });
 
+  it('a 200 that is an error in disguise, relayed byte for byte, is redacted too', async () => {
+    upstream.script = (k) => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: errorBody(k, 200, echo(k)),
+    });
+    for (const [dialect, kind] of [
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
+      ['gemini', 'google'],
+    ] as const) {
+      const { seen, record } = await ask(dialect, publicModel(kind), false);
+      expect(findLeak(seen, all), seen).toBeUndefined();
+      expect(findLeak(JSON.stringify(record), all)).toBeUndefined();
+    }
+  });
+
+  it('the legacy completions relay: an echoing 401, a disguised 200 and a streamed error event', async () => {
+    const answers = [
+      (k: UpstreamKind) => ({
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: errorBody(k, 401, echo(k)),
+      }),
+      (k: UpstreamKind) => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: errorBody(k, 200, echo(k)),
+      }),
+      (k: UpstreamKind) => inBandError(k, echo(k)),
+    ];
+    for (const [i, answer] of answers.entries()) {
+      upstream.script = answer;
+      const recordP = px.nextRecord();
+      const r = await rawRequest(px.origin, {
+        method: 'POST',
+        path: '/v1/completions',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'p-openai', prompt: 'Hi', stream: i === 2 }),
+      });
+      const record = await recordP;
+      const seen = `${r.status} ${r.reason}\n${JSON.stringify(r.headers)}\n${r.body}`;
+      expect(findLeak(seen, all), seen).toBeUndefined();
+      expect(findLeak(JSON.stringify(record), all)).toBeUndefined();
+    }
+  });
+
   it('every key of a pool, echoed in turn, stays masked (and the pool says so plainly)', async () => {
     upstream.script = (_k, seen) => ({
       status: 401,

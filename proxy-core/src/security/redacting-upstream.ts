@@ -78,3 +78,23 @@ export function redactingProvider(provider: Provider, redactor: SecretRedactor):
   }
   return wrapped;
 }
+
+/**
+ * A whole upstream answer about to be relayed byte for byte (same-dialect passthrough): when it
+ * is an error in disguise (some gateways answer 200 with an `"error"` member) or not JSON at all,
+ * it is redacted; a normal answer is returned untouched, without a copy.
+ */
+export function redactRelayedAnswer(bytes: Buffer, redactor: SecretRedactor | undefined): Buffer {
+  if (!redactor) return bytes;
+  let i = 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  const json = bytes[i] === 0x7b || bytes[i] === 0x5b;
+  if (json && !bytes.includes('"error"')) return bytes;
+  const text = bytes.toString('utf8');
+  const red = redactor.text(text);
+  return red === text ? bytes : Buffer.from(red, 'utf8');
+}

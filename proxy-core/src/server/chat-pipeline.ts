@@ -15,6 +15,7 @@ import type { RecordBuilder } from '../observability/recorder.js';
 import type { ChatCall, Provider, UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
 import { runWithFailover } from '../routing/retry-policy.js';
+import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import type { SecretRedactor } from '../security/redactor.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
@@ -248,7 +249,7 @@ async function relayWhole(
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
 ): Promise<Outcome> {
-  const bytes = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
+  const bytes = redactRelayedAnswer(await readBodyBytes(upstream.body, 256 * 1024 * 1024), env.redactor);
   const notJson = () =>
     new BeforeFirstByte(
       new ProxyError(
