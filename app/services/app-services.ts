@@ -98,6 +98,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     usage,
     maxRecords: s.logMaxRecords,
     onError: (m) => appLog.warn(m),
+    redact: (r) => redactor.record(r),
   });
 
   const buildConfig = async () => {

@@ -1,41 +1,65 @@
 /**
- * Redaction of secrets from anything that leaves the main process as text (diagnostics, the app
- * log): known secret values (fed by the vault), fields whose names say "secret", and shapes that
- * look like credentials (AWS key ids, API keys, PEM private keys, bearer tokens).
+ * Redaction of secrets from anything that leaves the main process (the window's answers and
+ * events, the request log, diagnostics, the app log). The matching is proxy-core's one
+ * SecretRedactor — the same masks (`sk-p…7Q2X`), escaped forms and credential shapes as the
+ * proxy's — fed here with every secret the vault has seen; on top of it, fields whose names say
+ * "secret" are blanked in diagnostics.
  */
-export const REDACTED = '[redacted]';
+import { REDACTED, SecretRedactor } from '../../proxy-core/src/security/redactor.js';
+
+export { REDACTED };
 
 const SECRET_KEY_NAME =
   /(api[-_]?key|secret|password|passwd|token|private[-_]?key|credential|authorization|access[-_]?key|service[-_]?account|x-goog-api-key|cookie)/i;
 
-const SECRET_SHAPES: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*/g,
-  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\bsk-(?:ant-|proj-|or-)?[A-Za-z0-9_-]{16,}\b/g,
-  /\bAIza[0-9A-Za-z_-]{20,}\b/g,
-  /\bya29\.[0-9A-Za-z._-]{20,}\b/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /([?&](?:key|api[-_]?key|token|access_token)=)[^&\s"']+/gi,
-  // user:password@ in URLs (outbound proxy URLs)
-  /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi,
-];
+/** The secrets inside a secret value: a service-account JSON's private key and key id too. */
+function partsOf(value: string): string[] {
+  const out = [value];
+  if (value.trimStart().startsWith('{')) {
+    try {
+      const json = JSON.parse(value) as Record<string, unknown>;
+      for (const k of ['private_key', 'private_key_id']) if (typeof json[k] === 'string') out.push(json[k]);
+    } catch {
+      // not JSON: the value alone
+    }
+  }
+  return out;
+}
 
 export class Redactor {
   readonly #values = new Set<string>();
   readonly #accessKeys = new Set<string>();
+  #all: SecretRedactor | undefined;
+  #withoutAccessKeys: SecretRedactor | undefined;
 
   /** Remembers a secret value so it is removed wherever it appears. */
   addSecret(value: string): void {
-    if (value.length >= 6) this.#values.add(value);
-    // A JSON secret (service-account) also appears as its escaped string form.
-    if (value.includes('\n')) this.#values.add(JSON.stringify(value).slice(1, -1));
+    for (const v of partsOf(value)) {
+      if (v.length < 6 || this.#values.has(v)) continue;
+      this.#values.add(v);
+      this.#all = undefined;
+      this.#withoutAccessKeys = undefined;
+    }
   }
 
   /** Marks a value as allowed in API answers that may show it (the proxy access key). */
   addAccessKey(value: string): void {
-    this.#accessKeys.add(value);
+    if (!this.#accessKeys.has(value)) {
+      this.#accessKeys.add(value);
+      this.#withoutAccessKeys = undefined;
+    }
     this.addSecret(value);
+  }
+
+  #core(allowAccessKey: boolean): SecretRedactor {
+    if (allowAccessKey) {
+      this.#withoutAccessKeys ??= new SecretRedactor(
+        [...this.#values].filter((v) => !this.#accessKeys.has(v)),
+      );
+      return this.#withoutAccessKeys;
+    }
+    this.#all ??= new SecretRedactor(this.#values);
+    return this.#all;
   }
 
   /**
@@ -43,26 +67,25 @@ export class Redactor {
    * not counted (it is the user's own key, shown on the Connect page).
    */
   findSecret(text: string, allowAccessKey = false): boolean {
-    for (const v of this.#values) {
-      if (allowAccessKey && this.#accessKeys.has(v)) continue;
-      if (text.includes(v)) return true;
-    }
-    return false;
+    return this.#core(allowAccessKey).contains(text, { shapes: false });
   }
 
-  /** Redacts secrets from text. */
+  /** Redacts known secrets and credential shapes from text. */
   text(input: string): string {
-    let out = input;
-    const values = [...this.#values].sort((a, b) => b.length - a.length);
-    for (const v of values) out = out.split(v).join(REDACTED);
-    for (const re of SECRET_SHAPES) {
-      out = out.replace(re, (_match, prefix?: string) =>
-        typeof prefix === 'string' && (prefix.endsWith('=') || prefix.endsWith('//'))
-          ? `${prefix}${REDACTED}${prefix.endsWith('//') ? '@' : ''}`
-          : REDACTED,
-      );
-    }
-    return out;
+    return this.#core(false).text(input);
+  }
+
+  /**
+   * A copy of an answer or event for the window with every known secret masked (credential
+   * shapes are left: the window shows the user's own settings). The value itself when clean.
+   */
+  answer<T>(input: T, allowAccessKey = false): T {
+    return this.#core(allowAccessKey).value(input, { shapes: false });
+  }
+
+  /** A request record with known secrets and credential shapes masked in every text it carries. */
+  record<T>(input: T): T {
+    return this.#core(false).value(input);
   }
 
   /** Deep copy of a value with secret-named fields replaced and every string redacted. */

@@ -58,6 +58,11 @@ export interface RequestLogOptions {
   maxRecords?: number;
   now?: () => Date;
   onError?: (message: string) => void;
+  /**
+   * Applied to every record as it arrives, before the ring, the window, the export and the usage
+   * totals see it (the app passes its redactor: upstream words never reach the window unmasked).
+   */
+  redact?: (record: RequestRecordView) => RequestRecordView;
 }
 
 export class RequestLog {
@@ -67,8 +72,10 @@ export class RequestLog {
   readonly #usage: UsageStore;
   readonly #now: () => Date;
   readonly #onError: (message: string) => void;
+  readonly #redact: (record: RequestRecordView) => RequestRecordView;
 
   constructor(opts: RequestLogOptions) {
+    this.#redact = opts.redact ?? ((r) => r);
     this.#usage = opts.usage;
     this.#max = opts.maxRecords ?? 1000;
     this.#now = opts.now ?? (() => new Date());
@@ -76,7 +83,8 @@ export class RequestLog {
   }
 
   /** Adds one record: into the ring, to subscribers, and into the usage totals. */
-  add(record: RequestRecordView): void {
+  add(incoming: RequestRecordView): void {
+    const record = this.#redact(incoming);
     this.#records.push(record);
     if (this.#records.length > this.#max) this.#records.splice(0, this.#records.length - this.#max);
     this.#usage.record(record);

@@ -6,4 +6,6 @@ export type { AccountConfig, KeybridgeConfig } from './config/schema.js';
 export { configSchema } from './config/schema.js';
 export type { AttemptRecord, RequestRecord } from './observability/types.js';
 export type { CredentialTestResult, ModelInfo, ModelListing } from './providers/types.js';
+export { configSecrets, redactorForConfig } from './security/config-secrets.js';
+export { maskSecret, REDACTED, SecretRedactor } from './security/redactor.js';
 export { type CreateProxyOptions, createProxy, PortInUseError } from './server/proxy.js';

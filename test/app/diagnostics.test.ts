@@ -32,12 +32,41 @@ describe('Redactor', () => {
     }
     expect(text).toContain(REDACTED);
     expect(text).toContain('&x=1');
+    // Long secrets keep their ends, as the window shows them: recognisable, not usable.
+    expect(text).toContain(`${openaiKey.slice(0, 4)}…${openaiKey.slice(-4)}`);
+    expect(text).toContain(`${opaque.slice(0, 4)}…${opaque.slice(-4)}`);
     const v = r.value({
       apiKey: 'whatever-value',
       nested: { secretAccessKey: awsSecret, region: 'us-east-1' },
       n: 3,
     });
     expect(v).toEqual({ apiKey: REDACTED, nested: { secretAccessKey: REDACTED, region: 'us-east-1' }, n: 3 });
+  });
+});
+
+describe('Redactor in the window’s answers', () => {
+  it('masks known secrets in an answer but lets the access key through where the answer shows it', () => {
+    const r = new Redactor();
+    const access = `kb-${rand(30)}`;
+    r.addSecret(opaque);
+    r.addAccessKey(access);
+    const sa = JSON.stringify({ type: 'service_account', private_key: pem, private_key_id: rand(40) });
+    r.addSecret(sa);
+    const answer = {
+      key: access,
+      note: `x ${opaque} y`,
+      nested: [pem.trim()],
+      url: `https://u:p@h/?key=${rand(20)}`,
+    };
+    const forConnect = r.answer(answer, true);
+    expect(forConnect.key).toBe(access);
+    expect(forConnect.note).toBe(`x ${opaque.slice(0, 4)}…${opaque.slice(-4)} y`);
+    expect(forConnect.nested[0]).toBe('[redacted private key]');
+    // The window shows the user's own settings (a proxy URL with its password): shapes stay.
+    expect(forConnect.url).toBe(answer.url);
+    expect(r.answer(answer).key).not.toContain(access);
+    const clean = { a: 'nothing here' };
+    expect(r.answer(clean)).toBe(clean);
   });
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RequestRecordView } from '../../app/contract/index.js';
+import { Redactor } from '../../app/services/redact.js';
 import {
   type AppUsageStoreOptions,
   openAppUsageStore,
@@ -51,6 +52,36 @@ describe('RequestLog', () => {
     expect(log.recent().map((r) => r.id)).toEqual(['r5']);
     expect(log.clear()).toBe(1);
     expect(log.recent()).toEqual([]);
+  });
+
+  it('masks a secret in a record before the ring, the subscribers, the export and the usage see it', async () => {
+    const key = `sk-proj-${'k7Q'.repeat(10)}`;
+    const redactor = new Redactor();
+    redactor.addSecret(key);
+    const dir = tmp();
+    const log = await openLog({ dir, now: today, redact: (r) => redactor.record(r) });
+    const seen: string[] = [];
+    log.subscribe((r) => seen.push(JSON.stringify(r)));
+    log.add(
+      record(1, {
+        publicModel: key,
+        error: { message: `Incorrect API key provided: ${key}`, hint: `also AIza${'x1'.repeat(15)}` },
+        attempts: [
+          { account: 'vx', provider: 'openai', upstreamModel: 'm', latencyMs: 1, error: { message: key } },
+        ],
+      }),
+    );
+    await log.close();
+    const everything = [
+      ...seen,
+      JSON.stringify(log.recent()),
+      log.export('jsonl').content,
+      log.export('csv').content,
+      readFileSync(path.join(dir, 'usage.json'), 'utf8'),
+    ].join('\n');
+    expect(everything).not.toContain(key);
+    expect(everything).not.toContain(`AIza${'x1'.repeat(15)}`);
+    expect(log.recent()[0]!.error?.message).toBe('Incorrect API key provided: sk-p…Qk7Q');
   });
 
   it('tells subscribers about each record until they unsubscribe', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { PRIVATE_FILE_MODE, tightenFileMode } from '../security/private-file.js';
 import type { RequestRecord } from './types.js';
 
 /**
@@ -159,6 +160,7 @@ export class UsageStore {
   private async load(): Promise<void> {
     const path = this.opts.path;
     if (!path) return;
+    await tightenFileMode(path);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -265,7 +267,7 @@ export class UsageStore {
       const tmp = `${path}.tmp-${process.pid}`;
       try {
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
+        await writeFile(tmp, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
         await rename(tmp, path);
       } catch (err) {
         this.dirty = true;

@@ -15,6 +15,8 @@ import type { RecordBuilder } from '../observability/recorder.js';
 import type { ChatCall, Provider, UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
 import { runWithFailover } from '../routing/retry-policy.js';
+import { redactRelayedAnswer } from '../security/redacting-upstream.js';
+import type { SecretRedactor } from '../security/redactor.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
@@ -52,6 +54,8 @@ export interface PipelineEnv {
   http(accountId: string): HttpClient;
   timeouts: { firstByteMs: number };
   hooks: PipelineHooks;
+  /** Redacts what goes to the client (second line: upstream words arrive redacted already). */
+  redactor?: SecretRedactor;
 }
 
 export interface ChatContext {
@@ -147,7 +151,7 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
     if (!ctx.res.destroyed) ctx.res.destroy();
     return;
   }
-  const pe = result.error;
+  const pe = env.redactor ? env.redactor.error(result.error) : result.error;
   ctx.record.finish(pe.status, pe.toInfo());
   sendError(ctx.res, pe, clientCodec.encodeError(pe), ctx.corsHeaders);
 }
@@ -245,7 +249,7 @@ async function relayWhole(
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
 ): Promise<Outcome> {
-  const bytes = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
+  const bytes = redactRelayedAnswer(await readBodyBytes(upstream.body, 256 * 1024 * 1024), env.redactor);
   const notJson = () =>
     new BeforeFirstByte(
       new ProxyError(
@@ -346,7 +350,7 @@ async function relayStream(
   clientCodec: DialectCodec,
   injectedUsage: boolean,
 ): Promise<Outcome> {
-  const writer = new ClientStreamWriter(ctx.res, ctx.corsHeaders, ctx.streamMode);
+  const writer = new ClientStreamWriter(ctx.res, ctx.corsHeaders, ctx.streamMode, env.redactor);
   const wireCodec = env.codecs.wire(wire);
   const decoder = wireCodec.streamDecoder;
   const decState = decoder.init();

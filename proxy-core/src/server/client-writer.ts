@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { OutboundEvent } from '../dialects/types.js';
+import type { SecretRedactor } from '../security/redactor.js';
+import { redactWireEvent } from '../security/sse-redact.js';
 import { formatSse } from '../transport/sse.js';
 
 /**
@@ -17,6 +19,8 @@ export class ClientStreamWriter {
     private readonly headers: Record<string, string>,
     /** Gemini without alt=sse streams a JSON array instead of SSE. */
     private readonly mode: 'sse' | 'json-array' = 'sse',
+    /** Error events are redacted on their way out (a second line behind the upstream wrapping). */
+    private readonly redactor?: SecretRedactor,
   ) {}
 
   get committed(): boolean {
@@ -50,7 +54,8 @@ export class ClientStreamWriter {
     if (events.length === 0) return;
     this.begin();
     let text = '';
-    for (const ev of events) {
+    for (const raw of events) {
+      const ev = this.redactor ? redactWireEvent(raw, this.redactor) : raw;
       if (this.mode === 'sse') text += formatSse(ev);
       else if (ev.data !== '[DONE]') text += `${this.arrayItems++ === 0 ? '' : ',\r\n'}${ev.data}`;
     }

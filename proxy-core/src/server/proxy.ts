@@ -22,6 +22,10 @@ import {
   leaseProvider,
 } from '../routing/account-keys.js';
 import { ModelCatalog } from '../routing/catalog.js';
+import { redactorForConfig } from '../security/config-secrets.js';
+import { PRIVATE_FILE_MODE, tightenFileModeSync } from '../security/private-file.js';
+import { redactingHttpClient, redactingProvider } from '../security/redacting-upstream.js';
+import type { SecretRedactor } from '../security/redactor.js';
 import { createAccountHttpClient } from '../transport/account-http-client.js';
 import type { HttpClient } from '../transport/http-client.js';
 import { createOutboundDispatcher, resolveProxySetting } from '../transport/outbound-proxy.js';
@@ -53,6 +57,8 @@ export class PortInUseError extends Error {
 }
 
 interface Generation extends ServingState {
+  /** Knows every secret of this configuration; everything an upstream says passes through it. */
+  redactor: SecretRedactor;
   providers: Map<string, Provider>;
   keyed: Map<string, AccountKeys>;
   clients: HttpClient[];
@@ -113,11 +119,14 @@ function buildGeneration(
   const byAccount = new Map<string, HttpClient>();
   const keyed = new Map<string, AccountKeys>();
   const env = opts.env ?? process.env;
+  const redactor = redactorForConfig(config, opts.baseDir ?? process.cwd());
   for (const account of config.accounts) {
     if (!account.enabled) continue;
-    const http =
+    const http = redactingHttpClient(
       opts.httpClientFor?.(account, config) ??
-      createAccountHttpClient(account.proxy, config.outboundProxy, config.timeouts, { env });
+        createAccountHttpClient(account.proxy, config.outboundProxy, config.timeouts, { env }),
+      redactor,
+    );
     clients.push(http);
     byAccount.set(account.id, http);
     const deps = { http, now: opts.now, baseDir: opts.baseDir ?? process.cwd() };
@@ -126,10 +135,13 @@ function buildGeneration(
       account.id,
       apiKeys,
       (apiKey) =>
-        createProvider(
-          apiKey === undefined ? account : ({ ...account, apiKey } as AccountConfig),
-          deps,
-          opts.shared,
+        redactingProvider(
+          createProvider(
+            apiKey === undefined ? account : ({ ...account, apiKey } as AccountConfig),
+            deps,
+            opts.shared,
+          ),
+          redactor,
         ),
       opts.now,
     );
@@ -145,6 +157,7 @@ function buildGeneration(
   const catalog = new ModelCatalog(config, providers, opts.now);
   return {
     config,
+    redactor,
     catalog,
     providers,
     keyed,
@@ -170,6 +183,7 @@ function buildGeneration(
       },
       timeouts: { firstByteMs: config.timeouts.firstByteMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
+      redactor,
     },
   };
 }
@@ -201,7 +215,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     if (g.retired && g.inflight === 0) void closeGeneration(g);
   };
 
-  const publish = (r: RequestRecord) => {
+  const publish = (record: RequestRecord) => {
+    // Second line: a record leaves for the access log and the listeners (usage file, the
+    // window's live log) only redacted, whatever reached it.
+    const r = gen.redactor.value(record);
     if (r.usage) r.costUsd = costOf(r, r.usage);
     accessLog?.write(`${JSON.stringify(r)}\n`);
     for (const l of listeners) {
@@ -240,7 +257,8 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     if (config.logging.accessLog) {
       const file = resolve(options.baseDir ?? process.cwd(), config.logging.accessLog);
       mkdirSync(dirname(file), { recursive: true });
-      accessLog = createWriteStream(file, { flags: 'a' });
+      tightenFileModeSync(file);
+      accessLog = createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE_MODE });
     }
   }
 

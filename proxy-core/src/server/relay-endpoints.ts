@@ -4,6 +4,7 @@ import { type JsonObject, parseJsonObject, peekJsonMembers } from '../canonical/
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
+import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
 import type { ServingState } from './request-handler.js';
@@ -70,7 +71,7 @@ async function relayOnce(
     for (const ev of endSse(tap)) readUsage(ev.data);
     res.end();
   } else {
-    const bytes = await readBodyBytes(up.body, 64 * 1024 * 1024);
+    const bytes = redactRelayedAnswer(await readBodyBytes(up.body, 64 * 1024 * 1024), ctx.state.env.redactor);
     record.firstToken();
     noteUsage(peekJsonMembers(bytes, codec.answerMembers));
     res.end(bytes);

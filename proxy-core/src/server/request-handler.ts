@@ -119,7 +119,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     const codec = state.env.codecs.dialect(dialect);
     let cors: Record<string, string> = {};
     const fail = (err: unknown) => {
-      const pe = toProxyError(err);
+      const pe = state.env.redactor ? state.env.redactor.error(toProxyError(err)) : toProxyError(err);
       record.finish(pe.status, pe.toInfo());
       sendError(res, pe, codec.encodeError(pe), cors);
     };

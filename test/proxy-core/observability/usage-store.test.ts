@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -153,6 +153,24 @@ describe('UsageStore', () => {
       '2026-11-20',
     ]);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'keeps its file private (0600): new, rewritten, and tightened when it was readable by others',
+    async () => {
+      const path = join(dir, 'usage.json');
+      await writeFile(path, JSON.stringify({ version: 1, days: {} }), { mode: 0o644 });
+      const store = await UsageStore.open({ path, flushDelayMs: 60_000 });
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      store.record(rec({ publicModel: 'm', usage: { inputTokens: 1, outputTokens: 1 } }));
+      await store.close();
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      const fresh = join(dir, 'fresh', 'usage.json');
+      const other = await UsageStore.open({ path: fresh });
+      other.record(rec({ publicModel: 'm' }));
+      await other.close();
+      expect((await stat(fresh)).mode & 0o777).toBe(0o600);
+    },
+  );
 
   it('does not count requests that name no model and report no usage (model lists)', async () => {
     const store = await UsageStore.open();
