@@ -139,6 +139,8 @@ async function openAdvanced(page: Page, lang: Lang) {
 interface Journey {
   /** The provider card picked on the first screen. */
   card: string;
+  /** Save screenshots of its Models and Connect steps (docs/screenshots via `npm run screenshots`). */
+  shots?: boolean;
   fill(page: Page, lang: Lang): Promise<void>;
   /** Ticks (or types) the model to talk to on the Models step; answers its public name. */
   pick(page: Page, lang: Lang): Promise<string>;
@@ -181,6 +183,7 @@ const JOURNEYS: Record<string, Journey> = {
   },
   azure: {
     card: 'azure',
+    shots: true,
     async fill(page, lang) {
       await field(page, lang, 'endpoint').fill(mocks.azure!.url);
       await field(page, lang, 'apiKey').fill(KEYS.azure);
@@ -250,6 +253,7 @@ const JOURNEYS: Record<string, Journey> = {
   },
   deepseek: {
     card: 'openai-compatible',
+    shots: true,
     async fill(page, lang) {
       await page.getByText(tr(lang, 'providers.deepseek'), { exact: true }).click();
       await expect.poll(() => field(page, lang, 'baseUrl').inputValue()).toBe('https://api.deepseek.com/v1');
@@ -300,10 +304,7 @@ async function walk(lang: Lang, name: string, j: Journey) {
   const model = await j.pick(page, lang);
   await expect.poll(() => page.getByTestId('models-continue').isEnabled()).toBe(true);
   if (zh) await expectNoEnglishWizardText(page, 'models');
-  await shot(
-    page,
-    `journey-${j.card === 'openai-compatible' ? name.replace(' ', '-') : j.card}-${lang}-models`,
-  );
+  if (j.shots) await shot(page, `first-run-${name.replace(' ', '-')}-${lang}-models`);
   await page.getByRole('button', { name: tr(lang, 'firstRun.saveModels') }).click();
   await page
     .getByRole('button', { name: tr(lang, 'connect.sendTest') })
@@ -319,10 +320,7 @@ async function walk(lang: Lang, name: string, j: Journey) {
     expect(await page.getByRole('button', { name: tr(lang, 'firstRun.done') }).count()).toBe(1);
     await expectNoEnglishWizardText(page, 'connect');
   }
-  await shot(
-    page,
-    `journey-${j.card === 'openai-compatible' ? name.replace(' ', '-') : j.card}-${lang}-connect`,
-  );
+  if (j.shots) await shot(page, `first-run-${name.replace(' ', '-')}-${lang}-connect`);
   expect(pageProblems()).toEqual([]);
 }
 

@@ -204,3 +204,30 @@ describe('validation while saving', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('Accounts: adding an account', () => {
+  it('goes on to test it and pick its models, typed ones included, in the same window', async () => {
+    const user = userEvent.setup();
+    const app = renderApp('accounts');
+    await user.click(await screen.findByTestId('add-account'));
+    await user.click(await screen.findByTestId('provider-azure'));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.type(await screen.findByLabelText(/Endpoint/), 'https://my-res.openai.azure.com');
+    await user.type(screen.getByLabelText(/API key/), '0f1e2d3c4b5a69788796a5b4c3d2e1f0');
+    await user.type(screen.getAllByLabelText(/^Deployments/)[0]!, 'my-gpt4o{Enter}');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Add account' }));
+
+    const dialog = await screen.findByRole('dialog', { name: /test and choose models/ });
+    expect(await within(dialog).findByText('It works')).toBeTruthy();
+    expect(within(dialog).getByText(/Type the name of a deployment/)).toBeTruthy();
+    await user.type(within(dialog).getByTestId('add-model-input'), 'my-gpt4o');
+    await user.click(within(dialog).getByTestId('add-model-button'));
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    await waitFor(() =>
+      expect(app.state.models.models.map((m) => m.routes)).toEqual([
+        [{ account: 'azure-1', model: 'my-gpt4o' }],
+      ]),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+});

@@ -37,6 +37,7 @@ import {
   type FormValues,
   formProviderFor,
   initialValues,
+  isRequired,
   OPENAI_COMPATIBLE_PRESETS,
   type PickableProvider,
   PROVIDER_FIELDS,
@@ -257,7 +258,7 @@ export function AccountForm({
   const maskFor = (name: string) => account?.secrets[name];
   const fieldLabel = (name: string) => t(`fields.${name}.label`);
   const fieldHelp = (f: FieldDef) =>
-    `${f.advanced ? t('accountForm.baseUrlOverrideHelp') : t(`fields.${f.name}.help`)}${f.required ? '' : ` ${t('common.optional')}`}`;
+    `${f.advanced ? t('accountForm.baseUrlOverrideHelp') : t(`fields.${f.name}.help`)}${isRequired(f, kind) ? '' : ` ${t('common.optional')}`}`;
   const advanced = fields.filter((f) => f.advanced);
 
   const renderField = (f: FieldDef) => {
@@ -265,7 +266,7 @@ export function AccountForm({
       label: fieldLabel(f.name),
       description: fieldHelp(f),
       error: errorFor(f.name),
-      withAsterisk: f.required && !(account && maskFor(f.name)),
+      withAsterisk: isRequired(f, kind) && !(account && maskFor(f.name)),
       onBlur: () => setTouched((s) => (s.has(f.name) ? s : new Set(s).add(f.name))),
     };
     const value = values[f.name];

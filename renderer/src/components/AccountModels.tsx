@@ -99,7 +99,10 @@ export function AccountModels({
   const choices = [
     ...listed.map((m) => ({
       id: m.id,
-      label: m.displayName && m.displayName !== m.id ? `${m.displayName} (${m.id})` : m.id,
+      label:
+        m.displayName && !m.displayName.includes(m.id)
+          ? `${m.displayName} (${m.id})`
+          : (m.displayName ?? m.id),
     })),
     ...typed.map((id) => ({ id, label: id })),
   ];
