@@ -84,7 +84,8 @@ let e2e: E2eHost;
 let vertex: VertexMock;
 let bedrock: BedrockMock;
 const mocks: Record<string, MockServer> = {};
-let current: OpenPage | null = null;
+/** The window of the current language: one tab per language, reloaded fresh for each journey. */
+let current: (OpenPage & { lang: Lang }) | null = null;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -112,15 +113,26 @@ afterAll(async () => {
 
 /** No account, no model: the state a new user starts from. */
 beforeEach(async () => {
-  await current?.context.close();
-  current = null;
   const list = await e2e.api.accounts.list();
   for (const a of list.ok ? list.value : []) await e2e.api.accounts.remove({ id: a.id });
   await e2e.api.models.update({ models: [], aliases: {}, defaultModel: null });
 });
 
 async function openStart(lang: Lang): Promise<Page> {
-  current = await openApp(browser, e2e.host, { locale: lang === 'en' ? 'en-US' : 'zh-CN', hash: '#/start' });
+  if (current?.lang === lang) {
+    // A new user in the same browser: nothing kept in the tab, the start screen loaded afresh.
+    await current.page.evaluate(() => sessionStorage.clear());
+    await current.page.goto(`${e2e.host.url}#/start`);
+    await current.page.reload();
+    current.errors.length = 0;
+  } else {
+    await current?.context.close();
+    const opened = await openApp(browser, e2e.host, {
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      hash: '#/start',
+    });
+    current = { ...opened, lang };
+  }
   const page = current.page;
   await page.getByTestId('proxy-status').waitFor();
   await page.getByTestId('provider-vertex').waitFor();
