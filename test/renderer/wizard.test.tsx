@@ -100,6 +100,28 @@ describe('a credential of another provider', () => {
     expect(app.state.accounts.map((a) => a.provider)).toEqual(['google-ai']);
   });
 
+  it('a service-account JSON in the OpenAI key box moves to Vertex, into the JSON box', async () => {
+    const user = userEvent.setup();
+    const app = renderApp('', {});
+    app.override('accounts.detectCredential', (input) => detectCredential(String(input.text)));
+    await startWith('openai', user);
+    const sa = JSON.stringify({
+      type: 'service_account',
+      project_id: 'tavern-7',
+      private_key: '-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n',
+      client_email: 'kb@tavern-7.iam.gserviceaccount.com',
+    });
+    await user.click(await screen.findByLabelText(/API key/));
+    await user.paste(sa);
+    const warning = await screen.findByTestId('credential-mismatch');
+    expect(within(warning).getByText('This looks like a Google Vertex AI credential')).toBeTruthy();
+    await user.click(within(warning).getByTestId('switch-provider'));
+    expect(((await screen.findByLabelText(/Service-account JSON key/)) as HTMLTextAreaElement).value).toBe(
+      sa,
+    );
+    expect(await screen.findByText(/project tavern-7/)).toBeTruthy();
+  });
+
   it('an OpenRouter key on the DeepSeek preset switches the preset; a plain sk- key does not nag', async () => {
     const user = userEvent.setup();
     const app = renderApp('accounts');
