@@ -153,19 +153,51 @@ export function makeAccountId(label: string | undefined, provider: ProviderKind,
   for (let i = 2; ; i++) if (!taken.has(`${start}-${i}`)) return `${start}-${i}`;
 }
 
-/** Zod issues as field errors with plain messages. */
+/**
+ * Zod issues as field errors with plain messages. A missing value is "is required" (zod's own
+ * words, "Invalid input: expected string, received undefined", mean nothing to a user).
+ */
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
-    message: issue.message,
+    message:
+      issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+        ? 'is required'
+        : issue.message,
   }));
 }
 
-/** Validates a full account (settings + secrets) with proxy-core's schema. */
+/** OpenAI-compatible kinds whose service always asks for an API key. */
+const KEY_REQUIRED_KINDS = new Set<string>(['openai', 'deepseek', 'openrouter']);
+
+/**
+ * What an account needs beyond proxy-core's schema before the window may save it: a custom
+ * OpenAI-compatible server has no default address, and the hosted services refuse every call
+ * without a key (proxy-core accepts both empty, for config files that fill them in later).
+ */
+function missingForWindow(account: Record<string, unknown>): FieldError[] {
+  const empty = (v: unknown) => typeof v !== 'string' || v.trim() === '';
+  const errors: FieldError[] = [];
+  if (account.provider === 'openai-compatible' && empty(account.baseUrl)) {
+    errors.push({
+      path: 'baseUrl',
+      message: "is required: the server's address, e.g. http://127.0.0.1:11434/v1",
+    });
+  }
+  const extraKeys = Array.isArray(account.apiKeys) && account.apiKeys.length > 0;
+  if (KEY_REQUIRED_KINDS.has(String(account.provider)) && empty(account.apiKey) && !extraKeys) {
+    errors.push({ path: 'apiKey', message: 'is required' });
+  }
+  return errors;
+}
+
+/** Validates a full account (settings + secrets) with proxy-core's schema and the window's needs. */
 export function validateCoreAccount(account: Record<string, unknown>): FieldError[] {
   const result = accountSchema.safeParse(account);
-  if (result.success) return [];
+  const extra = missingForWindow(account);
+  if (result.success) return extra;
   const errors = zodFieldErrors(result.error);
+  for (const e of extra) if (!errors.some((x) => x.path === e.path)) errors.push(e);
   // A provider this build's proxy-core does not know yet: say it plainly.
   if (errors.some((e) => e.path === 'provider')) {
     return [
@@ -246,8 +278,13 @@ export function detectCredential(text: string): CredentialDetection {
   if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', t);
   if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t)) return keyFound('google-ai', 'Google AI Studio API key', t);
   if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', t);
-  if (/^sk-(proj-)?[A-Za-z0-9_-]{20,}$/.test(t))
-    return keyFound('openai', 'OpenAI-style API key (OpenAI or DeepSeek)', t);
+  if (/^(ABSK[A-Za-z0-9+/=]{20,}|bedrock-api-key-\S{20,})$/.test(t))
+    return keyFound('bedrock', 'Amazon Bedrock API key', t);
+  if (/^sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}$/.test(t)) return keyFound('openai', 'OpenAI API key', t);
+  // DeepSeek's keys are "sk-" and 32 hexadecimal digits; OpenAI's older ones are longer, mixed case.
+  if (/^sk-[0-9a-f]{32}$/.test(t)) return keyFound('deepseek', 'DeepSeek API key', t);
+  if (/^sk-[A-Za-z0-9_-]{20,}$/.test(t))
+    return keyFound('openai', 'OpenAI-style API key (OpenAI, DeepSeek or another compatible service)', t);
   if (/^[0-9a-f]{32}$/i.test(t) || /^[A-Za-z0-9]{84}$/.test(t))
     return keyFound('azure', 'Azure OpenAI key', t);
   return none('Keybridge does not recognise this key; choose the provider yourself.');

@@ -181,6 +181,66 @@ export function createAppApi(deps: ApiDeps): AppApi {
     }
   };
 
+  /**
+   * Stores an account (keychain + settings file) and applies it to the running proxy, all or
+   * nothing: when any step fails (the keychain refuses, the file cannot be written, the proxy
+   * cannot use the account) what was there before is put back and the user is told why.
+   */
+  const storeAccount = async (
+    id: string,
+    account: Record<string, unknown>,
+    previous: { stored: StoredAccount; secrets: Record<string, unknown> } | null,
+  ): Promise<void> => {
+    const { plain, secrets } = splitSecrets(account);
+    let vaultWritten = false;
+    let settingsWritten = false;
+    try {
+      await vault.set(id, secrets);
+      vaultWritten = true;
+      settings.putAccount({ ...(plain as StoredAccount), secretFields: Object.keys(secrets) });
+      settingsWritten = true;
+      const before = controller.status().error;
+      const after = await controller.apply();
+      // A change the running proxy could not take is reported on its status, not thrown.
+      if (after.error && after.error !== before)
+        throw new CallFailure('account_not_saved', after.error, after.hint);
+    } catch (err) {
+      const problems: string[] = [];
+      const attempt = async (what: string, fn: () => unknown) => {
+        try {
+          await fn();
+        } catch (undo) {
+          problems.push(`${what}: ${undo instanceof Error ? undo.message : String(undo)}`);
+        }
+      };
+      if (settingsWritten) {
+        await attempt('settings', () =>
+          previous ? settings.putAccount(previous.stored) : settings.removeAccount(id),
+        );
+      }
+      if (vaultWritten) {
+        await attempt('keychain', () => (previous ? vault.set(id, previous.secrets) : vault.delete(id)));
+      }
+      if (settingsWritten) await attempt('proxy', () => applyChanges());
+      if (problems.length) appLog.error(`Undoing the change to account "${id}" failed`, problems);
+      appLog.warn(`Account "${id}" not saved: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof CallFailure) {
+        throw new CallFailure(
+          err.code,
+          err.code === 'account_not_saved' ? `The account was not saved: ${err.message}` : err.message,
+          err.hint ?? 'Nothing was changed. Correct the values and try again.',
+          err.fields,
+        );
+      }
+      const o = (err && typeof err === 'object' ? err : {}) as { message?: unknown; hint?: unknown };
+      throw new CallFailure(
+        'account_not_saved',
+        `The account was not saved: ${typeof o.message === 'string' ? o.message : String(err)}`,
+        typeof o.hint === 'string' ? o.hint : 'Nothing was changed. Correct the values and try again.',
+      );
+    }
+  };
+
   const prepareDraft = (draft: AccountDraft, id: string): Record<string, unknown> => {
     const account: Record<string, unknown> = { ...draft, id };
     if (account.enabled === undefined) account.enabled = true;
@@ -402,11 +462,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
       const id = draft.id ?? makeAccountId(draft.label, draft.provider, taken);
       const account = prepareDraft(draft, id);
       checkAccount(account);
-      const { plain, secrets } = splitSecrets(account);
-      await vault.set(id, secrets);
-      settings.putAccount({ ...(plain as StoredAccount), secretFields: Object.keys(secrets) });
+      await storeAccount(id, account, null);
       appLog.info(`Account "${id}" (${draft.provider}) added`);
-      await applyChanges();
       await accountsChanged();
       return accountView(requireAccount(id));
     },
@@ -415,11 +472,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
       const secrets = (await vault.get(id)) ?? {};
       const merged = mergePatch(toCoreAccount(stored, secrets), patch);
       checkAccount(merged);
-      const split = splitSecrets(merged);
-      await vault.set(id, split.secrets);
-      settings.putAccount({ ...(split.plain as StoredAccount), secretFields: Object.keys(split.secrets) });
+      await storeAccount(id, merged, { stored, secrets });
       appLog.info(`Account "${id}" updated`);
-      await applyChanges();
       await accountsChanged();
       return accountView(requireAccount(id));
     },

@@ -117,6 +117,14 @@ export function formProviderFor(kind: ProviderKind): PickableProvider {
     : 'openai-compatible';
 }
 
+/** Hosted OpenAI-compatible services refuse every call without a key (local servers need none). */
+const KEY_REQUIRED_KINDS: readonly ProviderKind[] = ['openai', 'deepseek', 'openrouter'];
+
+/** Whether a field must be filled for this kind of account (the preset can make the key required). */
+export function isRequired(f: FieldDef, kind: ProviderKind): boolean {
+  return f.required || (f.name === 'apiKey' && KEY_REQUIRED_KINDS.includes(kind));
+}
+
 export type FormValues = Record<string, string | string[]>;
 
 export function initialValues(provider: PickableProvider): FormValues {

@@ -104,7 +104,9 @@ describe('contract boundary', () => {
     });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.fields?.map((f) => f.path)).toContain('account.id');
-    const v = await api.accounts.validate({ account: { provider: 'openai', baseUrl: 'not a url' } });
+    const v = await api.accounts.validate({
+      account: { provider: 'openai', apiKey: 'sk-test', baseUrl: 'not a url' },
+    });
     expect(v).toMatchObject({ ok: true, value: { valid: false, errors: [{ path: 'baseUrl' }] } });
     expect(services.settings.getAccounts()).toEqual([]);
     const vx = await api.accounts.validate({

@@ -67,7 +67,7 @@ describe('first run with a Vertex service-account JSON', () => {
     const field = page.locator('.mantine-Textarea-root');
     await expect
       .poll(() => field.locator('.mantine-Textarea-error').innerText())
-      .toMatch(/JSON|service.account/i);
+      .toMatch(/JSON|service.account|cut off/i);
     await page.getByRole('button', { name: 'Save and test' }).click();
     await expect.poll(() => page.getByText('Please fix the problems shown above.').count()).toBe(1);
     await shot('first-run-bad-paste');

@@ -144,6 +144,12 @@ describe('screens with real data', () => {
     await dialog.getByLabel(/^Base URL/).fill(bedrock.url);
     await dialog.getByLabel(/^Name/).fill('My AWS');
     await dialog.getByRole('button', { name: 'Add account' }).click();
+    // The same window goes on: the new account is tested, then its models are offered to pick.
+    const next = page.getByRole('dialog', { name: /My AWS: test and choose models/ });
+    await expect.poll(() => next.getByText('It works').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => next.getByRole('checkbox').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     const card = page.locator('[data-testid^="account-"]', { hasText: 'My AWS' });
     await expect.poll(() => card.count()).toBe(1);
     expect(await card.innerText()).toContain(`${cred.accessKeyId.slice(0, 4)}…${cred.accessKeyId.slice(-4)}`);

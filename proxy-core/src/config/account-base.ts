@@ -53,7 +53,10 @@ export const accountBase = z.object({
   baseUrl: httpUrl.optional(),
   /** Models this account offers; merged with discovered ones when discoverModels is on. */
   models: z.array(accountModel).default([]),
-  /** Ask the upstream for its model list. */
+  /**
+   * Serve every model the upstream lists, not only the configured ones. (The list itself is
+   * always asked for when the settings window shows an account's models to pick from.)
+   */
   discoverModels: z.boolean().default(false),
   proxy: proxySetting.default('inherit'),
   /**

@@ -21,7 +21,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   AccountView,
@@ -37,6 +37,7 @@ import {
   type FormValues,
   formProviderFor,
   initialValues,
+  isRequired,
   OPENAI_COMPATIBLE_PRESETS,
   type PickableProvider,
   PROVIDER_FIELDS,
@@ -50,6 +51,62 @@ export interface AccountFormProps {
   onSaved: (account: AccountView) => void;
   onCancel?: () => void;
   submitLabel?: string;
+  /** A new account's starting point (a preset, values carried over from another form, a resumed draft). */
+  initial?: { kind?: ProviderKind; values?: FormValues };
+  /**
+   * Offered when the credential belongs to another provider: switches to that provider's form,
+   * carrying the credential and label along. Without it, the form only names the provider.
+   */
+  onSwitchProvider?: (form: PickableProvider, kind: ProviderKind, values: FormValues) => void;
+  /** Follows every edit (the first run keeps the non-secret part to resume after a reload). */
+  onDraftChange?: (kind: ProviderKind, values: FormValues) => void;
+}
+
+/** The field a provider's credential is pasted into, first. */
+const PRIMARY_SECRET: Record<PickableProvider, string> = {
+  vertex: 'serviceAccount',
+  bedrock: 'accessKeyId',
+  azure: 'apiKey',
+  anthropic: 'apiKey',
+  'google-ai': 'apiKey',
+  openai: 'apiKey',
+  'openai-compatible': 'apiKey',
+};
+
+/** Shapes that are never anything else: worth a word even on a custom OpenAI-compatible server. */
+const UNMISTAKABLE = new Set<ProviderKind>(['anthropic', 'google-ai', 'vertex', 'bedrock', 'openrouter']);
+
+/**
+ * Whether a recognised credential belongs to another provider than the form's, and which form
+ * and kind it would go to. A generic "sk-…" key fits every OpenAI-compatible service.
+ */
+export function otherProviderFor(
+  detected: ProviderKind | null,
+  form: PickableProvider,
+  kind: ProviderKind,
+): { form: PickableProvider; kind: ProviderKind } | null {
+  if (!detected) return null;
+  const target = formProviderFor(detected);
+  if (form === 'openai-compatible') {
+    if (kind === 'openai-compatible' && !UNMISTAKABLE.has(detected)) return null;
+    if (detected === 'openai' || detected === kind) return null;
+    if (target === 'openai-compatible' && (detected === 'azure' || kind === 'openai-compatible')) return null;
+    return { form: target, kind: detected };
+  }
+  if (target === form) return null;
+  return { form: target, kind: detected };
+}
+
+/** Moves the credential into the other form's field for it (a lone AWS key ID, or an API key). */
+function carryTo(form: PickableProvider, kind: ProviderKind, text: string, label: string): FormValues {
+  const values = initialValues(form);
+  const field = PRIMARY_SECRET[form];
+  if (form !== 'bedrock' || /^(AKIA|ASIA)[0-9A-Z]{16}$/.test(text.trim())) values[field] = text.trim();
+  if (form === 'openai-compatible') {
+    values.baseUrl = OPENAI_COMPATIBLE_PRESETS.find((p) => p.kind === kind)?.baseUrl ?? '';
+  }
+  if (label) values.label = label;
+  return values;
 }
 
 function valuesFromAccount(account: AccountView, form: PickableProvider): FormValues {
@@ -79,14 +136,23 @@ function errorsByField(errors: FieldError[], fields: readonly FieldDef[]) {
   return { byField, general };
 }
 
-export function AccountForm({ provider, account, onSaved, onCancel, submitLabel }: AccountFormProps) {
+export function AccountForm({
+  provider,
+  account,
+  onSaved,
+  onCancel,
+  submitLabel,
+  initial,
+  onSwitchProvider,
+  onDraftChange,
+}: AccountFormProps) {
   const { t } = useTranslation();
   const api = useApi();
   const form: PickableProvider = account ? formProviderFor(account.provider) : (provider ?? 'openai');
   const fields = PROVIDER_FIELDS[form];
-  const [kind, setKind] = useState<ProviderKind>(account?.provider ?? form);
+  const [kind, setKind] = useState<ProviderKind>(account?.provider ?? initial?.kind ?? form);
   const [values, setValues] = useState<FormValues>(() =>
-    account ? valuesFromAccount(account, form) : initialValues(form),
+    account ? valuesFromAccount(account, form) : { ...initialValues(form), ...initial?.values },
   );
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [showAll, setShowAll] = useState(false);
@@ -95,10 +161,20 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
   const [dragging, setDragging] = useState(false);
   const draft = useMemo(() => buildDraft(kind, values), [kind, values]);
   const [debouncedDraft] = useDebouncedValue(draft, 250);
+  const secretText = String(values[PRIMARY_SECRET[form]] ?? '');
+  const [debouncedSecret] = useDebouncedValue(secretText, 300);
 
-  // Live validation of what the user typed so far.
+  const draftListener = useRef(onDraftChange);
+  draftListener.current = onDraftChange;
+  useEffect(() => {
+    draftListener.current?.(kind, values);
+  }, [kind, values]);
+
+  // Live validation of what the user typed so far, once the typing has settled: a draft from
+  // before the last keystroke would show errors about values the user has already fixed.
   useEffect(() => {
     if (touched.size === 0 && !showAll) return;
+    if (debouncedDraft !== draft) return;
     let current = true;
     void api.accounts
       .validate({ account: debouncedDraft, ...(account ? { existingId: account.id } : {}) })
@@ -110,7 +186,7 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
     return () => {
       current = false;
     };
-  }, [api, debouncedDraft, account, touched, showAll]);
+  }, [api, debouncedDraft, draft, account, touched, showAll]);
 
   const save = useAction(async () => {
     setShowAll(true);
@@ -160,6 +236,16 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
     setDetection(r.ok ? r.value : null);
   };
 
+  // What the pasted or typed credential is (an edit's empty box keeps the stored one: nothing to say).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: describe only reads the api and setters
+  useEffect(() => {
+    void describe(debouncedSecret);
+  }, [debouncedSecret]);
+  const elsewhere =
+    detection?.provider && !account && debouncedSecret === secretText && secretText.trim()
+      ? otherProviderFor(detection.provider, form, kind)
+      : null;
+
   const readFile = async (file: File | null) => {
     if (!file) return;
     const text = await file.text();
@@ -172,7 +258,7 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
   const maskFor = (name: string) => account?.secrets[name];
   const fieldLabel = (name: string) => t(`fields.${name}.label`);
   const fieldHelp = (f: FieldDef) =>
-    `${f.advanced ? t('accountForm.baseUrlOverrideHelp') : t(`fields.${f.name}.help`)}${f.required ? '' : ` ${t('common.optional')}`}`;
+    `${f.advanced ? t('accountForm.baseUrlOverrideHelp') : t(`fields.${f.name}.help`)}${isRequired(f, kind) ? '' : ` ${t('common.optional')}`}`;
   const advanced = fields.filter((f) => f.advanced);
 
   const renderField = (f: FieldDef) => {
@@ -180,7 +266,7 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
       label: fieldLabel(f.name),
       description: fieldHelp(f),
       error: errorFor(f.name),
-      withAsterisk: f.required && !(account && maskFor(f.name)),
+      withAsterisk: isRequired(f, kind) && !(account && maskFor(f.name)),
       onBlur: () => setTouched((s) => (s.has(f.name) ? s : new Set(s).add(f.name))),
     };
     const value = values[f.name];
@@ -343,6 +429,41 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
               </Accordion.Panel>
             </Accordion.Item>
           </Accordion>
+        )}
+        {elsewhere && (
+          <Alert
+            color="orange"
+            variant="light"
+            p="xs"
+            data-testid="credential-mismatch"
+            title={t('accountForm.otherProvider', { provider: t(`providers.${elsewhere.kind}`) })}
+          >
+            <Stack gap={6}>
+              <Text size="sm">
+                {t('accountForm.otherProviderHelp', {
+                  here: t(`providers.${form === 'openai-compatible' ? kind : form}`),
+                  provider: t(`providers.${elsewhere.kind}`),
+                })}
+              </Text>
+              {onSwitchProvider && (
+                <Group>
+                  <Button
+                    size="xs"
+                    onClick={() =>
+                      onSwitchProvider(
+                        elsewhere.form,
+                        elsewhere.kind,
+                        carryTo(elsewhere.form, elsewhere.kind, secretText, String(values.label ?? '')),
+                      )
+                    }
+                    data-testid="switch-provider"
+                  >
+                    {t('accountForm.switchTo', { provider: t(`providers.${elsewhere.kind}`) })}
+                  </Button>
+                </Group>
+              )}
+            </Stack>
+          </Alert>
         )}
         {(showAll || touched.size > 0) && general.length > 0 && (
           <Alert color="red" variant="light" p="xs" role="alert">

@@ -1,14 +1,15 @@
 import { Badge, Button, Card, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountView } from '../../../app/contract/index.js';
+import type { AccountView, ProviderKind } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { AccountForm } from '../components/AccountForm.js';
+import { AccountModelPicker } from '../components/AccountModelPicker.js';
 import { AccountTest } from '../components/AccountTest.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
-import type { PickableProvider } from '../providers.js';
+import type { FormValues, PickableProvider } from '../providers.js';
 
 function settingSummary(account: AccountView): string[] {
   const out: string[] = [];
@@ -88,6 +89,10 @@ export function AccountsScreen() {
   useEvent('accounts.changed', (list) => accounts.set(list));
   const [adding, setAdding] = useState<PickableProvider | 'pick' | null>(null);
   const [picked, setPicked] = useState<PickableProvider | null>(null);
+  /** What a switch to another provider carried over (in memory only). */
+  const [seed, setSeed] = useState<{ kind: ProviderKind; values: FormValues; n: number } | null>(null);
+  /** The account just added: tested, then its models picked, in the same window. */
+  const [added, setAdded] = useState<AccountView | null>(null);
   const [editing, setEditing] = useState<AccountView | null>(null);
   const [removing, setRemoving] = useState<AccountView | null>(null);
   const remove = useAction((id: string) => api.accounts.remove({ id }));
@@ -95,6 +100,8 @@ export function AccountsScreen() {
   const closeAdd = () => {
     setAdding(null);
     setPicked(null);
+    setSeed(null);
+    setAdded(null);
   };
 
   return (
@@ -116,13 +123,20 @@ export function AccountsScreen() {
         opened={adding !== null}
         onClose={closeAdd}
         title={
-          adding && adding !== 'pick'
-            ? t('accounts.addTitleFor', { provider: t(`providers.${adding}`) })
-            : t('accounts.addTitle')
+          added
+            ? t('accounts.addedTitle', { name: added.label || added.id })
+            : adding && adding !== 'pick'
+              ? t('accounts.addTitleFor', { provider: t(`providers.${seed?.kind ?? adding}`) })
+              : t('accounts.addTitle')
         }
         size="lg"
       >
-        {adding === 'pick' ? (
+        {added ? (
+          <Stack>
+            <AccountTest accountId={added.id} auto />
+            <AccountModelPicker account={added} onDone={closeAdd} doneLabel={t('common.done')} />
+          </Stack>
+        ) : adding === 'pick' ? (
           <Stack>
             <ProviderPicker value={picked} onChange={setPicked} />
             <Group justify="flex-end">
@@ -133,10 +147,16 @@ export function AccountsScreen() {
           </Stack>
         ) : adding ? (
           <AccountForm
+            key={`${adding}:${seed?.n ?? 0}`}
             provider={adding}
+            {...(seed ? { initial: { kind: seed.kind, values: seed.values } } : {})}
             onCancel={closeAdd}
-            onSaved={() => {
-              closeAdd();
+            onSwitchProvider={(form, kind, values) => {
+              setSeed({ kind, values, n: (seed?.n ?? 0) + 1 });
+              setAdding(form);
+            }}
+            onSaved={(a) => {
+              setAdded(a);
               void accounts.reload();
             }}
           />

@@ -1,70 +1,155 @@
 /**
  * The guided first run: choose a provider → paste or drop the credential → test it → pick models
  * → the "Connect SillyTavern" page. Each step shows progress and a plain-words result.
+ *
+ * A reload resumes where the user was: the step, the provider and the non-secret part of the
+ * form are kept in this tab's sessionStorage (never a key: a secret typed before saving has to
+ * be typed again; after saving, the saved account is what resumes).
  */
 import { Button, Group, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountTestResult, AccountView, ModelSettings } from '../../../app/contract/index.js';
-import { useApi } from '../api/context.js';
-import { useAction, useLoad } from '../api/hooks.js';
+import type { AccountTestResult, AccountView, ProviderKind } from '../../../app/contract/index.js';
+import { useLoad } from '../api/hooks.js';
 import { AccountForm } from '../components/AccountForm.js';
-import { AccountModels } from '../components/AccountModels.js';
+import { AccountModelPicker } from '../components/AccountModelPicker.js';
 import { AccountTest } from '../components/AccountTest.js';
 import { ConnectPanel } from '../components/ConnectPanel.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
-import { ErrorAlert } from '../components/ResultAlert.js';
-import type { PickableProvider } from '../providers.js';
+import {
+  type FormValues,
+  formProviderFor,
+  PICKABLE_PROVIDERS,
+  type PickableProvider,
+  PROVIDER_FIELDS,
+} from '../providers.js';
 
-function PickModels({ account, onDone }: { account: AccountView; onDone: () => void }) {
-  const { t } = useTranslation();
-  const api = useApi();
-  const saved = useLoad('models.get');
-  const [draft, setDraft] = useState<ModelSettings | null>(null);
-  useEffect(() => {
-    if (saved.data) setDraft(saved.data);
-  }, [saved.data]);
-  const save = useAction((s: ModelSettings) => api.models.update(s));
-  if (saved.error) return <ErrorAlert error={saved.error} />;
-  if (!draft) return <Loader size="sm" aria-label={t('common.loading')} />;
-  const chosen = draft.models.filter((m) => m.routes.some((r) => r.account === account.id)).length;
-  return (
-    <Stack>
-      <Text size="sm">{t('firstRun.modelsHelp')}</Text>
-      <AccountModels accountId={account.id} settings={draft} onChange={setDraft} />
-      {save.result && !save.result.ok && <ErrorAlert error={save.result.error} />}
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          {t('firstRun.modelsChosen', { count: chosen })}
-        </Text>
-        <Button
-          disabled={chosen === 0}
-          loading={save.pending}
-          onClick={async () => {
-            const r = await save.run(draft);
-            if (r.ok) onDone();
-          }}
-          data-testid="models-continue"
-        >
-          {t('firstRun.saveModels')}
-        </Button>
-      </Group>
-    </Stack>
-  );
+/** Where the first run keeps its progress (this tab only; no secrets). */
+export const FIRST_RUN_PROGRESS_KEY = 'keybridge.firstRun';
+
+export interface FirstRunProgress {
+  step: number;
+  provider: PickableProvider | null;
+  kind?: ProviderKind;
+  /** The form's non-secret values (label, region, address…). */
+  values?: FormValues;
+  /** The account saved by this run, once there is one. */
+  accountId?: string;
+}
+
+function readProgress(): FirstRunProgress | null {
+  try {
+    const raw = window.sessionStorage.getItem(FIRST_RUN_PROGRESS_KEY);
+    if (!raw) return null;
+    const p = JSON.parse(raw) as Partial<FirstRunProgress>;
+    const provider = (PICKABLE_PROVIDERS as readonly string[]).includes(String(p.provider))
+      ? (p.provider as PickableProvider)
+      : null;
+    const step = typeof p.step === 'number' && p.step >= 0 && p.step <= 4 ? Math.floor(p.step) : 0;
+    return {
+      step: provider ? step : 0,
+      provider,
+      ...(typeof p.kind === 'string' ? { kind: p.kind as ProviderKind } : {}),
+      ...(p.values && typeof p.values === 'object' ? { values: publicValues(provider, p.values) } : {}),
+      ...(typeof p.accountId === 'string' ? { accountId: p.accountId } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function writeProgress(p: FirstRunProgress | null): void {
+  try {
+    if (p) window.sessionStorage.setItem(FIRST_RUN_PROGRESS_KEY, JSON.stringify(p));
+    else window.sessionStorage.removeItem(FIRST_RUN_PROGRESS_KEY);
+  } catch {
+    // Storage switched off: the run simply does not resume.
+  }
+}
+
+/** The values of a form without its secret fields (what may be kept in the tab's storage). */
+function publicValues(provider: PickableProvider | null, values: FormValues): FormValues {
+  if (!provider) return {};
+  const out: FormValues = {};
+  for (const f of PROVIDER_FIELDS[provider]) {
+    if (f.kind === 'secret' || f.kind === 'json-secret') continue;
+    const v = values[f.name];
+    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) out[f.name] = v;
+  }
+  return out;
 }
 
 export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
   const { t } = useTranslation();
-  const [step, setStep] = useState(0);
-  const [provider, setProvider] = useState<PickableProvider | null>(null);
+  const [resumed] = useState(readProgress);
+  const [step, setStep] = useState(resumed?.accountId ? 0 : (resumed?.step ?? 0));
+  const [provider, setProvider] = useState<PickableProvider | null>(resumed?.provider ?? null);
   const [account, setAccount] = useState<AccountView | null>(null);
   const [test, setTest] = useState<AccountTestResult | null>(null);
+  /** How the credential form starts: a resumed draft, or what a provider switch carried over. */
+  const [seed, setSeed] = useState<{ kind?: ProviderKind; values?: FormValues } | null>(
+    resumed && !resumed.accountId
+      ? { ...(resumed.kind ? { kind: resumed.kind } : {}), values: resumed.values ?? {} }
+      : null,
+  );
+  const [formKey, setFormKey] = useState(0);
+  const [draft, setDraft] = useState<{ kind: ProviderKind; values: FormValues } | null>(null);
+  const accounts = useLoad('accounts.list');
+  const [restoring, setRestoring] = useState(Boolean(resumed?.accountId));
+
+  // The window lands here again after a reload (the start screen is the URL's).
+  useEffect(() => {
+    if (window.location.hash !== '#/start') window.history.replaceState(null, '', '#/start');
+  }, []);
+
+  // Resume with the saved account (or, if it was removed meanwhile, at the credential step).
+  useEffect(() => {
+    if (!restoring || !resumed?.accountId || (!accounts.data && !accounts.error)) return;
+    const found = accounts.data?.find((a) => a.id === resumed.accountId);
+    if (found) {
+      setAccount(found);
+      setProvider(formProviderFor(found.provider));
+      setStep(Math.max(2, resumed.step));
+    } else {
+      setStep(resumed.provider ? 1 : 0);
+    }
+    setRestoring(false);
+  }, [restoring, resumed, accounts.data, accounts.error]);
+
+  useEffect(() => {
+    if (restoring) return;
+    writeProgress({
+      step,
+      provider,
+      ...(draft && !account ? { kind: draft.kind, values: publicValues(provider, draft.values) } : {}),
+      ...(account ? { accountId: account.id } : {}),
+    });
+  }, [restoring, step, provider, draft, account]);
+
   const onSaved = useCallback((a: AccountView) => {
     setAccount(a);
     setTest(null);
     setStep(2);
   }, []);
   const onTest = useCallback((r: AccountTestResult | null) => setTest(r), []);
+  const onDraftChange = useCallback(
+    (kind: ProviderKind, values: FormValues) => setDraft({ kind, values }),
+    [],
+  );
+  const switchProvider = useCallback((form: PickableProvider, kind: ProviderKind, values: FormValues) => {
+    setProvider(form);
+    setSeed({ kind, values });
+    setFormKey((k) => k + 1);
+  }, []);
+  const chooseProvider = (p: PickableProvider) => {
+    if (p !== provider) {
+      setSeed(null);
+      setFormKey((k) => k + 1);
+    }
+    setProvider(p);
+  };
+
+  if (restoring) return <Loader size="sm" aria-label={t('common.loading')} />;
 
   return (
     <Stack>
@@ -82,7 +167,7 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
       >
         <Stepper.Step label={t('firstRun.steps.provider')}>
           <Stack>
-            <ProviderPicker value={provider} onChange={setProvider} />
+            <ProviderPicker value={provider} onChange={chooseProvider} />
             <Group justify="flex-end">
               <Button disabled={!provider} onClick={() => setStep(1)} data-testid="provider-next">
                 {t('common.next')}
@@ -94,14 +179,26 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
           {provider && (
             <Stack>
               <Text size="sm">{t(`firstRun.credentialHelp.${provider}`)}</Text>
-              <AccountForm
-                key={account?.id ?? provider}
-                provider={provider}
-                {...(account ? { account } : {})}
-                onSaved={onSaved}
-                onCancel={() => setStep(0)}
-                submitLabel={t('firstRun.saveAndTest')}
-              />
+              {account && formProviderFor(account.provider) === provider ? (
+                <AccountForm
+                  key={account.id}
+                  account={account}
+                  onSaved={onSaved}
+                  onCancel={() => setStep(2)}
+                  submitLabel={t('firstRun.saveAndTest')}
+                />
+              ) : (
+                <AccountForm
+                  key={`${provider}:${formKey}`}
+                  provider={provider}
+                  {...(seed ? { initial: seed } : {})}
+                  onSaved={onSaved}
+                  onCancel={() => setStep(0)}
+                  onSwitchProvider={switchProvider}
+                  onDraftChange={onDraftChange}
+                  submitLabel={t('firstRun.saveAndTest')}
+                />
+              )}
             </Stack>
           )}
         </Stepper.Step>
@@ -122,14 +219,22 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
           )}
         </Stepper.Step>
         <Stepper.Step label={t('firstRun.steps.models')}>
-          {account && <PickModels account={account} onDone={() => setStep(4)} />}
+          {account && (
+            <AccountModelPicker account={account} onDone={() => setStep(4)} onBack={() => setStep(1)} />
+          )}
         </Stepper.Step>
         <Stepper.Step label={t('firstRun.steps.connect')}>
           <Stack>
             <Text size="sm">{t('firstRun.connectHelp')}</Text>
             <ConnectPanel />
             <Group justify="flex-end">
-              <Button onClick={onFinish} data-testid="first-run-done">
+              <Button
+                onClick={() => {
+                  writeProgress(null);
+                  onFinish();
+                }}
+                data-testid="first-run-done"
+              >
                 {t('firstRun.done')}
               </Button>
             </Group>

@@ -147,7 +147,7 @@ export function ModelsScreen() {
               </Group>
             </Accordion.Control>
             <Accordion.Panel>
-              <AccountModels accountId={a.id} settings={draft} onChange={edit} />
+              <AccountModels accountId={a.id} provider={a.provider} settings={draft} onChange={edit} />
             </Accordion.Panel>
           </Accordion.Item>
         ))}

@@ -45,16 +45,19 @@ export interface E2eHost {
   /** The same services, called directly (to check what the UI did). */
   api: KeybridgeApi;
   dataDir: string;
+  /** The in-memory keychain the services use (to check what a failed save left behind). */
+  keytar: ReturnType<typeof memoryKeytar>;
   close(): Promise<void>;
 }
 
 export async function startE2eHost(): Promise<E2eHost> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kb-e2e-'));
+  const keytar = memoryKeytar();
   const host = await startDevHost({
     port: 0,
     dataDir,
     rendererDir: path.join(ROOT, 'renderer', 'dist'),
-    services: { keytar: memoryKeytar(), port: 0, drainMs: 100 },
+    services: { keytar, port: 0, drainMs: 100 },
     log: () => {},
   });
   const api = createKeybridgeApi({
@@ -68,6 +71,7 @@ export async function startE2eHost(): Promise<E2eHost> {
     host,
     api,
     dataDir,
+    keytar,
     async close() {
       await host.close();
       rmSync(dataDir, { recursive: true, force: true });

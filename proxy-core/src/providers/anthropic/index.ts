@@ -78,8 +78,16 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
       const configured = account.models.map((m) => ({
         id: typeof m === 'string' ? m : (m.upstream ?? m.id),
       }));
-      if (!account.discoverModels) return { models: configured, source: 'config' };
-      const found = await fetchModels(signal);
+      // The account's own list is always asked for (the settings window shows it to pick from);
+      // discoverModels decides whether all of it is served without being picked.
+      let found: typeof configured;
+      try {
+        found = await fetchModels(signal);
+      } catch (err) {
+        if (account.discoverModels || signal?.aborted) throw err;
+        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
+        return { models: configured, source: 'config', reason: e.message };
+      }
       const ids = new Set(configured.map((m) => m.id));
       return { models: [...configured, ...found.filter((m) => !ids.has(m.id))], source: 'upstream' };
     },

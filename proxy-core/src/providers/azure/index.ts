@@ -171,7 +171,7 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
     readStream: readSse,
 
     async listModels(signal?: AbortSignal): Promise<ModelListing> {
-      if (!account.discoverModels) return configListing();
+      // The deployment list is always asked for (the settings window shows it to pick from).
       try {
         const found = await fetchDeployments(signal);
         for (const d of found) {

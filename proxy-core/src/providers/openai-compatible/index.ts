@@ -90,10 +90,16 @@ export function createOpenAICompatibleProvider(
     readStream: (body) => readSse(body),
     async listModels(signal): Promise<ModelListing> {
       const configured = account.models.map((m) => (typeof m === 'string' ? m : (m.upstream ?? m.id)));
-      if (!account.discoverModels) {
-        return { models: configured.map((id) => ({ id })), source: 'config' };
+      // The server's own list is always asked for (the settings window shows it to pick from);
+      // discoverModels decides whether all of it is served without being picked.
+      let found: string[];
+      try {
+        found = await fetchModels(signal);
+      } catch (err) {
+        if (account.discoverModels || signal?.aborted) throw err;
+        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
+        return { models: configured.map((id) => ({ id })), source: 'config', reason: e.message };
       }
-      const found = await fetchModels(signal);
       const ids = [...new Set([...configured, ...found])];
       return { models: ids.map((id) => ({ id })), source: 'upstream' };
     },

@@ -197,7 +197,7 @@ describe('Azure provider: prepareChat', () => {
     expect(res?.status).toBe(200);
     expect(req.url).toBe(`${mock.url}/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21`);
     const listing = await p.listModels();
-    expect(listing.models.map((m) => m.id)).toEqual(['my-gpt4o']);
+    expect(listing.models.map((m) => m.id)[0]).toBe('my-gpt4o');
   });
 });
 
@@ -264,6 +264,12 @@ describe('Azure provider: learning what a reasoning deployment refuses', () => {
 });
 
 describe('Azure provider: discovery and credential test', () => {
+  it('lists the deployments for the settings window even when they are not all served', async () => {
+    const listing = await provider({ deployments: ['my-gpt4o'] }).listModels();
+    expect(listing.source).toBe('upstream');
+    expect(listing.models.map((m) => m.id)).toEqual(expect.arrayContaining(['my-gpt4o', 'my-nano']));
+  });
+
   it('discovers deployments with their models where the key allows it', async () => {
     const listing = await provider({ deployments: [], discoverModels: true }).listModels();
     expect(listing.source).toBe('upstream');
