@@ -3,8 +3,12 @@
  * cleanup between tests. Import first in every renderer test (which also sets
  * `// @vitest-environment jsdom`).
  */
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// findBy*/waitFor give up after 1 s by default; Mantine's menus and transitions can take longer than
+// that on a busy two-core machine, which failed tests that pass alone. The test timeout still bounds them.
+configure({ asyncUtilTimeout: 5000 });
 
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
