@@ -433,8 +433,13 @@ async function relayStream(
     // Mid-stream failure: end with an error event in the client's dialect, never silently. Raw
     // bytes may have left an event half-written: a blank line ends it first.
     if (rawBytes) await writer.raw(Buffer.from('\n\n'));
-    await writer.events(clientCodec.encodeStreamError(pe));
-    if (!passthrough) await writer.events(encoder.end(encState));
+    // Converted streams end through their encoder, which then writes nothing that claims a
+    // normal stop (no message_stop, finishReason or [DONE] after the error).
+    await writer.events(
+      passthrough
+        ? clientCodec.encodeStreamError(pe)
+        : [...encoder.encode(encState, { type: 'error', error: pe.toInfo() }), ...encoder.end(encState)],
+    );
     writer.end();
     return { status: 200, error: pe.toInfo() };
   }
