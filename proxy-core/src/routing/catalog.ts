@@ -44,8 +44,9 @@ export class ModelCatalog {
   canonicalId(id: string): string {
     let cur = id.startsWith('models/') ? id.slice('models/'.length) : id;
     for (let i = 0; i < 4; i++) {
-      const next = this.config.aliases[cur];
-      if (next === undefined || next === cur) break;
+      // Own entries only: a model named `constructor` or `__proto__` is a plain id, not a lookup.
+      const next = Object.hasOwn(this.config.aliases, cur) ? this.config.aliases[cur] : undefined;
+      if (typeof next !== 'string' || next === cur) break;
       cur = next;
     }
     return cur;
