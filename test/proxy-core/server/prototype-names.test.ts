@@ -139,6 +139,6 @@ it('lists the models and keeps usage per model and account as plain keys', async
   };
   const day = Object.values(saved.days)[0]!;
   expect(Object.hasOwn(day.byModel, '__proto__')).toBe(true);
-  expect(day.byModel.constructor?.requests).toBeGreaterThan(0);
+  expect(day.byModel['constructor' as string]?.requests).toBeGreaterThan(0);
   expect(Object.keys(day.byAccount)).toEqual(expect.arrayContaining(['constructor', 'hasOwnProperty']));
 });
