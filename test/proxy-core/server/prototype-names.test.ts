@@ -129,7 +129,9 @@ it('lists the models and keeps usage per model and account as plain keys', async
   expect(one.status).toBe(200);
   expect(({} as Record<string, unknown>).requests).toBeUndefined(); // Object.prototype untouched
   await px.close();
-  expect(usage.summary().byModel.__proto__?.requests).toBeGreaterThan(0);
+  expect(
+    Object.getOwnPropertyDescriptor(usage.summary().byModel, '__proto__')?.value.requests,
+  ).toBeGreaterThan(0);
   await usage.close();
   const saved = JSON.parse(readFileSync(join(dir, 'usage.json'), 'utf8')) as {
     days: Record<
