@@ -1,17 +1,19 @@
-import { ProxyError, toProxyError } from '../canonical/errors.js';
+import { ProxyError, toProxyError, UPSTREAM_CUT, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type { AttemptRecord } from '../observability/types.js';
 
 /**
  * Retries and failover, before the first byte reaches the client.
  *
  * Routes are tried in order. A failed attempt is classified:
- * - `fatal`: the request itself is at fault (400, 404, 413, content filter…) — stop, report it;
+ * - `fatal`: the request itself is at fault (400, 404, 413, content filter…), or Keybridge is
+ *   (an internal error: a bug or a limit) — stop, report it;
  * - `failover`: the route's credential was refused (401/403) — never retried on the same key,
  *   the next key of the same account (when the caller says one is usable) or the next route;
  * - `retryable`: 429, 5xx, connection errors, timeouts — the next key for 429, else the next
  *   route at once; after the last route a new round starts after a full-jitter exponential
  *   backoff, honouring retry-after when it is short enough (a route asking for a longer wait is
- *   dropped instead).
+ *   dropped instead). A reset connection or an unreadable answer is retried at most once on the
+ *   same route; then only other routes are tried.
  * Resolving `attemptFn` means the response is committed to the client: nothing is retried after.
  * The total number of attempts is bounded; a client abort stops everything at once, including
  * a backoff wait.
@@ -28,10 +30,20 @@ export type FailureClass = 'fatal' | 'failover' | 'retryable';
 
 /** How a failed attempt is treated. */
 export function classifyFailure(err: ProxyError): FailureClass {
+  // Our own errors (a bug, a limit) are no account's fault, and would fail the same way again.
+  if (err.kind === 'internal') return 'fatal';
   if (err.status === 401 || err.status === 403) return 'failover';
   if (err.retryable) return 'retryable';
   if (err.status === 408 || err.status === 429 || err.status >= 500) return 'retryable';
   return 'fatal';
+}
+
+/**
+ * True for failures a retry on the same route rarely cures (a connection reset or refused, an
+ * answer that cannot be read): that route is retried at most once, then only other routes are tried.
+ */
+export function isRetriedOnce(err: ProxyError): boolean {
+  return err.code === UPSTREAM_CUT || err.code === UPSTREAM_UNREADABLE;
 }
 
 /** True for failures that belong to the key used (another key of the same account may work). */
@@ -117,6 +129,8 @@ interface RouteState {
   dropped: boolean;
   /** Epoch ms before which the route should not be tried (retry-after). */
   notBefore: number;
+  /** Resets and unreadable answers so far on this route (see isRetriedOnce). */
+  cuts: number;
 }
 
 /**
@@ -155,7 +169,7 @@ export async function runWithFailover<T, R extends RouteRef>(
     };
   }
 
-  const states: RouteState[] = routes.map(() => ({ dropped: false, notBefore: 0 }));
+  const states: RouteState[] = routes.map(() => ({ dropped: false, notBefore: 0, cuts: 0 }));
   let lastError: ProxyError | undefined;
   let index = 0;
   let round = 0;
@@ -226,6 +240,8 @@ export async function runWithFailover<T, R extends RouteRef>(
       if (isKeySpecificFailure(err) && opts.hasAlternateKey?.(route, err)) continue;
 
       if (cls === 'failover') {
+        state.dropped = true;
+      } else if (isRetriedOnce(err) && ++state.cuts > 1) {
         state.dropped = true;
       } else if (err.retryAfterMs !== undefined) {
         if (err.retryAfterMs > maxRetryAfterMs) state.dropped = true;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { accumulatedResponse, accumulateEvent, createAccumulator } from '../canonical/accumulate-stream.js';
-import { ProxyError, toProxyError } from '../canonical/errors.js';
+import { ProxyError, toProxyError, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import { isJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type {
   CanonicalRequest,
@@ -17,7 +17,12 @@ import type { Route } from '../routing/catalog.js';
 import { runWithFailover } from '../routing/retry-policy.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
-import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
+import {
+  describeNetworkError,
+  isTransportError,
+  readBodyBytes,
+  readBodyText,
+} from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -126,7 +131,8 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
         return outcome;
       } catch (err) {
         const pe = err instanceof BeforeFirstByte ? err.error : toProxyError(err);
-        if (!ctx.signal.aborted) lease.failed(pe);
+        // Our own errors (bugs, limits) are no key's fault: they never cool a key down.
+        if (!ctx.signal.aborted && pe.kind !== 'internal') lease.failed(pe);
         throw pe;
       }
     },
@@ -172,6 +178,7 @@ async function attempt(
   });
 
   let upstream: UpstreamResponse;
+  let upstreamUrl = '';
   let injectedUsage = false;
   try {
     let body: Record<string, unknown>;
@@ -197,6 +204,7 @@ async function attempt(
       anthropicVersion: header(ctx.headers, 'anthropic-version'),
     };
     const req: UpstreamRequest = await provider.prepareChat(call);
+    upstreamUrl = req.url;
     upstream = await env.http(route.account).send(req, {
       signal: ctx.signal,
       headersTimeoutMs: env.timeouts.firstByteMs,
@@ -217,12 +225,28 @@ async function attempt(
       ),
     );
   }
-  if (!stream) return relayWhole(ctx, env, provider, route, wire, passthrough, upstream, clientCodec);
-  return relayStream(ctx, env, provider, route, wire, passthrough, upstream, clientCodec, injectedUsage);
+  /** An error while reading the upstream's bytes is the upstream's (a reset, a stall), not ours. */
+  const readFailure = (err: unknown): ProxyError =>
+    withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
+  if (!stream)
+    return relayWhole(ctx, env, provider, route, wire, passthrough, upstream, clientCodec, readFailure);
+  return relayStream(
+    ctx,
+    env,
+    provider,
+    route,
+    wire,
+    passthrough,
+    upstream,
+    clientCodec,
+    injectedUsage,
+    readFailure,
+  );
 }
 
+/** Names the account in an upstream's error. Our own (internal) errors are no account's fault. */
 function withRoute(err: ProxyError, route: Route): ProxyError {
-  if (err.account) return err;
+  if (err.account || err.kind === 'internal') return err;
   return new ProxyError(err.kind, `${route.provider.kind} account "${route.account}": ${err.message}`, {
     status: err.status,
     hint: err.hint,
@@ -244,8 +268,15 @@ async function relayWhole(
   passthrough: boolean,
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
+  readFailure: (err: unknown) => ProxyError,
 ): Promise<Outcome> {
-  const bytes = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
+  let bytes: Buffer;
+  try {
+    bytes = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    throw new BeforeFirstByte(readFailure(err));
+  }
   const notJson = () =>
     new BeforeFirstByte(
       new ProxyError(
@@ -254,6 +285,9 @@ async function relayWhole(
         {
           hint: 'Check the account’s base URL: it should point at the API, not a web page.',
           retryable: true,
+          code: UPSTREAM_UNREADABLE,
+          account: route.account,
+          upstreamModel: route.upstreamModel,
         },
       ),
     );
@@ -345,6 +379,7 @@ async function relayStream(
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
   injectedUsage: boolean,
+  readFailure: (err: unknown) => ProxyError,
 ): Promise<Outcome> {
   const writer = new ClientStreamWriter(ctx.res, ctx.corsHeaders, ctx.streamMode);
   const wireCodec = env.codecs.wire(wire);
@@ -428,7 +463,7 @@ async function relayStream(
     }
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const pe = withRoute(toProxyError(err), route);
+    const pe = readFailure(err);
     if (!writer.committed) throw new BeforeFirstByte(pe);
     // Mid-stream failure: end with an error event in the client's dialect, never silently. Raw
     // bytes may have left an event half-written: a blank line ends it first.

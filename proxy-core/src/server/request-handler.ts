@@ -7,6 +7,7 @@ import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
 import { type PipelineEnv, serveChat } from './chat-pipeline.js';
+import { checkJsonLimits } from './json-limits.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
 import { sendError, sendJson } from './respond.js';
 import { dialectForPath, matchRoute, normalizePath, type RouteMatch } from './route-table.js';
@@ -193,6 +194,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw invalidRequest('Request body must be a JSON object');
       }
+      checkJsonLimits(body);
       const obj = body as Record<string, unknown>;
 
       if (match.kind === 'completions') {
