@@ -55,7 +55,7 @@ export interface PipelineEnv {
   lease(route: Route): ProviderLease;
   /** HTTP client per account id. */
   http(accountId: string): HttpClient;
-  timeouts: { firstByteMs: number };
+  timeouts: { firstByteMs: number; deadlineMs?: number };
   hooks: PipelineHooks;
 }
 
@@ -122,17 +122,17 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
   const leases = new Map<Route, ProviderLease>();
   const result = await runWithFailover(
     refs,
-    async (ref) => {
+    async (ref, actx) => {
       const lease = env.lease(ref.route);
       leases.set(ref.route, lease);
       try {
-        const outcome = await attempt(ctx, env, ref.route, lease.provider, clientCodec);
+        const outcome = await attempt(ctx, env, ref.route, lease.provider, clientCodec, actx.signal);
         lease.succeeded();
         return outcome;
       } catch (err) {
         const pe = err instanceof BeforeFirstByte ? err.error : toProxyError(err);
         // Our own errors (bugs, limits) are no key's fault: they never cool a key down.
-        if (!ctx.signal.aborted && pe.kind !== 'internal') lease.failed(pe);
+        if (!actx.signal.aborted && pe.kind !== 'internal') lease.failed(pe);
         throw pe;
       }
     },
@@ -141,6 +141,8 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
       statusOf: () => 200,
       hasAlternateKey: (ref) => leases.get(ref.route)?.hasAlternate() ?? false,
       onAttempt: (a) => ctx.record.attempt(a),
+      deadlineMs: env.timeouts.deadlineMs,
+      isCommitted: () => ctx.res.headersSent,
     },
   );
   if (result.ok) {
@@ -165,6 +167,8 @@ async function attempt(
   route: Route,
   provider: Provider,
   clientCodec: DialectCodec,
+  /** The client's abort signal, joined with the request's deadline (until the answer starts). */
+  signal: AbortSignal,
 ): Promise<Outcome> {
   const wire = provider.wireFor(route.upstreamModel);
   const passthrough = wire === ctx.dialect;
@@ -192,7 +196,7 @@ async function attempt(
       }
     } else {
       const prepared = env.hooks.beforeEncode
-        ? await env.hooks.beforeEncode(ctx.canonical, wire, ctx.signal)
+        ? await env.hooks.beforeEncode(ctx.canonical, wire, signal)
         : ctx.canonical;
       body = env.codecs.wire(wire).encodeRequest(prepared, { upstreamModel: route.upstreamModel });
     }
@@ -206,7 +210,7 @@ async function attempt(
     const req: UpstreamRequest = await provider.prepareChat(call);
     upstreamUrl = req.url;
     upstream = await env.http(route.account).send(req, {
-      signal: ctx.signal,
+      signal,
       headersTimeoutMs: env.timeouts.firstByteMs,
     });
   } catch (err) {

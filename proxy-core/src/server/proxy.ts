@@ -202,7 +202,7 @@ function buildGeneration(
         if (!k) throw new ProxyError('not_found', `No account "${route.account}"`);
         return leaseProvider(k);
       },
-      timeouts: { firstByteMs: config.timeouts.firstByteMs },
+      timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
     },
   };
