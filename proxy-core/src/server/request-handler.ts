@@ -90,7 +90,7 @@ function requestUrl(target = '/'): URL {
     if (/^https?:\/\//i.test(target)) return new URL(target);
     return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
   } catch {
-    return new URL('http://localhost/__invalid_request_target__');
+    return new URL('http://localhost/%');
   }
 }
 
@@ -160,6 +160,11 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'method_not_allowed':
           res.setHeader('allow', match.allowed);
           throw new ProxyError('invalid_request', `Use ${match.allowed} for ${path}`, { status: 405 });
+        case 'bad_path':
+          throw invalidRequest(
+            'The request path is not valid: it has a malformed %-escape',
+            'Use the base URL shown in Keybridge → Connect, and model ids as listed by /v1/models.',
+          );
         case 'not_found':
           throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
             hint: 'Use the base URL shown in Keybridge → Connect (for OpenAI-style clients it ends in /v1).',

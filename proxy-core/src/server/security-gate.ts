@@ -161,6 +161,21 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     }
   }
 
+  // A browser that says the request comes from another web site is held to the same rule as a
+  // foreign Origin, even when it sent none (a navigation, an <img>, a form).
+  const site = input.headers['sec-fetch-site'];
+  if (
+    typeof site === 'string' &&
+    site.trim().toLowerCase() === 'cross-site' &&
+    !keyValid &&
+    !(origin !== undefined && origin !== 'null' && originAllowed(server, origin))
+  ) {
+    throw new ProxyError('permission', 'Requests from another web site are not allowed', {
+      hint: 'Add the site under Settings → Allowed browser origins, or send the access key.',
+      code: 'origin_not_allowed',
+    });
+  }
+
   if (input.method === 'OPTIONS') {
     if (!origin) throw new ProxyError('invalid_request', 'OPTIONS is only answered for CORS preflights');
     return {
