@@ -111,7 +111,7 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
   // Filled in once the port is known (the server answers nothing before it listens).
   let allowedOrigins: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
-    handleHttp(req, res, { token, rendererDir }).catch((err) => {
+    handleHttp(req, res, { token, rendererDir, allowedOrigins }).catch((err) => {
       services.appLog.error(`Dev host request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -201,7 +201,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: { token: string; rendererDir?: string },
+  ctx: { token: string; rendererDir?: string; allowedOrigins: ReadonlySet<string> },
 ): Promise<void> {
   if (!isLoopbackHost(req.headers.host)) {
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
@@ -213,7 +213,7 @@ async function handleHttp(
     res.end();
     return;
   }
-  if (isForeignFetch(req.headers['sec-fetch-site'])) {
+  if (isForeignFetch(req.headers['sec-fetch-site']) || !isUiOrigin(req.headers.origin, ctx.allowedOrigins)) {
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Keybridge’s settings open only from the link printed where Keybridge was started.');
     return;

@@ -129,6 +129,8 @@ describe('dev host', () => {
     expect((await get(host.url, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await get(host.url, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
     expect((await get(host.url, { 'sec-fetch-site': 'none' })).status).toBe(200);
+    expect((await get(host.url, { origin: 'http://127.0.0.1:8080' })).status).toBe(403);
+    expect((await get(host.url, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
   });
 
   it('lets the dev server’s page (uiOrigins) open the WebSocket, and only that one', async () => {
