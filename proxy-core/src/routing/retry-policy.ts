@@ -104,7 +104,12 @@ export interface FailoverOptions<R extends RouteRef, T = unknown> {
 /** The error a request gets when its deadline passes before any answer could start. */
 export function deadlineError(deadlineMs: number, last?: ProxyError): ProxyError {
   const secs = Math.round(deadlineMs / 1000);
-  const span = secs >= 120 && secs % 60 === 0 ? `${secs / 60} minutes` : `${secs} s`;
+  const span =
+    deadlineMs < 1000
+      ? `${deadlineMs} ms`
+      : secs >= 120 && secs % 60 === 0
+        ? `${secs / 60} minutes`
+        : `${secs} s`;
   return new ProxyError(
     'timeout',
     `No answer within ${span}${last ? ` (last try: ${last.message})` : ', the upstream had not started answering'}`,
