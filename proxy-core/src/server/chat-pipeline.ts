@@ -156,6 +156,9 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
     return;
   }
   const pe = result.error;
+  // Our own error is no account's: the record does not file it under the route that was tried.
+  if (pe.kind === 'internal')
+    ctx.record.set({ account: undefined, provider: undefined, upstreamModel: undefined });
   ctx.record.finish(pe.status, pe.toInfo());
   sendError(ctx.res, pe, clientCodec.encodeError(pe), ctx.corsHeaders);
 }

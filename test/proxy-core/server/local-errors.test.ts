@@ -205,6 +205,7 @@ describe('errors of our own making', () => {
       expect(rec.attempts.length).toBe(1);
       expect(rec.error?.kind).toBe('internal');
       expect(rec.error?.message).not.toMatch(/"up"/);
+      expect(rec.account).toBeUndefined();
       expect(hits.get('ok') ?? 0).toBe(before);
     },
   );
