@@ -109,7 +109,7 @@ export async function runCli(
   }
   const origin = listen.url.replace(/\/v1$/, '');
   // What is really bound, each address: a LAN bind must never look like a loopback one.
-  const bound = listen.bound?.length ? listen.bound.join(', ') : origin;
+  const bound = listen.bound?.length ? listen.bound.map((a) => `http://${a}`).join(' and ') : origin;
   io.out(`Keybridge ${readVersion()} listening on ${bound}`);
   if (listen.lan) {
     io.out('  Open to other devices on your network: they must send the access key.');

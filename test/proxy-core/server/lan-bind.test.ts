@@ -55,7 +55,7 @@ describe('a non-loopback bind needs an access key of 16 characters or more', () 
     try {
       expect(r.code).toBe(0);
       const text = t.out.join('\n');
-      expect(text).toMatch(/listening on 0\.0\.0\.0:\d+/);
+      expect(text).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+\n/);
       expect(text).not.toMatch(/listening on http:\/\/127\.0\.0\.1/);
       expect(text).toMatch(/Open to other devices on your network/);
       if (ownAddress) expect(text).toContain(`http://${ownAddress}:`);
@@ -66,7 +66,9 @@ describe('a non-loopback bind needs an access key of 16 characters or more', () 
     const local = io();
     const l = await runCli(['serve', '--port', '0'], local.io);
     try {
-      expect(local.out.join('\n')).toMatch(/listening on 127\.0\.0\.1:\d+(, \[::1\]:\d+)?\n/);
+      expect(local.out.join('\n')).toMatch(
+        /listening on http:\/\/127\.0\.0\.1:\d+( and http:\/\/\[::1\]:\d+)?\n/,
+      );
       expect(local.out.join('\n')).not.toMatch(/other devices/);
     } finally {
       await l.stop?.();
