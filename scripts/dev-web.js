@@ -24,7 +24,9 @@ const { defaultDataDir } = await import(
 const token = process.env.KEYBRIDGE_DEV_TOKEN ?? randomBytes(18).toString('base64url');
 const port = Number(process.env.KEYBRIDGE_DEV_PORT ?? 5730);
 const dataDir = process.env.KEYBRIDGE_DATA_DIR ?? path.join(defaultDataDir(), 'dev');
-const host = await startDevHost({ port, dataDir, token });
+// Vite's page (port 5173) opens the WebSocket through Vite's /kb-ws proxy: allow exactly its origin.
+const uiOrigins = ['http://127.0.0.1:5173', 'http://localhost:5173'];
+const host = await startDevHost({ port, dataDir, token, uiOrigins });
 console.log(`Dev host: ${host.url}`);
 
 const viteConfig = ['renderer/vite.config.ts', 'renderer/vite.config.js', 'vite.config.ts'].find((f) =>

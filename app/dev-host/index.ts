@@ -16,7 +16,16 @@ import { EVENT_NAMES, METHOD_NAMES } from '../contract/methods.js';
 import { clientMessageSchema, type ServerMessage, TOKEN_PARAM, WS_PATH } from '../contract/ws-protocol.js';
 import { type AppServices, type AppServicesOptions, createAppServices } from '../services/app-services.js';
 import type { CreateProxy } from '../services/proxy-controller.js';
-import { isLoopbackHost, isLoopbackOrigin, presentedToken, TOKEN_COOKIE, tokensEqual } from './http-guard.js';
+import {
+  decodedPath,
+  isForeignFetch,
+  isLoopbackHost,
+  isUiOrigin,
+  presentedToken,
+  TOKEN_COOKIE,
+  tokensEqual,
+  uiOrigins,
+} from './http-guard.js';
 
 export interface DevHostOptions {
   /** HTTP port of the UI (0 = any free port). */
@@ -30,6 +39,11 @@ export interface DevHostOptions {
   createProxy?: CreateProxy;
   /** Start the proxy right away (default true). */
   startProxy?: boolean;
+  /**
+   * Origins besides the UI's own (http://127.0.0.1:PORT) whose pages may open the WebSocket —
+   * Vite's dev server for `npm run dev:web`, which proxies /kb-ws here. Exact scheme, host, port.
+   */
+  uiOrigins?: string[];
   /** Passed to the services (tests: keytar, vaultService, port, fetch…). */
   services?: Partial<Omit<AppServicesOptions, 'dataDir' | 'createProxy' | 'mode'>>;
   log?: (line: string) => void;
@@ -94,8 +108,10 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
     mode: 'web',
   });
 
+  // Filled in once the port is known (the server answers nothing before it listens).
+  let allowedOrigins: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
-    handleHttp(req, res, { token, rendererDir }).catch((err) => {
+    handleHttp(req, res, { token, rendererDir, allowedOrigins }).catch((err) => {
       services.appLog.error(`Dev host request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -104,14 +120,16 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const presented = presentedToken(req).token;
     const refuse = (status: number, why: string) => {
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
+    const pathname = decodedPath(req.url);
+    if (pathname === null) return refuse(400, 'Bad Request');
+    if (pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
-    if (!isLoopbackOrigin(req.headers.origin)) return refuse(403, 'Forbidden origin');
+    if (!isUiOrigin(req.headers.origin, allowedOrigins)) return refuse(403, 'Forbidden origin');
+    if (isForeignFetch(req.headers['sec-fetch-site'])) return refuse(403, 'Forbidden origin');
+    const presented = presentedToken(req).token;
     if (!presented || !tokensEqual(presented, token)) return refuse(401, 'Wrong or missing token');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
@@ -142,6 +160,7 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
     server.listen({ host: '127.0.0.1', port: opts.port }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  allowedOrigins = uiOrigins(port, opts.uiOrigins);
   const url = `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${token}`;
 
   if (opts.startProxy !== false) {
@@ -182,7 +201,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: { token: string; rendererDir?: string },
+  ctx: { token: string; rendererDir?: string; allowedOrigins: ReadonlySet<string> },
 ): Promise<void> {
   if (!isLoopbackHost(req.headers.host)) {
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
@@ -192,6 +211,17 @@ async function handleHttp(
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' });
     res.end();
+    return;
+  }
+  if (isForeignFetch(req.headers['sec-fetch-site']) || !isUiOrigin(req.headers.origin, ctx.allowedOrigins)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Keybridge’s settings open only from the link printed where Keybridge was started.');
+    return;
+  }
+  const pathname = decodedPath(req.url);
+  if (pathname === null) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The address is not valid (a malformed %-escape).');
     return;
   }
   const { token, fromQuery } = presentedToken(req);
@@ -207,7 +237,6 @@ async function handleHttp(
     headers['set-cookie'] =
       `${TOKEN_COOKIE}=${encodeURIComponent(ctx.token)}; HttpOnly; SameSite=Strict; Path=/`;
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
   if (!ctx.rendererDir) {
     res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
     res.end(

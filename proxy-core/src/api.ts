@@ -7,6 +7,12 @@ export interface ListenInfo {
   port: number;
   /** Base URL for OpenAI-style clients, e.g. http://127.0.0.1:5731/v1 */
   url: string;
+  /** Every address actually listened on, e.g. `127.0.0.1:5731`, `[::1]:5731`, `0.0.0.0:5731`. */
+  bound?: string[];
+  /** True when other devices can reach the proxy (any bind that is not the loopback). */
+  lan?: boolean;
+  /** Base URLs other devices can use (this machine's network addresses), when `lan`. */
+  lanUrls?: string[];
 }
 
 export type ProxyState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';

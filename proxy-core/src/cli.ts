@@ -107,7 +107,13 @@ export async function runCli(
     return { code: 2 };
   }
   const origin = listen.url.replace(/\/v1$/, '');
-  io.out(`Keybridge ${readVersion()} listening on ${origin}`);
+  // What is really bound, each address: a LAN bind must never look like a loopback one.
+  const bound = listen.bound?.length ? listen.bound.map((a) => `http://${a}`).join(' and ') : origin;
+  io.out(`Keybridge ${readVersion()} listening on ${bound}`);
+  if (listen.lan) {
+    io.out('  Open to other devices on your network: they must send the access key.');
+    for (const url of listen.lanUrls ?? []) io.out(`  From another device:                        ${url}`);
+  }
   io.out(`  OpenAI-compatible (SillyTavern "Custom"):  ${listen.url}`);
   io.out(`  Anthropic / Claude (reverse proxy):         ${listen.url}`);
   io.out(`  Google AI Studio (reverse proxy):           ${origin}`);

@@ -20,7 +20,7 @@ afterEach(async () => {
   while (hosts.length) await hosts.pop()!.close();
 });
 
-async function start(): Promise<DevHost> {
+async function start(extra: { uiOrigins?: string[] } = {}): Promise<DevHost> {
   const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'kb-renderer-'));
   mkdirSync(path.join(rendererDir, 'assets'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Keybridge UI</title>');
@@ -32,6 +32,7 @@ async function start(): Promise<DevHost> {
     createProxy: fakeProxyFactory().createProxy,
     services: { keytar: memoryKeytar(), port: 0, drainMs: 100 },
     log: () => {},
+    ...extra,
   });
   hosts.push(host);
   return host;
@@ -99,7 +100,58 @@ describe('dev host', () => {
     expect(await wsRefusal(base)).toBe(401);
     expect(await wsRefusal(`${base}?token=${host.token}`, { origin: 'https://evil.example' })).toBe(403);
     expect(await wsRefusal(`${base}?token=${host.token}`, { host: 'evil.example' })).toBe(403);
-    expect(await wsRefusal(`${base}?token=${host.token}`, { origin: `http://localhost:5173` })).toBe(101);
+    expect(await wsRefusal(`${base}?token=${host.token}`)).toBe(101);
+  });
+
+  it('opens the WebSocket only to the UI’s own origin: exact scheme, host and port (issue 15)', async () => {
+    const host = await start();
+    const base = `ws://127.0.0.1:${host.port}/kb-ws?token=${host.token}`;
+    const cookie = `keybridge_token=${host.token}`;
+    // Other local ports are the same *site*: the cookie goes along, so their pages must be refused.
+    for (const origin of [
+      'http://127.0.0.1:8080',
+      'http://localhost:5173',
+      `https://127.0.0.1:${host.port}`,
+      `http://127.0.0.2:${host.port}`,
+      `http://127.0.0.1:${host.port}.evil.example`,
+      'null',
+    ]) {
+      expect(await wsRefusal(base, { origin }), origin).toBe(403);
+      expect(await wsRefusal(`ws://127.0.0.1:${host.port}/kb-ws`, { origin, cookie }), origin).toBe(403);
+    }
+    for (const origin of [`http://127.0.0.1:${host.port}`, `http://localhost:${host.port}`]) {
+      expect(await wsRefusal(`ws://127.0.0.1:${host.port}/kb-ws`, { origin, cookie }), origin).toBe(101);
+    }
+    // A browser that says the page is from another site or origin is refused too.
+    expect(
+      await wsRefusal(base, { origin: `http://127.0.0.1:${host.port}`, 'sec-fetch-site': 'same-site' }),
+    ).toBe(403);
+    expect((await get(host.url, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get(host.url, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await get(host.url, { 'sec-fetch-site': 'none' })).status).toBe(200);
+    expect((await get(host.url, { origin: 'http://127.0.0.1:8080' })).status).toBe(403);
+    expect((await get(host.url, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+  });
+
+  it('lets the dev server’s page (uiOrigins) open the WebSocket, and only that one', async () => {
+    const host = await start({ uiOrigins: ['http://localhost:5173'] });
+    const base = `ws://127.0.0.1:${host.port}/kb-ws?token=${host.token}`;
+    expect(await wsRefusal(base, { origin: 'http://localhost:5173' })).toBe(101);
+    expect(await wsRefusal(base, { origin: 'http://localhost:5174' })).toBe(403);
+  });
+
+  it('answers a malformed path with 400, not 500', async () => {
+    const host = await start();
+    const base = `http://127.0.0.1:${host.port}`;
+    for (const path of [
+      `/%E0%A4%A?token=${host.token}`,
+      `/%zz?token=${host.token}`,
+      `/assets/%C0?token=${host.token}`,
+    ]) {
+      const r = await get(`${base}${path}`);
+      expect(r.status, path).toBe(400);
+    }
+    expect(await wsRefusal(`ws://127.0.0.1:${host.port}/kb-ws%E0%A4%A?token=${host.token}`)).toBe(400);
   });
 
   it('carries calls and events over the WebSocket', async () => {

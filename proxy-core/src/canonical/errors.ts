@@ -111,3 +111,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (Number.isFinite(date)) return Math.max(0, date - now);
   return undefined;
 }
+
+/** Code of a connection to an upstream that failed or was cut (reset, refused, DNS). */
+export const UPSTREAM_CUT = 'upstream_connection_failed';
+/** Code of an upstream answer that could not be read (not JSON, cut short). */
+export const UPSTREAM_UNREADABLE = 'upstream_unreadable_answer';

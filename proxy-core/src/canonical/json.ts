@@ -98,3 +98,11 @@ export function peekJsonMembers(
   for (const name of names.last ?? []) read(name, true);
   return out;
 }
+
+/**
+ * Sets `obj[key]` as an own property, whatever the key: assigning `__proto__` would replace the
+ * object's prototype instead (a client may name a JSON member anything).
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -60,6 +60,11 @@ export const timeoutsSchema = z.object({
   firstByteMs: z.number().int().positive().default(120_000),
   /** Longest silence between two chunks of a streamed response. */
   idleMs: z.number().int().positive().default(120_000),
+  /**
+   * One deadline per request, across all its retries and failover: the longest a client waits
+   * before its answer starts (first byte) or it hears why not. First-byte and idle stay per attempt.
+   */
+  deadlineMs: z.number().int().positive().default(300_000),
 });
 
 export const loggingSchema = z.object({

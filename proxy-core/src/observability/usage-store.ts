@@ -104,10 +104,11 @@ function addRecord(t: UsageTotals, r: UsageInput): void {
 
 /** The totals under `key`, created empty when missing. */
 function slot(map: Record<string, UsageTotals>, key: string): UsageTotals {
-  let t = map[key];
+  // Own entries only, defined (not assigned): a model named `__proto__` is a plain key.
+  let t = Object.hasOwn(map, key) ? map[key] : undefined;
   if (!t) {
     t = emptyTotals();
-    map[key] = t;
+    Object.defineProperty(map, key, { value: t, enumerable: true, writable: true, configurable: true });
   }
   return t;
 }

@@ -62,8 +62,9 @@ interface CatalogView {
 function canonicalIdIn(config: KeybridgeConfig, id: string): string {
   let cur = id.startsWith('models/') ? id.slice('models/'.length) : id;
   for (let i = 0; i < 4; i++) {
-    const next = config.aliases[cur];
-    if (next === undefined || next === cur) break;
+    // Own entries only: a model named `constructor` or `__proto__` is a plain id, not a lookup.
+    const next = Object.hasOwn(config.aliases, cur) ? config.aliases[cur] : undefined;
+    if (typeof next !== 'string' || next === cur) break;
     cur = next;
   }
   return cur;

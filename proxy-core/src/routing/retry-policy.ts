@@ -1,17 +1,19 @@
-import { ProxyError, toProxyError } from '../canonical/errors.js';
+import { ProxyError, toProxyError, UPSTREAM_CUT, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type { AttemptRecord } from '../observability/types.js';
 
 /**
  * Retries and failover, before the first byte reaches the client.
  *
  * Routes are tried in order. A failed attempt is classified:
- * - `fatal`: the request itself is at fault (400, 404, 413, content filter…) — stop, report it;
+ * - `fatal`: the request itself is at fault (400, 404, 413, content filter…), or Keybridge is
+ *   (an internal error: a bug or a limit) — stop, report it;
  * - `failover`: the route's credential was refused (401/403) — never retried on the same key,
  *   the next key of the same account (when the caller says one is usable) or the next route;
  * - `retryable`: 429, 5xx, connection errors, timeouts — the next key for 429, else the next
  *   route at once; after the last route a new round starts after a full-jitter exponential
  *   backoff, honouring retry-after when it is short enough (a route asking for a longer wait is
- *   dropped instead).
+ *   dropped instead). A reset connection or an unreadable answer is retried at most once on the
+ *   same route; then only other routes are tried.
  * Resolving `attemptFn` means the response is committed to the client: nothing is retried after.
  * The total number of attempts is bounded; a client abort stops everything at once, including
  * a backoff wait.
@@ -28,10 +30,20 @@ export type FailureClass = 'fatal' | 'failover' | 'retryable';
 
 /** How a failed attempt is treated. */
 export function classifyFailure(err: ProxyError): FailureClass {
+  // Our own errors (a bug, a limit) are no account's fault, and would fail the same way again.
+  if (err.kind === 'internal') return 'fatal';
   if (err.status === 401 || err.status === 403) return 'failover';
   if (err.retryable) return 'retryable';
   if (err.status === 408 || err.status === 429 || err.status >= 500) return 'retryable';
   return 'fatal';
+}
+
+/**
+ * True for failures a retry on the same route rarely cures (a connection reset or refused, an
+ * answer that cannot be read): that route is retried at most once, then only other routes are tried.
+ */
+export function isRetriedOnce(err: ProxyError): boolean {
+  return err.code === UPSTREAM_CUT || err.code === UPSTREAM_UNREADABLE;
 }
 
 /** True for failures that belong to the key used (another key of the same account may work). */
@@ -80,6 +92,34 @@ export interface FailoverOptions<R extends RouteRef, T = unknown> {
   statusOf?: (value: T) => number | undefined;
   /** Called after every attempt, as it happens (live log). */
   onAttempt?: (record: AttemptRecord) => void;
+  /**
+   * One deadline for the whole request, across attempts and backoff waits, until its answer is
+   * committed: when it passes, the attempt in flight is aborted and the deadline error returned.
+   */
+  deadlineMs?: number;
+  /** True once the answer has started reaching the client (the deadline no longer applies). */
+  isCommitted?: () => boolean;
+}
+
+/** The error a request gets when its deadline passes before any answer could start. */
+export function deadlineError(deadlineMs: number, last?: ProxyError): ProxyError {
+  const secs = Math.round(deadlineMs / 1000);
+  const span =
+    deadlineMs < 1000
+      ? `${deadlineMs} ms`
+      : secs >= 120 && secs % 60 === 0
+        ? `${secs / 60} minutes`
+        : `${secs} s`;
+  return new ProxyError(
+    'timeout',
+    `No answer within ${span}${last ? ` (last try: ${last.message})` : ', the upstream had not started answering'}`,
+    {
+      code: 'deadline_exceeded',
+      hint: 'Keybridge gives each request one deadline across all its retries (timeouts.deadlineMs). Try again later, or raise it.',
+      account: last?.account,
+      upstreamModel: last?.upstreamModel,
+    },
+  );
 }
 
 export type FailoverResult<T, R extends RouteRef> =
@@ -117,6 +157,8 @@ interface RouteState {
   dropped: boolean;
   /** Epoch ms before which the route should not be tried (retry-after). */
   notBefore: number;
+  /** Resets and unreadable answers so far on this route (see isRetriedOnce). */
+  cuts: number;
 }
 
 /**
@@ -135,7 +177,7 @@ export async function runWithFailover<T, R extends RouteRef>(
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? abortableSleep;
-  const signal = opts.signal ?? new AbortController().signal;
+  const clientSignal = opts.signal ?? new AbortController().signal;
   const attempts: AttemptRecord[] = [];
   const aborted = (): FailoverResult<T, R> => ({
     ok: false,
@@ -155,105 +197,147 @@ export async function runWithFailover<T, R extends RouteRef>(
     };
   }
 
-  const states: RouteState[] = routes.map(() => ({ dropped: false, notBefore: 0 }));
-  let lastError: ProxyError | undefined;
-  let index = 0;
-  let round = 0;
-  let wrapped = false;
+  const deadline = new AbortController();
+  const timer =
+    opts.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (!opts.isCommitted?.()) deadline.abort();
+        }, opts.deadlineMs);
+  timer?.unref?.();
+  try {
+    return await tryRoutes();
+  } finally {
+    clearTimeout(timer);
+  }
 
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    if (signal.aborted) return aborted();
-    const route = routes[index] as R;
-    const state = states[index] as RouteState;
+  async function tryRoutes(): Promise<FailoverResult<T, R>> {
+    // Aborted when the client goes away or the deadline passes: what attempts and waits listen to.
+    const signal = timer ? AbortSignal.any([clientSignal, deadline.signal]) : clientSignal;
+    const overdue = (): FailoverResult<T, R> => ({
+      ok: false,
+      error: deadlineError(opts.deadlineMs ?? 0, lastError),
+      attempts,
+      aborted: false,
+    });
+    const states: RouteState[] = routes.map(() => ({ dropped: false, notBefore: 0, cuts: 0 }));
+    let lastError: ProxyError | undefined;
+    let index = 0;
+    let round = 0;
+    let wrapped = false;
 
-    // Wait for a new round's backoff and for the route's retry-after, whichever is later.
-    let waitMs = Math.max(0, state.notBefore - now());
-    if (wrapped) waitMs = Math.max(waitMs, backoffDelayMs(round, random, baseDelayMs, maxDelayMs));
-    wrapped = false;
-    if (waitMs > 0) {
-      try {
-        await sleep(waitMs, signal);
-      } catch {
-        return aborted();
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (clientSignal.aborted) return aborted();
+      if (deadline.signal.aborted) return overdue();
+      const route = routes[index] as R;
+      const state = states[index] as RouteState;
+
+      // Wait for a new round's backoff and for the route's retry-after, whichever is later.
+      let waitMs = Math.max(0, state.notBefore - now());
+      if (wrapped) waitMs = Math.max(waitMs, backoffDelayMs(round, random, baseDelayMs, maxDelayMs));
+      wrapped = false;
+      if (waitMs > 0) {
+        try {
+          await sleep(waitMs, signal);
+        } catch {
+          return clientSignal.aborted ? aborted() : overdue();
+        }
+        if (clientSignal.aborted) return aborted();
+        if (deadline.signal.aborted) return overdue();
       }
-      if (signal.aborted) return aborted();
-    }
 
-    const started = now();
-    try {
-      const value = await attemptFn(route, { attempt, routeIndex: index, signal });
-      const record: AttemptRecord = {
-        account: route.account,
-        provider: route.provider,
-        upstreamModel: route.upstreamModel,
-        latencyMs: now() - started,
-      };
-      const status = opts.statusOf?.(value);
-      if (status !== undefined) record.status = status;
-      attempts.push(record);
-      opts.onAttempt?.(record);
-      return { ok: true, value, route, routeIndex: index, attempts };
-    } catch (thrown) {
-      if (signal.aborted) {
+      const started = now();
+      try {
+        const value = await attemptFn(route, { attempt, routeIndex: index, signal });
         const record: AttemptRecord = {
           account: route.account,
           provider: route.provider,
           upstreamModel: route.upstreamModel,
           latencyMs: now() - started,
-          error: clientAbortedError().toInfo(),
+        };
+        const status = opts.statusOf?.(value);
+        if (status !== undefined) record.status = status;
+        attempts.push(record);
+        opts.onAttempt?.(record);
+        return { ok: true, value, route, routeIndex: index, attempts };
+      } catch (thrown) {
+        if (!clientSignal.aborted && deadline.signal.aborted) {
+          const error = deadlineError(opts.deadlineMs ?? 0, lastError);
+          const record: AttemptRecord = {
+            account: route.account,
+            provider: route.provider,
+            upstreamModel: route.upstreamModel,
+            status: error.status,
+            latencyMs: now() - started,
+            error: error.toInfo(),
+          };
+          attempts.push(record);
+          opts.onAttempt?.(record);
+          return { ok: false, error, attempts, aborted: false };
+        }
+        if (clientSignal.aborted) {
+          const record: AttemptRecord = {
+            account: route.account,
+            provider: route.provider,
+            upstreamModel: route.upstreamModel,
+            latencyMs: now() - started,
+            error: clientAbortedError().toInfo(),
+          };
+          attempts.push(record);
+          opts.onAttempt?.(record);
+          return aborted();
+        }
+        const err = toProxyError(thrown);
+        lastError = err;
+        const record: AttemptRecord = {
+          account: route.account,
+          provider: route.provider,
+          upstreamModel: route.upstreamModel,
+          status: err.status,
+          latencyMs: now() - started,
+          error: err.toInfo(),
         };
         attempts.push(record);
         opts.onAttempt?.(record);
-        return aborted();
-      }
-      const err = toProxyError(thrown);
-      lastError = err;
-      const record: AttemptRecord = {
-        account: route.account,
-        provider: route.provider,
-        upstreamModel: route.upstreamModel,
-        status: err.status,
-        latencyMs: now() - started,
-        error: err.toInfo(),
-      };
-      attempts.push(record);
-      opts.onAttempt?.(record);
 
-      const cls = classifyFailure(err);
-      if (cls === 'fatal') return { ok: false, error: err, attempts, aborted: false };
+        const cls = classifyFailure(err);
+        if (cls === 'fatal') return { ok: false, error: err, attempts, aborted: false };
 
-      // Another key of the same account? Try it at once.
-      if (isKeySpecificFailure(err) && opts.hasAlternateKey?.(route, err)) continue;
+        // Another key of the same account? Try it at once.
+        if (isKeySpecificFailure(err) && opts.hasAlternateKey?.(route, err)) continue;
 
-      if (cls === 'failover') {
-        state.dropped = true;
-      } else if (err.retryAfterMs !== undefined) {
-        if (err.retryAfterMs > maxRetryAfterMs) state.dropped = true;
-        else state.notBefore = now() + err.retryAfterMs;
-      }
-
-      // Next live route, wrapping into a new round after the last one.
-      let next = -1;
-      for (let step = 1; step <= routes.length; step++) {
-        const candidate = (index + step) % routes.length;
-        if (!(states[candidate] as RouteState).dropped) {
-          next = candidate;
-          if (candidate <= index) {
-            wrapped = true;
-            round++;
-          }
-          break;
+        if (cls === 'failover') {
+          state.dropped = true;
+        } else if (isRetriedOnce(err) && ++state.cuts > 1) {
+          state.dropped = true;
+        } else if (err.retryAfterMs !== undefined) {
+          if (err.retryAfterMs > maxRetryAfterMs) state.dropped = true;
+          else state.notBefore = now() + err.retryAfterMs;
         }
-      }
-      if (next === -1) break;
-      index = next;
-    }
-  }
 
-  return {
-    ok: false,
-    error: lastError ?? new ProxyError('internal', 'No attempt was made'),
-    attempts,
-    aborted: false,
-  };
+        // Next live route, wrapping into a new round after the last one.
+        let next = -1;
+        for (let step = 1; step <= routes.length; step++) {
+          const candidate = (index + step) % routes.length;
+          if (!(states[candidate] as RouteState).dropped) {
+            next = candidate;
+            if (candidate <= index) {
+              wrapped = true;
+              round++;
+            }
+            break;
+          }
+        }
+        if (next === -1) break;
+        index = next;
+      }
+    }
+
+    return {
+      ok: false,
+      error: lastError ?? new ProxyError('internal', 'No attempt was made'),
+      attempts,
+      aborted: false,
+    };
+  }
 }

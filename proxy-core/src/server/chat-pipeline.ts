@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { accumulatedResponse, accumulateEvent, createAccumulator } from '../canonical/accumulate-stream.js';
-import { ProxyError, toProxyError } from '../canonical/errors.js';
+import { ProxyError, toProxyError, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import { isJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type {
   CanonicalRequest,
@@ -19,7 +19,12 @@ import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import type { SecretRedactor } from '../security/redactor.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
-import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
+import {
+  describeNetworkError,
+  isTransportError,
+  readBodyBytes,
+  readBodyText,
+} from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -52,7 +57,7 @@ export interface PipelineEnv {
   lease(route: Route): ProviderLease;
   /** HTTP client per account id. */
   http(accountId: string): HttpClient;
-  timeouts: { firstByteMs: number };
+  timeouts: { firstByteMs: number; deadlineMs?: number };
   hooks: PipelineHooks;
   /** Redacts what goes to the client (second line: upstream words arrive redacted already). */
   redactor?: SecretRedactor;
@@ -121,16 +126,17 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
   const leases = new Map<Route, ProviderLease>();
   const result = await runWithFailover(
     refs,
-    async (ref) => {
+    async (ref, actx) => {
       const lease = env.lease(ref.route);
       leases.set(ref.route, lease);
       try {
-        const outcome = await attempt(ctx, env, ref.route, lease.provider, clientCodec);
+        const outcome = await attempt(ctx, env, ref.route, lease.provider, clientCodec, actx.signal);
         lease.succeeded();
         return outcome;
       } catch (err) {
         const pe = err instanceof BeforeFirstByte ? err.error : toProxyError(err);
-        if (!ctx.signal.aborted) lease.failed(pe);
+        // Our own errors (bugs, limits) are no key's fault: they never cool a key down.
+        if (!actx.signal.aborted && pe.kind !== 'internal') lease.failed(pe);
         throw pe;
       }
     },
@@ -139,6 +145,8 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
       statusOf: () => 200,
       hasAlternateKey: (ref) => leases.get(ref.route)?.hasAlternate() ?? false,
       onAttempt: (a) => ctx.record.attempt(a),
+      deadlineMs: env.timeouts.deadlineMs,
+      isCommitted: () => ctx.res.headersSent,
     },
   );
   if (result.ok) {
@@ -152,6 +160,9 @@ export async function serveChat(ctx: ChatContext, env: PipelineEnv): Promise<voi
     return;
   }
   const pe = env.redactor ? env.redactor.error(result.error) : result.error;
+  // Our own error is no account's: the record does not file it under the route that was tried.
+  if (pe.kind === 'internal')
+    ctx.record.set({ account: undefined, provider: undefined, upstreamModel: undefined });
   ctx.record.finish(pe.status, pe.toInfo());
   sendError(ctx.res, pe, clientCodec.encodeError(pe), ctx.corsHeaders);
 }
@@ -163,6 +174,8 @@ async function attempt(
   route: Route,
   provider: Provider,
   clientCodec: DialectCodec,
+  /** The client's abort signal, joined with the request's deadline (until the answer starts). */
+  signal: AbortSignal,
 ): Promise<Outcome> {
   const wire = provider.wireFor(route.upstreamModel);
   const passthrough = wire === ctx.dialect;
@@ -176,6 +189,7 @@ async function attempt(
   });
 
   let upstream: UpstreamResponse;
+  let upstreamUrl = '';
   let injectedUsage = false;
   try {
     let body: Record<string, unknown>;
@@ -189,7 +203,7 @@ async function attempt(
       }
     } else {
       const prepared = env.hooks.beforeEncode
-        ? await env.hooks.beforeEncode(ctx.canonical, wire, ctx.signal)
+        ? await env.hooks.beforeEncode(ctx.canonical, wire, signal)
         : ctx.canonical;
       body = env.codecs.wire(wire).encodeRequest(prepared, { upstreamModel: route.upstreamModel });
     }
@@ -201,8 +215,9 @@ async function attempt(
       anthropicVersion: header(ctx.headers, 'anthropic-version'),
     };
     const req: UpstreamRequest = await provider.prepareChat(call);
+    upstreamUrl = req.url;
     upstream = await env.http(route.account).send(req, {
-      signal: ctx.signal,
+      signal,
       headersTimeoutMs: env.timeouts.firstByteMs,
     });
   } catch (err) {
@@ -221,12 +236,27 @@ async function attempt(
       ),
     );
   }
-  if (!stream) return relayWhole(ctx, env, provider, route, wire, passthrough, upstream, clientCodec);
-  return relayStream(ctx, env, provider, route, wire, passthrough, upstream, clientCodec, injectedUsage);
+  /** An error while reading the upstream's bytes is the upstream's (a reset, a stall), not ours. */
+  const readFailure = (err: unknown): ProxyError =>
+    withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
+  if (!stream)
+    return relayWhole(ctx, env, provider, route, wire, passthrough, upstream, clientCodec, readFailure);
+  return relayStream(
+    ctx,
+    env,
+    provider,
+    wire,
+    passthrough,
+    upstream,
+    clientCodec,
+    injectedUsage,
+    readFailure,
+  );
 }
 
+/** Names the account in an upstream's error. Our own (internal) errors are no account's fault. */
 function withRoute(err: ProxyError, route: Route): ProxyError {
-  if (err.account) return err;
+  if (err.account || err.kind === 'internal') return err;
   return new ProxyError(err.kind, `${route.provider.kind} account "${route.account}": ${err.message}`, {
     status: err.status,
     hint: err.hint,
@@ -248,8 +278,16 @@ async function relayWhole(
   passthrough: boolean,
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
+  readFailure: (err: unknown) => ProxyError,
 ): Promise<Outcome> {
-  const bytes = redactRelayedAnswer(await readBodyBytes(upstream.body, 256 * 1024 * 1024), env.redactor);
+  let raw: Buffer;
+  try {
+    raw = await readBodyBytes(upstream.body, 256 * 1024 * 1024);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    throw new BeforeFirstByte(readFailure(err));
+  }
+  const bytes = redactRelayedAnswer(raw, env.redactor);
   const notJson = () =>
     new BeforeFirstByte(
       new ProxyError(
@@ -258,6 +296,9 @@ async function relayWhole(
         {
           hint: 'Check the account’s base URL: it should point at the API, not a web page.',
           retryable: true,
+          code: UPSTREAM_UNREADABLE,
+          account: route.account,
+          upstreamModel: route.upstreamModel,
         },
       ),
     );
@@ -343,12 +384,12 @@ async function relayStream(
   ctx: ChatContext,
   env: PipelineEnv,
   provider: Provider,
-  route: Route,
   wire: WireFormat,
   passthrough: boolean,
   upstream: UpstreamResponse,
   clientCodec: DialectCodec,
   injectedUsage: boolean,
+  readFailure: (err: unknown) => ProxyError,
 ): Promise<Outcome> {
   const writer = new ClientStreamWriter(ctx.res, ctx.corsHeaders, ctx.streamMode, env.redactor);
   const wireCodec = env.codecs.wire(wire);
@@ -432,13 +473,18 @@ async function relayStream(
     }
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const pe = withRoute(toProxyError(err), route);
+    const pe = readFailure(err);
     if (!writer.committed) throw new BeforeFirstByte(pe);
     // Mid-stream failure: end with an error event in the client's dialect, never silently. Raw
     // bytes may have left an event half-written: a blank line ends it first.
     if (rawBytes) await writer.raw(Buffer.from('\n\n'));
-    await writer.events(clientCodec.encodeStreamError(pe));
-    if (!passthrough) await writer.events(encoder.end(encState));
+    // Converted streams end through their encoder, which then writes nothing that claims a
+    // normal stop (no message_stop, finishReason or [DONE] after the error).
+    await writer.events(
+      passthrough
+        ? clientCodec.encodeStreamError(pe)
+        : [...encoder.encode(encState, { type: 'error', error: pe.toInfo() }), ...encoder.end(encState)],
+    );
     writer.end();
     return { status: 200, error: pe.toInfo() };
   }

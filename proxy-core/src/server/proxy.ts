@@ -32,6 +32,7 @@ import { createOutboundDispatcher, resolveProxySetting } from '../transport/outb
 import { readVersion } from '../version.js';
 import type { PipelineHooks } from './chat-pipeline.js';
 import { createRequestHandler, type ServingState } from './request-handler.js';
+import { isLanBind, lanKeyProblem } from './security-gate.js';
 
 export interface CreateProxyOptions {
   /** Directory that relative paths in the config resolve against (the config file's folder). */
@@ -42,6 +43,21 @@ export interface CreateProxyOptions {
   /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
   httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
   hooks?: PipelineHooks;
+}
+
+/** Other devices could reach the proxy, but no (long enough) access key guards it. */
+export class LanAccessKeyError extends Error {
+  readonly code = 'LAN_ACCESS_KEY';
+  constructor(
+    readonly host: string,
+    why: string,
+  ) {
+    super(
+      `Listening on ${host} would let other devices on your network reach Keybridge, so ${why}. ` +
+        'Set the access key, or listen on 127.0.0.1 only.',
+    );
+    this.name = 'LanAccessKeyError';
+  }
 }
 
 /** The port is held by another program. */
@@ -65,6 +81,24 @@ interface Generation extends ServingState {
   closeExtra(): Promise<void>;
   inflight: number;
   retired: boolean;
+}
+
+/** `host:port` as a URL authority (IPv6 in brackets). */
+function authority(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** This machine's own network (non-loopback) addresses, for telling other devices where to connect. */
+function networkAddresses(family: 'IPv4' | 'IPv6' | 'any'): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const nic of list ?? []) {
+      if (nic.internal || (family !== 'any' && nic.family !== family)) continue;
+      if (nic.family === 'IPv6' && nic.address.toLowerCase().startsWith('fe80:')) continue;
+      out.push(nic.address);
+    }
+  }
+  return out;
 }
 
 function lanHosts(): Set<string> {
@@ -168,7 +202,7 @@ function buildGeneration(
     },
     inflight: 0,
     retired: false,
-    extraHosts: config.server.lan ? lanHosts() : new Set(),
+    extraHosts: isLanBind(config.server) ? lanHosts() : new Set(),
     env: {
       codecs: createCodecSet({ 'bedrock-converse': bedrockConverseCodec }),
       http: (id) => {
@@ -181,7 +215,7 @@ function buildGeneration(
         if (!k) throw new ProxyError('not_found', `No account "${route.account}"`);
         return leaseProvider(k);
       },
-      timeouts: { firstByteMs: config.timeouts.firstByteMs },
+      timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
       redactor,
     },
@@ -294,14 +328,17 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
   }
 
   async function bind(config: KeybridgeConfig): Promise<ListenInfo> {
-    const lan = config.server.lan;
-    const host = lan ? '0.0.0.0' : config.server.host;
+    const lan = isLanBind(config.server);
+    const host = config.server.lan ? '0.0.0.0' : config.server.host;
+    // Any bind other devices can reach needs a real access key, whatever setting asked for it.
+    const problem = lan ? lanKeyProblem(config.server) : undefined;
+    if (problem) throw new LanAccessKeyError(host, problem);
     const primary = await listenOne(host, config.server.port);
     const port = (primary.address() as AddressInfo).port;
     const bound = [primary];
     // Also answer on the IPv6 loopback (or all IPv6 addresses in LAN mode), so "localhost" works
     // whichever address family the client's resolver tries first.
-    const second = lan ? '::' : host === '127.0.0.1' ? '::1' : undefined;
+    const second = config.server.lan ? '::' : host === '127.0.0.1' ? '::1' : undefined;
     if (second) {
       try {
         bound.push(await listenOne(second, port));
@@ -310,8 +347,19 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       }
     }
     servers = bound;
-    const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    return { host, port, url: `http://${shownHost}:${port}/v1` };
+    const addresses = bound.map((s) => {
+      const a = s.address() as AddressInfo;
+      return authority(a.address, a.port);
+    });
+    const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+    const shownHost = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const info: ListenInfo = { host, port, url: `http://${shownHost}:${port}/v1`, bound: addresses, lan };
+    if (lan) {
+      const ipv6 = bound.length > 1 || host === '::';
+      const reachable = wildcard ? networkAddresses(ipv6 ? 'any' : 'IPv4') : [host];
+      info.lanUrls = reachable.map((a) => `http://${authority(a, port)}/v1`);
+    }
+    return info;
   }
 
   async function unbind(drainMs: number): Promise<void> {

@@ -7,6 +7,7 @@ import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
 import { type PipelineEnv, serveChat } from './chat-pipeline.js';
+import { checkJsonLimits } from './json-limits.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
 import { sendError, sendJson } from './respond.js';
 import { dialectForPath, matchRoute, normalizePath, type RouteMatch } from './route-table.js';
@@ -89,7 +90,7 @@ function requestUrl(target = '/'): URL {
     if (/^https?:\/\//i.test(target)) return new URL(target);
     return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
   } catch {
-    return new URL('http://localhost/__invalid_request_target__');
+    return new URL('http://localhost/%');
   }
 }
 
@@ -159,6 +160,11 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'method_not_allowed':
           res.setHeader('allow', match.allowed);
           throw new ProxyError('invalid_request', `Use ${match.allowed} for ${path}`, { status: 405 });
+        case 'bad_path':
+          throw invalidRequest(
+            'The request path is not valid: it has a malformed %-escape',
+            'Use the base URL shown in Keybridge → Connect, and model ids as listed by /v1/models.',
+          );
         case 'not_found':
           throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
             hint: 'Use the base URL shown in Keybridge → Connect (for OpenAI-style clients it ends in /v1).',
@@ -193,6 +199,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw invalidRequest('Request body must be a JSON object');
       }
+      checkJsonLimits(body);
       const obj = body as Record<string, unknown>;
 
       if (match.kind === 'completions') {

@@ -10,12 +10,24 @@ export type RouteMatch =
   | { kind: 'count_tokens'; dialect: 'anthropic' | 'gemini'; model?: string }
   | { kind: 'completions' }
   | { kind: 'method_not_allowed'; allowed: string; dialect: Dialect }
+  /** The path has a malformed %-escape (`/%E0%A4%A`): a 400, whatever it was aiming at. */
+  | { kind: 'bad_path'; dialect: Dialect }
   | { kind: 'not_found'; dialect: Dialect };
 
 /** Collapses doubled slashes and drops a trailing slash: `/v1//chat/completions/` → `/v1/chat/completions`. */
 export function normalizePath(pathname: string): string {
   const p = pathname.replace(/\/{2,}/g, '/');
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}
+
+/** True when every %-escape of the path decodes (as UTF-8). */
+function wellFormed(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A percent-decoded path segment; malformed escapes (`%E0%A4%A`) are kept as sent. */
@@ -48,6 +60,7 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   const dialect = dialectForPath(path);
   const is = (m: string, allowed: string): RouteMatch | null =>
     method === m ? null : { kind: 'method_not_allowed', allowed, dialect };
+  if (!wellFormed(path)) return { kind: 'bad_path', dialect };
 
   if (path === '/' || path === '') return is('GET', 'GET') ?? { kind: 'status' };
   if (path === '/healthz' || path === '/health') return is('GET', 'GET') ?? { kind: 'healthz' };

@@ -27,6 +27,35 @@ export interface GateOptions {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/** The shortest access key accepted when other devices can reach the proxy. */
+export const MIN_LAN_ACCESS_KEY_LENGTH = 16;
+
+/** True when listening on `host` reaches only this computer (127.x, ::1, localhost). */
+export function isLoopbackBindHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * True when the proxy is reachable from other devices: LAN mode, or any bind address that is not
+ * the loopback (`--host 0.0.0.0`, `server.host: 192.168.1.5`, …) — whatever setting asked for it.
+ */
+export function isLanBind(server: Pick<ServerConfig, 'lan' | 'host'>): boolean {
+  return server.lan || !isLoopbackBindHost(server.host);
+}
+
+/** Why a LAN bind may not start, or undefined when its access key is good enough. */
+export function lanKeyProblem(server: Pick<ServerConfig, 'accessKey'>): string | undefined {
+  const key = server.accessKey?.trim() ?? '';
+  if (key.length >= MIN_LAN_ACCESS_KEY_LENGTH) return undefined;
+  return key === ''
+    ? 'it needs an access key (server.accessKey), and none is set'
+    : `its access key (server.accessKey) is too short: use at least ${MIN_LAN_ACCESS_KEY_LENGTH} characters`;
+}
+
 /** `example.com:5731` → `example.com`; `[::1]:5731` → `[::1]`. */
 export function hostWithoutPort(host: string): string {
   const h = host.trim().toLowerCase();
@@ -104,7 +133,7 @@ function corsFor(origin: string): Record<string, string> {
 export function checkRequest(input: GateInput, opts: GateOptions): GateDecision {
   const { server } = opts;
   const host = typeof input.headers.host === 'string' ? hostWithoutPort(input.headers.host) : '';
-  const hostOk = isLoopbackHostName(host) || (server.lan && opts.extraHosts.has(host));
+  const hostOk = isLoopbackHostName(host) || opts.extraHosts.has(host);
   if (!hostOk) {
     throw new ProxyError('permission', `Host "${host || '(none)'}" is not allowed`, {
       hint: 'Connect through 127.0.0.1 or localhost. Other host names are refused to block DNS-rebinding attacks.',
@@ -132,6 +161,21 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     }
   }
 
+  // A browser that says the request comes from another web site is held to the same rule as a
+  // foreign Origin, even when it sent none (a navigation, an <img>, a form).
+  const site = input.headers['sec-fetch-site'];
+  if (
+    typeof site === 'string' &&
+    site.trim().toLowerCase() === 'cross-site' &&
+    !keyValid &&
+    !(origin !== undefined && origin !== 'null' && originAllowed(server, origin))
+  ) {
+    throw new ProxyError('permission', 'Requests from another web site are not allowed', {
+      hint: 'Add the site under Settings → Allowed browser origins, or send the access key.',
+      code: 'origin_not_allowed',
+    });
+  }
+
   if (input.method === 'OPTIONS') {
     if (!origin) throw new ProxyError('invalid_request', 'OPTIONS is only answered for CORS preflights');
     return {
@@ -147,8 +191,15 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     };
   }
 
+  // Who is calling is judged by the socket, never by headers a caller can forge (Host, Origin).
   const fromLoopback = isLoopbackAddress(input.remoteAddress);
-  const keyRequired = server.requireAccessKey || (!fromLoopback && server.lan);
+  if (!fromLoopback && lanKeyProblem(server)) {
+    throw new ProxyError('permission', 'This proxy does not accept calls from other devices', {
+      hint: `Set an access key of at least ${MIN_LAN_ACCESS_KEY_LENGTH} characters in Keybridge to allow them.`,
+      code: 'lan_access_key_missing',
+    });
+  }
+  const keyRequired = server.requireAccessKey || !fromLoopback;
   if (keyRequired) {
     if (!server.accessKey) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {

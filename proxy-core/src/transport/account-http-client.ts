@@ -17,7 +17,7 @@ import { createUndiciHttpClient } from './undici-http-client.js';
 export function createAccountHttpClient(
   accountProxy: AccountProxySetting | undefined,
   globalProxy: OutboundProxySetting,
-  timeouts: TimeoutsConfig,
+  timeouts: Pick<TimeoutsConfig, 'connectMs' | 'firstByteMs' | 'idleMs'>,
   opts: OutboundDispatcherOptions = {},
 ): HttpClient {
   const dispatcher = createOutboundDispatcher(

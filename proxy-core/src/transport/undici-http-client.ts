@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
-import { ProxyError } from '../canonical/errors.js';
+import { ProxyError, UPSTREAM_CUT } from '../canonical/errors.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { HttpClient, SendOptions, UpstreamResponse } from './http-client.js';
 
@@ -11,6 +11,13 @@ export interface UndiciClientOptions {
   headersTimeoutMs?: number;
   /** Longest silence between body chunks. */
   bodyTimeoutMs?: number;
+}
+
+/** True for an error the network or the HTTP client raised (a reset, a timeout), not our code. */
+export function isTransportError(err: unknown): boolean {
+  if (err instanceof undiciErrors.UndiciError) return true;
+  const code = (err as { code?: unknown })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z0-9_]+$/.test(code));
 }
 
 /** Describes a connection-level failure in words a user can act on. */
@@ -55,6 +62,7 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
   return new ProxyError('upstream', what, {
     hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
     retryable: true,
+    code: UPSTREAM_CUT,
     cause: err,
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProxyError } from '../../../proxy-core/src/canonical/errors.js';
+import { ProxyError, UPSTREAM_CUT } from '../../../proxy-core/src/canonical/errors.js';
 import { KeyPool } from '../../../proxy-core/src/routing/key-pool.js';
 import {
   backoffDelayMs,
@@ -94,6 +94,69 @@ describe('runWithFailover', () => {
     expect(tried).toEqual(['azure-east', 'azure-west', 'bedrock']);
     expect(res.ok).toBe(true);
     expect(res.attempts.map((a) => a.error?.kind)).toEqual(['timeout', 'upstream', undefined]);
+  });
+
+  it('retries a cut connection at most once per route, then only other routes (issue 15)', async () => {
+    const t = fakeTime();
+    const tried: string[] = [];
+    const res = await runWithFailover(
+      routes.slice(0, 2),
+      async (route) => {
+        tried.push(route.account);
+        throw new ProxyError('upstream', 'The connection was cut', { retryable: true, code: UPSTREAM_CUT });
+      },
+      { now: t.now, sleep: t.sleep, maxAttempts: 10 },
+    );
+    expect(res.ok).toBe(false);
+    expect(tried).toEqual(['azure-east', 'azure-west', 'azure-east', 'azure-west']);
+  });
+
+  it('never retries an error of our own making, whatever its status (issue 15)', async () => {
+    let calls = 0;
+    const res = await runWithFailover(routes, async () => {
+      calls++;
+      throw new ProxyError('internal', 'Internal error: Maximum call stack size exceeded');
+    });
+    expect(calls).toBe(1);
+    expect(res.ok).toBe(false);
+    expect(classifyFailure(new ProxyError('internal', 'x', { status: 500, retryable: true }))).toBe('fatal');
+  });
+
+  it('one deadline across attempts: an attempt in flight is aborted and the reason returned', async () => {
+    const started = Date.now();
+    let attempts = 0;
+    const res = await runWithFailover(
+      routes,
+      (_route, ctx) => {
+        attempts++;
+        if (attempts === 1) return Promise.reject(serverError());
+        // Hangs until aborted, like an upstream that never answers.
+        return new Promise((_ok, fail) =>
+          ctx.signal.addEventListener('abort', () => fail(new Error('aborted'))),
+        );
+      },
+      { deadlineMs: 200 },
+    );
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.aborted).toBe(false);
+    expect(res.error.status).toBe(504);
+    expect(res.error.message).toMatch(/^No answer within 200 ms/);
+    expect(res.error.message).toContain('Internal error'); // the last try's reason (the 500)
+    expect(attempts).toBe(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('the deadline does not apply once the answer is committed', async () => {
+    const res = await runWithFailover(
+      routes,
+      async (_route, ctx) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return ctx.signal.aborted ? 'cut' : 'whole';
+      },
+      { deadlineMs: 50, isCommitted: () => true },
+    );
+    expect(res.ok && res.value).toBe('whole');
   });
 
   it('tries every route of a long list by default', async () => {

@@ -60,7 +60,10 @@ export function errorInfoFromAnthropicBody(body: unknown, status?: number): Erro
   const e = b.error !== null && typeof b.error === 'object' ? (b.error as Json) : {};
   const type = typeof e.type === 'string' ? e.type : undefined;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'Claude reported an error';
-  const effective = status ?? (type ? STATUS_FOR_TYPE[type] : undefined) ?? 502;
-  const kind = (type ? KIND_FOR_TYPE[type] : undefined) ?? kindForStatus(effective);
+  const effective =
+    status ?? (type && Object.hasOwn(STATUS_FOR_TYPE, type) ? STATUS_FOR_TYPE[type] : undefined) ?? 502;
+  const kind =
+    (type && Object.hasOwn(KIND_FOR_TYPE, type) ? KIND_FOR_TYPE[type] : undefined) ??
+    kindForStatus(effective);
   return { status: effective, kind, message };
 }

@@ -123,7 +123,11 @@ const DEFAULT_HINTS: Partial<Record<ErrorKind, string>> = {
 export function googleErrorToProxyError(httpStatus: number, body: unknown): ProxyError {
   const facts = parseGoogleError(body);
   const status = httpStatus >= 400 ? httpStatus : (facts?.code ?? 500);
-  const kind = (facts?.status && KIND_FOR_GOOGLE_STATUS[facts.status]) || kindForStatus(status);
+  const kind =
+    (facts?.status &&
+      Object.hasOwn(KIND_FOR_GOOGLE_STATUS, facts.status) &&
+      KIND_FOR_GOOGLE_STATUS[facts.status]) ||
+    kindForStatus(status);
   const message = facts ? `Gemini: ${facts.message}` : `Gemini answered with HTTP ${status}`;
   return new ProxyError(kind, message, {
     status,

@@ -1,3 +1,5 @@
+import { setOwn } from '../../canonical/json.js';
+
 /**
  * Tool and response schemas between JSON Schema (canonical) and what Gemini takes.
  *
@@ -92,7 +94,7 @@ export function openApiSchemaToJsonSchema(schema: unknown): unknown {
     }
     if (key === 'properties' && isObject(v)) {
       const props: Json = {};
-      for (const [name, sub] of Object.entries(v)) props[name] = openApiSchemaToJsonSchema(sub);
+      for (const [name, sub] of Object.entries(v)) setOwn(props, name, openApiSchemaToJsonSchema(sub));
       out.properties = props;
       continue;
     }
@@ -100,7 +102,7 @@ export function openApiSchemaToJsonSchema(schema: unknown): unknown {
       out[key] = openApiSchemaToJsonSchema(v);
       continue;
     }
-    out[key] = v;
+    setOwn(out, key, v);
   }
   if (nullable) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];

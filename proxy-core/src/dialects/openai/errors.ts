@@ -58,6 +58,8 @@ export function errorInfoFromOpenaiBody(body: unknown, status: number): ErrorInf
   const type = typeof e.type === 'string' ? e.type : typeof e.code === 'string' ? e.code : undefined;
   const code = typeof e.code === 'number' ? e.code : undefined;
   const effectiveStatus = code && code >= 400 ? code : status;
-  const kind = (type ? KIND_FOR_TYPE[type] : undefined) ?? kindForStatus(effectiveStatus);
+  const kind =
+    (type && Object.hasOwn(KIND_FOR_TYPE, type) ? KIND_FOR_TYPE[type] : undefined) ??
+    kindForStatus(effectiveStatus);
   return { status: effectiveStatus, kind, message };
 }

@@ -323,5 +323,12 @@ export function mapStreamException(
   } catch {
     // keep the raw payload
   }
-  return bedrockError({ status: EXCEPTION_STATUS[type] ?? 500, type, message: message || type }, ctx);
+  return bedrockError(
+    {
+      status: (Object.hasOwn(EXCEPTION_STATUS, type) ? EXCEPTION_STATUS[type] : undefined) ?? 500,
+      type,
+      message: message || type,
+    },
+    ctx,
+  );
 }
