@@ -60,7 +60,9 @@ export function rendererIsStale() {
 function run(what, args) {
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error(`Building ${what} failed (see above). Fix the error, or run \`npm run build\` to see it again.`);
+    console.error(
+      `Building ${what} failed (see above). Fix the error, or run \`npm run build\` to see it again.`,
+    );
     process.exit(1);
   }
 }
@@ -69,7 +71,11 @@ function run(what, args) {
 export function ensureBuilt({ log = (line) => console.log(line) } = {}) {
   if (mainIsStale()) {
     log('Building Keybridge (TypeScript)…');
-    run('Keybridge', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+    run('Keybridge', [
+      path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.build.json',
+    ]);
   }
   if (rendererIsStale()) {
     log('Building the settings window (renderer/dist)…');
