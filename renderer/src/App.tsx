@@ -42,6 +42,10 @@ const ModelsScreen = lazy(() =>
 const SettingsScreen = lazy(() =>
   import('./screens/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })),
 );
+// The no-keychain notice with its storage choice (rare: loaded only when raised).
+const NoKeychainNotice = lazy(() =>
+  import('./components/KeyStorage.js').then((m) => ({ default: m.NoKeychainNotice })),
+);
 const UsageScreen = lazy(() => import('./screens/UsageScreen.js').then((m) => ({ default: m.UsageScreen })));
 
 export const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
@@ -61,22 +65,34 @@ function Notices() {
   if (!list.length) return null;
   return (
     <Stack gap="xs" mb="md">
-      {list.map((n) => (
-        <Alert
-          key={n.id}
-          color={n.level === 'error' ? 'red' : n.level === 'warning' ? 'orange' : 'blue'}
-          variant="light"
-          withCloseButton
-          closeButtonLabel={t('common.dismiss')}
-          onClose={async () => {
-            const r = await api.app.dismissNotice({ id: n.id });
-            if (r.ok) notices.set(r.value);
-          }}
-          title={n.message}
-        >
-          {n.hint}
-        </Alert>
-      ))}
+      {list.map((n) =>
+        n.id === 'no-keychain' ? (
+          <Suspense key={n.id} fallback={null}>
+            <NoKeychainNotice
+              closeLabel={t('common.dismiss')}
+              onClose={async () => {
+                const r = await api.app.dismissNotice({ id: n.id });
+                if (r.ok) notices.set(r.value);
+              }}
+            />
+          </Suspense>
+        ) : (
+          <Alert
+            key={n.id}
+            color={n.level === 'error' ? 'red' : n.level === 'warning' ? 'orange' : 'blue'}
+            variant="light"
+            withCloseButton
+            closeButtonLabel={t('common.dismiss')}
+            onClose={async () => {
+              const r = await api.app.dismissNotice({ id: n.id });
+              if (r.ok) notices.set(r.value);
+            }}
+            title={n.message}
+          >
+            {n.hint}
+          </Alert>
+        ),
+      )}
     </Stack>
   );
 }
