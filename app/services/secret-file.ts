@@ -38,11 +38,10 @@ interface FileShape {
 
 export class SecretFileError extends Error {
   readonly code = 'secrets_file';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
     super(message);
+    this.hint = hint;
   }
 }
 

@@ -10,6 +10,7 @@
  * secret-file.ts) so a headless `serve --ui` keeps its keys across restarts. When a keychain
  * appears again, the keys in that file move into it and the file is deleted.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { SecretFile } from './secret-file.js';
 
@@ -355,11 +356,18 @@ function describeKeychainFailure(err: unknown): { code: NoKeychainReason; text: 
     return { code: 'no-service', text: 'no Secret Service is running' };
   if (/locked|cancel|dismissed/i.test(text))
     return { code: 'locked', text: 'the keychain is locked or its unlock prompt was dismissed' };
-  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
+  if (process.platform === 'linux' && !sessionBusExists(process.env.DBUS_SESSION_BUS_ADDRESS)) {
     return { code: 'no-bus', text: 'no desktop session bus (D-Bus) was found' };
   }
   if (/AccessDenied/i.test(text)) return { code: 'refused', text: 'the keychain refused access' };
   return { code: 'unavailable', text: `the keychain did not answer (${text})` };
+}
+
+/** False when there is no session bus address, or it names a socket file that does not exist. */
+function sessionBusExists(address: string | undefined): boolean {
+  if (!address) return false;
+  const socket = /(?:^|;)unix:(?:[^;]*,)?path=([^,;]+)/.exec(address)?.[1];
+  return socket === undefined || existsSync(socket);
 }
 
 function vaultError(code: string, message: string, hint: string): Error {
