@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SECRETS_FILE_NAME, SecretFile } from '../../app/services/secret-file.js';
-import { type KeytarApi, SecretVault } from '../../app/services/secret-vault.js';
+import { type KeytarApi, loadKeyringKeytar, SecretVault } from '../../app/services/secret-vault.js';
 import { memoryKeytar } from './support/services.js';
 
 const vaultModule = fileURLToPath(new URL('../../app/services/secret-vault.ts', import.meta.url));
@@ -184,4 +184,33 @@ describe('switching', () => {
     expect((await withKeychain.setFallback('file')).backend).toBe('keychain');
     expect(file.exists()).toBe(false);
   });
+});
+
+describe('with the real keychain (gnome-keyring under dbus-run-session, as in CI)', async () => {
+  const service = `KeybridgeFileTest-${process.pid}`;
+  const probe = await SecretVault.open({ service });
+  const haveKeychain = probe.backend === 'keychain';
+  if (!haveKeychain && process.env.CI) throw new Error(`CI is set but no keychain: ${probe.status().reason}`);
+
+  it.skipIf(!haveKeychain)(
+    'keys kept in the file while there was none move into it, and the file goes',
+    async () => {
+      const dir = tmp();
+      const file = SecretFile.inDataDir(dir);
+      const before = await SecretVault.open({ keytar: noBus, service, file, fallback: 'file' });
+      await before.set('my-ollama', { apiKey: 'ollama-key-moving-123456' });
+      expect(file.exists()).toBe(true);
+
+      const vault = await SecretVault.open({ service, file, fallback: 'file' });
+      try {
+        expect(vault.backend).toBe('keychain');
+        expect(file.exists()).toBe(false);
+        // Straight from the keychain, not from the vault's memory:
+        const raw = await loadKeyringKeytar().getPassword(service, 'my-ollama');
+        expect(JSON.parse(raw!)).toEqual({ apiKey: 'ollama-key-moving-123456' });
+      } finally {
+        await vault.delete('my-ollama');
+      }
+    },
+  );
 });

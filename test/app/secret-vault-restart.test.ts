@@ -15,7 +15,7 @@ import { type OpenAIMock, startOpenAIMock } from '../upstreams/openai-mock.js';
 
 const noBus: KeytarApi = new Proxy({} as KeytarApi, {
   get: () => async () => {
-    throw new Error("Couldn't access platform storage: AccessDenied");
+    throw new Error('Platform secure storage failure: zbus error: Failed to connect to address');
   },
 });
 
