@@ -93,6 +93,9 @@ describe('the no-keychain notice', () => {
     await user.click(n.getByRole('radio', { name: 'A file only you can read' }));
     await waitFor(() => expect(app.state.settings.keysWithoutKeychain).toBe('file'));
     expect(await n.findByText(`Keys are kept in ${FILE}, a file only you can read.`)).toBeTruthy();
+    await user.click(n.getByRole('button', { name: 'Dismiss' }));
+    await waitFor(() => expect(screen.queryByTestId('notice-no-keychain')).toBeNull());
+    expect(app.state.notices).toEqual([]);
   });
 
   it('in Chinese: the same, in Chinese, with no English sentence from main', async () => {
