@@ -15,5 +15,17 @@ export default async function setup(): Promise<void> {
   }
   if (process.env.KEYBRIDGE_E2E_NO_BUILD === '1') return;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  await build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  // The same build `npm run build` makes: Vitest sets NODE_ENV=test, and Vite would then bundle
+  // React's development build (a third bigger, with dev-only warnings) instead of the real one.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(root, 'renderer', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
