@@ -96,7 +96,10 @@ export function NoKeychainNotice({ onClose, closeLabel }: { onClose: () => void;
         <WhereKeysAre storage={storage} />
         <KeyStorageChoice storage={storage} />
         <Text size="xs" c="dimmed">
-          {t('keyStorage.later')} {t('keyStorage.installHint')}
+          {t('keyStorage.later')}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {t('keyStorage.installHint')}
         </Text>
       </Stack>
     </Alert>

@@ -221,24 +221,29 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
 
       {s.secretStorage && (
         <Section title={t('keyStorage.title')}>
-          {s.secretStorage.backend === 'keychain' ? (
-            <Text size="sm">{t('keyStorage.keychain')}</Text>
-          ) : (
-            <>
-              <Alert
-                color={s.secretStorage.backend === 'session' ? 'orange' : 'blue'}
-                variant="light"
-                title={t('keyStorage.noKeychainTitle')}
-              >
-                <NoKeychainReason storage={s.secretStorage} />
-              </Alert>
-              <WhereKeysAre storage={s.secretStorage} />
-              <KeyStorageChoice storage={s.secretStorage} />
-              <Text size="xs" c="dimmed">
-                {t('keyStorage.later')} {t('keyStorage.installHint')}
-              </Text>
-            </>
-          )}
+          <Stack gap="sm" data-testid="key-storage-settings">
+            {s.secretStorage.backend === 'keychain' ? (
+              <Text size="sm">{t('keyStorage.keychain')}</Text>
+            ) : (
+              <>
+                <Alert
+                  color={s.secretStorage.backend === 'session' ? 'orange' : 'blue'}
+                  variant="light"
+                  title={t('keyStorage.noKeychainTitle')}
+                >
+                  <NoKeychainReason storage={s.secretStorage} />
+                </Alert>
+                <WhereKeysAre storage={s.secretStorage} />
+                <KeyStorageChoice storage={s.secretStorage} />
+                <Text size="xs" c="dimmed">
+                  {t('keyStorage.later')}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('keyStorage.installHint')}
+                </Text>
+              </>
+            )}
+          </Stack>
         </Section>
       )}
 
