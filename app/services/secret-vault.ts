@@ -178,6 +178,9 @@ export class SecretVault {
       if (!file)
         throw vaultError('no_secrets_file', 'There is no data folder to keep a secrets file in.', '');
       try {
+        // Keys already in a file (kept before the settings were reset, say) are kept, not
+        // overwritten; this session's keys win. A damaged file is refused, never written over.
+        for (const [k, v] of file.read()) if (!this.#memory.has(k)) this.#memory.set(k, v);
         file.write(this.#memory);
       } catch (err) {
         throw fileError('save', err);

@@ -126,6 +126,25 @@ describe('the secrets file', () => {
     expect(await vault.get('a')).toEqual({ apiKey: 'sk-in-memory-1234' });
   });
 
+  it('choosing the file keeps keys already in it and never writes over a damaged one', async () => {
+    const dir = tmp();
+    const file = SecretFile.inDataDir(dir);
+    const earlier = await SecretVault.open({ keytar: noBus, file, fallback: 'file' });
+    await earlier.set('kept', { apiKey: 'sk-kept-from-before-1234' });
+    // Settings reset to "this session only" while the file still holds a key:
+    const vault = await SecretVault.open({ keytar: noBus, file, fallback: 'session' });
+    await vault.set('new', { apiKey: 'sk-new-this-session-1234' });
+    await vault.setFallback('file');
+    expect(await vault.get('kept')).toEqual({ apiKey: 'sk-kept-from-before-1234' });
+    expect([...file.read().keys()].sort()).toEqual(['kept', 'new']);
+
+    writeFileSync(file.path, '{ damaged', { mode: 0o600 });
+    const another = await SecretVault.open({ keytar: noBus, file, fallback: 'session' });
+    await expect(another.setFallback('file')).rejects.toMatchObject({ code: 'secrets_file' });
+    expect(readFileSync(file.path, 'utf8')).toBe('{ damaged');
+    expect(another.backend).toBe('session');
+  });
+
   it('a damaged file is left alone and the session is used', async () => {
     const dir = tmp();
     const file = SecretFile.inDataDir(dir);
