@@ -29,6 +29,9 @@ if (!existsSync(entry)) {
 const args = process.argv.slice(2);
 if (args.includes('--ui')) {
   // The desktop app's UI and services, headless: settings in the app's data folder, secrets in the keychain.
+  // In a clone, build the settings window first if it is missing or stale (as `npm start` does).
+  const builder = new URL('../scripts/ensure-built.js', import.meta.url);
+  if (existsSync(builder)) (await import(builder.href)).ensureBuilt({ log: (l) => console.error(l) });
   const ui = new URL('../dist/app/headless-ui.js', import.meta.url);
   const portArg = args.indexOf('--port');
   const port = portArg >= 0 ? Number(args[portArg + 1]) : undefined;

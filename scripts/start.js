@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: opens the desktop app where Electron can run. Where it cannot (no display, a
 // server, no Electron binary) it says so in one line and starts the headless proxy with its UI
-// on loopback instead, printing the URL to open.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// on loopback instead, printing the URL to open. First it builds what is missing or older than its
+// sources (dist/ and the settings window in renderer/dist/), so a fresh clone starts with one command.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distMain = path.join(root, 'dist', 'app', 'main.js');
-const distDevHost = path.join(root, 'dist', 'app', 'dev-host', 'index.js');
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt, root } from './ensure-built.js';
 
 /** The Electron binary if it is installed (read the way `require('electron')` does, without its download). */
 function electronBinary() {
@@ -26,31 +24,6 @@ function electronBinary() {
     return { ok: false, why: 'there is no display (no DISPLAY or WAYLAND_DISPLAY)' };
   }
   return { ok: true, exe };
-}
-
-/** Newest modification time of the TypeScript sources under the given folders. */
-function newestSource(dirs) {
-  let newest = 0;
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.c?ts$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  for (const d of dirs) if (existsSync(d)) walk(d);
-  return newest;
-}
-
-function ensureBuilt() {
-  const sources = newestSource([path.join(root, 'app'), path.join(root, 'proxy-core', 'src')]);
-  if (existsSync(distMain) && existsSync(distDevHost) && statSync(distMain).mtimeMs >= sources) return;
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  if (!existsSync(distMain) || !existsSync(distDevHost)) {
-    console.error('Keybridge is not built and the build failed: run `npm run build` and read its errors.');
-    process.exit(1);
-  }
 }
 
 ensureBuilt();

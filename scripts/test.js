@@ -2,8 +2,11 @@
 // The README's test command: lint, typecheck, the unit and integration suite, then the
 // end-to-end suite of the settings window in real Chromium (Debian's /usr/bin/chromium).
 // Ends with one plain summary line ("Tests: N passed, N failed, N skipped") over both suites.
+// What it needs from the machine, and says in one line when it is missing: Chromium for the
+// browser tests (without it they fail), a Secret Service keychain for the keychain tests
+// (without it they are skipped, or fail under CI). .ci/run installs both.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +22,18 @@ const vitest = (name, extra) => [
   ],
   name,
 ];
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missingChromium = existsSync(chromium)
+  ? null
+  : `The browser tests need Chromium at ${chromium}: install it with \`sudo apt-get install chromium\` (Debian, Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary.`;
+if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+  console.log(
+    process.env.CI
+      ? 'No D-Bus session: the keychain tests will fail (CI requires them). Run the suite the way .ci/run does.'
+      : 'No D-Bus session: the keychain tests will be skipped. To run them: `sudo apt-get install gnome-keyring dbus-x11`, then run the suite inside `dbus-run-session` with an unlocked gnome-keyring, as .ci/run does.',
+  );
+}
+
 const steps = [
   ['biome', ['check', '.']],
   ['tsc', ['-p', 'tsconfig.json', '--noEmit']],
@@ -41,6 +56,11 @@ const summary = () =>
   console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 
 for (const [cmd, args, report] of steps) {
+  if (report === 'e2e' && missingChromium) {
+    console.error(`\n${missingChromium}`);
+    summary();
+    process.exit(1);
+  }
   console.log(`\n> ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
   if (report) count(report);

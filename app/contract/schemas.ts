@@ -55,8 +55,8 @@ export const appInfoSchema = z.object({
   versions: z.object({ node: z.string(), electron: z.string().optional(), chrome: z.string().optional() }),
   dataDir: z.string(),
   logFile: z.string().optional(),
-  /** Where secrets are kept: the OS keychain, or this session's memory only (no keychain found). */
-  secretStorage: z.enum(['keychain', 'session']),
+  /** Where secrets are kept: the OS keychain, or (no keychain found) this session's memory only or the secrets file. */
+  secretStorage: z.enum(['keychain', 'session', 'file']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -157,8 +157,8 @@ export const accountViewSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   /** Masked secret fields, by name: only which ones are set and a recognisable mask. */
   secrets: z.record(z.string(), z.string()),
-  /** Where its secrets live: 'keychain', or 'session' (lost on quit: no keychain on this system). */
-  secretStorage: z.enum(['keychain', 'session']),
+  /** Where its secrets live: 'keychain'; with no keychain on this system 'session' (lost on quit) or 'file' (the secrets file, mode 0600). */
+  secretStorage: z.enum(['keychain', 'session', 'file']),
   /** True when a secret this account needs is missing (e.g. the keychain entry was deleted). */
   missingSecrets: z.array(z.string()),
 });
@@ -294,12 +294,31 @@ export const appSettingsSchema = z.object({
   usageRetentionDays: z.number().int().min(1).max(3650),
   /** Look for new Keybridge releases on GitHub (off unless the user turns it on; absent = off). */
   checkForUpdates: z.boolean().optional(),
+  /**
+   * Where keys are kept when the system has no keychain: 'session' (until Keybridge quits; absent =
+   * this) or 'file' (a file in the data folder only the user can read, kept across restarts).
+   */
+  keysWithoutKeychain: z.enum(['session', 'file']).optional(),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 
-/** The Settings screen's view: the settings plus whether an access key exists. */
+/** Where keys are kept right now, and why there is no keychain when there is none. No secrets. */
+export const secretStorageViewSchema = z.object({
+  backend: z.enum(['keychain', 'session', 'file']),
+  /** Why no keychain is used: no D-Bus session, no Secret Service, locked, refused, no keychain library, other. */
+  noKeychainReason: z
+    .enum(['no-bus', 'no-service', 'locked', 'refused', 'library', 'unavailable'])
+    .optional(),
+  /** The secrets file (where keys are, or would be, with the file option); only when there is no keychain. */
+  file: z.string().optional(),
+});
+export type SecretStorageView = z.infer<typeof secretStorageViewSchema>;
+
+/** The Settings screen's view: the settings plus whether an access key exists and where keys are kept. */
 export const settingsViewSchema = appSettingsSchema.extend({
   hasAccessKey: z.boolean(),
+  /** Main always sends it; optional so a view from an older main still parses. */
+  secretStorage: secretStorageViewSchema.optional(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -1,8 +1,7 @@
 /** Messages the dev host and the browser shim exchange over the WebSocket (JSON text frames). */
 import { z } from 'zod';
 
-export const WS_PATH = '/kb-ws';
-export const TOKEN_PARAM = 'token';
+export { TOKEN_PARAM, WS_PATH } from './ws-paths.js';
 
 export const clientMessageSchema = z.object({
   t: z.literal('call'),

@@ -6,7 +6,7 @@
  */
 import type { Transport } from './client.js';
 import type { EventName, MethodName, Result } from './methods.js';
-import { TOKEN_PARAM, WS_PATH } from './ws-protocol.js';
+import { TOKEN_PARAM, WS_PATH } from './ws-paths.js';
 
 interface MinimalSocket {
   readyState: number;
@@ -31,6 +31,8 @@ export interface WebSocketTransport extends Transport {
   close(): void;
   /** Resolves once connected (first time). */
   ready: Promise<void>;
+  /** The methods and events the host announced in its `hello` (empty until it arrives). */
+  announced(): { methods: readonly string[]; events: readonly string[] };
 }
 
 /** The dev host's WebSocket URL for a page it served: same origin, token from the page URL. */
@@ -55,6 +57,7 @@ export function createWebSocketTransport(
   let socket: MinimalSocket | null = null;
   let closed = false;
   let retryMs = 250;
+  let announced: { methods: readonly string[]; events: readonly string[] } = { methods: [], events: [] };
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -69,7 +72,15 @@ export function createWebSocketTransport(
       while (queue.length > 0) ws.send(queue.shift()!);
     });
     ws.addEventListener('message', (ev) => {
-      let msg: { t?: string; id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
+      let msg: {
+        t?: string;
+        id?: number;
+        result?: Result<unknown>;
+        event?: string;
+        payload?: unknown;
+        methods?: unknown;
+        events?: unknown;
+      };
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
@@ -81,6 +92,8 @@ export function createWebSocketTransport(
         done?.(msg.result as Result<unknown>);
       } else if (msg.t === 'event' && typeof msg.event === 'string') {
         for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+      } else if (msg.t === 'hello' && Array.isArray(msg.methods) && Array.isArray(msg.events)) {
+        announced = { methods: msg.methods.map(String), events: msg.events.map(String) };
       }
     });
     ws.addEventListener('close', () => {
@@ -106,6 +119,7 @@ export function createWebSocketTransport(
 
   return {
     ready,
+    announced: () => announced,
     invoke(method: MethodName, input: unknown) {
       const id = nextId++;
       const frame = JSON.stringify({ t: 'call', id, method, input });

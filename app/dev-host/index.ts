@@ -99,7 +99,8 @@ function defaultRendererDir(): string | undefined {
 export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log ?? ((line: string) => console.log(line));
-  const rendererDir = opts.rendererDir ?? defaultRendererDir();
+  // Looked up on every request when not given, so a build made while the host runs is served.
+  const rendererDir = () => opts.rendererDir ?? defaultRendererDir();
   const services = await createAppServices({
     version: readAppVersion(),
     ...opts.services,
@@ -111,7 +112,7 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
   // Filled in once the port is known (the server answers nothing before it listens).
   let allowedOrigins: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
-    handleHttp(req, res, { token, rendererDir, allowedOrigins }).catch((err) => {
+    handleHttp(req, res, { token, rendererDir: rendererDir(), allowedOrigins }).catch((err) => {
       services.appLog.error(`Dev host request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -201,7 +202,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: { token: string; rendererDir?: string; allowedOrigins: ReadonlySet<string> },
+  ctx: { token: string; rendererDir: string | undefined; allowedOrigins: ReadonlySet<string> },
 ): Promise<void> {
   if (!isLoopbackHost(req.headers.host)) {
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
@@ -240,7 +241,7 @@ async function handleHttp(
   if (!ctx.rendererDir) {
     res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
     res.end(
-      '<!doctype html><meta charset="utf-8"><title>Keybridge</title><h1>Keybridge is running</h1><p>The settings window has not been built yet (renderer/dist is missing). Run <code>npm run build</code>, or use <code>npm run dev:web</code>.</p>',
+      '<!doctype html><meta charset="utf-8"><title>Keybridge</title><h1>Keybridge is running</h1><p>The settings window has not been built yet (renderer/dist is missing). In the Keybridge folder run <code>npm run build</code>, then reload this page.</p>',
     );
     return;
   }

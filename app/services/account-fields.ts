@@ -90,7 +90,7 @@ export function parseJsonObject(value: unknown): Record<string, unknown> | null 
 export function toAccountView(
   stored: StoredAccount,
   secrets: Record<string, unknown> | null,
-  secretStorage: 'keychain' | 'session',
+  secretStorage: 'keychain' | 'session' | 'file',
 ): AccountView {
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(stored)) {

@@ -67,6 +67,8 @@ export interface ApiDeps {
   redactor: Redactor;
   notices: NoticeBoard;
   appInfo: () => Omit<AppInfo, 'secretStorage'>;
+  /** Told when the keys moved (the user chose where keys go without a keychain). */
+  onVaultChange?: () => void;
   /** Turns launch-at-login on or off at the OS level. */
   setLaunchAtLogin?: (enabled: boolean) => Promise<void>;
   /** fetch used by "Send a test message" (defaults to the global one). */
@@ -132,9 +134,18 @@ export function createAppApi(deps: ApiDeps): AppApi {
   };
   const newAccessKey = (): string => `kb-${randomBytes(24).toString('base64url')}`;
 
+  const secretStorageView = () => {
+    const v = vault.status();
+    return {
+      backend: v.backend,
+      ...(v.reasonCode ? { noKeychainReason: v.reasonCode } : {}),
+      ...(v.file ? { file: v.file } : {}),
+    };
+  };
   const settingsView = async (): Promise<SettingsView> => ({
     ...settings.getSettings(),
     hasAccessKey: (await getAccessKey()) !== null,
+    secretStorage: secretStorageView(),
   });
 
   const accountView = async (stored: StoredAccount): Promise<AccountView> =>
@@ -555,6 +566,17 @@ export function createAppApi(deps: ApiDeps): AppApi {
             zodFieldErrors(err),
           );
         throw err;
+      }
+      if (patch.keysWithoutKeychain !== undefined && patch.keysWithoutKeychain !== vault.backend) {
+        try {
+          await vault.setFallback(patch.keysWithoutKeychain);
+        } catch (err) {
+          // Nothing changed where the keys are: put the choice back as it was.
+          settings.updateSettings({ keysWithoutKeychain: before.keysWithoutKeychain ?? 'session' });
+          throw err;
+        }
+        deps.onVaultChange?.();
+        emit('accounts.changed', await accountViews());
       }
       if (patch.launchAtLogin !== undefined && patch.launchAtLogin !== before.launchAtLogin) {
         if (deps.setLaunchAtLogin) await deps.setLaunchAtLogin(patch.launchAtLogin);

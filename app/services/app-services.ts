@@ -12,7 +12,8 @@ import { NoticeBoard } from './notices.js';
 import { type CreateProxy, ProxyController } from './proxy-controller.js';
 import { Redactor } from './redact.js';
 import { openAppUsageStore, RequestLog } from './request-log.js';
-import { ACCESS_KEY_ENTRY, type KeytarApi, SecretVault } from './secret-vault.js';
+import { SecretFile } from './secret-file.js';
+import { ACCESS_KEY_ENTRY, type KeytarApi, NO_KEYCHAIN_NOTICE, SecretVault } from './secret-vault.js';
 import { SettingsStore } from './settings-store.js';
 import { type ResolveProxy, resolveOutboundProxy } from './system-proxy.js';
 
@@ -67,16 +68,21 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     service: opts.vaultService,
     log: (level, message) => appLog.write(level, message),
     onSecretSeen: (v) => redactor.addSecret(v),
+    file: SecretFile.inDataDir(opts.dataDir, (m) => appLog.warn(m)),
+    fallback: settings.getSettings().keysWithoutKeychain ?? 'session',
   });
-  const vaultStatus = vault.status();
-  if (vaultStatus.backend === 'session') {
+  // No keychain: say so, and where the keys are kept (the window offers the choice with it).
+  const raiseVaultNotice = () => {
+    const status = vault.status();
+    if (status.backend === 'keychain') return;
     notices.raise({
-      id: 'no-keychain',
-      level: 'warning',
-      message: vaultStatus.reason ?? 'No keychain.',
-      hint: vaultStatus.hint,
+      id: NO_KEYCHAIN_NOTICE,
+      level: status.backend === 'session' ? 'warning' : 'info',
+      message: status.reason ?? 'No keychain.',
+      hint: status.hint,
     });
-  }
+  };
+  raiseVaultNotice();
 
   const s = settings.getSettings();
   // Usage totals: a damaged usage.json is kept aside and a failed save is retried; both are
@@ -142,6 +148,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     redactor,
     notices,
     setLaunchAtLogin: opts.setLaunchAtLogin,
+    onVaultChange: raiseVaultNotice,
     fetch: opts.fetch,
     appInfo: () => ({
       name: 'Keybridge',

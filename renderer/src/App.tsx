@@ -2,21 +2,51 @@
  * The window: header (proxy status), navigation, notices, and the current screen. The screen is
  * kept in the URL hash (#/accounts…) so reloads and links land on the same page.
  */
-import { Alert, AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  AppShell,
+  Burger,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Notice, SettingsView } from '../../app/contract/index.js';
 import { useApi } from './api/context.js';
 import { useEvent, useLoad } from './api/hooks.js';
 import { StatusControl } from './components/StatusControl.js';
-import { AccountsScreen } from './screens/AccountsScreen.js';
-import { ConnectScreen } from './screens/ConnectScreen.js';
-import { FirstRunScreen } from './screens/FirstRunScreen.js';
-import { LiveLogScreen } from './screens/LiveLogScreen.js';
-import { ModelsScreen } from './screens/ModelsScreen.js';
-import { SettingsScreen } from './screens/SettingsScreen.js';
-import { UsageScreen } from './screens/UsageScreen.js';
+
+// Each screen is its own chunk, loaded when first opened: the first screen stays light.
+const AccountsScreen = lazy(() =>
+  import('./screens/AccountsScreen.js').then((m) => ({ default: m.AccountsScreen })),
+);
+const ConnectScreen = lazy(() =>
+  import('./screens/ConnectScreen.js').then((m) => ({ default: m.ConnectScreen })),
+);
+const FirstRunScreen = lazy(() =>
+  import('./screens/FirstRunScreen.js').then((m) => ({ default: m.FirstRunScreen })),
+);
+const LiveLogScreen = lazy(() =>
+  import('./screens/LiveLogScreen.js').then((m) => ({ default: m.LiveLogScreen })),
+);
+const ModelsScreen = lazy(() =>
+  import('./screens/ModelsScreen.js').then((m) => ({ default: m.ModelsScreen })),
+);
+const SettingsScreen = lazy(() =>
+  import('./screens/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })),
+);
+// The no-keychain notice with its storage choice (rare: loaded only when raised).
+const NoKeychainNotice = lazy(() =>
+  import('./components/KeyStorage.js').then((m) => ({ default: m.NoKeychainNotice })),
+);
+const UsageScreen = lazy(() => import('./screens/UsageScreen.js').then((m) => ({ default: m.UsageScreen })));
 
 export const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -35,22 +65,34 @@ function Notices() {
   if (!list.length) return null;
   return (
     <Stack gap="xs" mb="md">
-      {list.map((n) => (
-        <Alert
-          key={n.id}
-          color={n.level === 'error' ? 'red' : n.level === 'warning' ? 'orange' : 'blue'}
-          variant="light"
-          withCloseButton
-          closeButtonLabel={t('common.dismiss')}
-          onClose={async () => {
-            const r = await api.app.dismissNotice({ id: n.id });
-            if (r.ok) notices.set(r.value);
-          }}
-          title={n.message}
-        >
-          {n.hint}
-        </Alert>
-      ))}
+      {list.map((n) =>
+        n.id === 'no-keychain' ? (
+          <Suspense key={n.id} fallback={null}>
+            <NoKeychainNotice
+              closeLabel={t('common.dismiss')}
+              onClose={async () => {
+                const r = await api.app.dismissNotice({ id: n.id });
+                if (r.ok) notices.set(r.value);
+              }}
+            />
+          </Suspense>
+        ) : (
+          <Alert
+            key={n.id}
+            color={n.level === 'error' ? 'red' : n.level === 'warning' ? 'orange' : 'blue'}
+            variant="light"
+            withCloseButton
+            closeButtonLabel={t('common.dismiss')}
+            onClose={async () => {
+              const r = await api.app.dismissNotice({ id: n.id });
+              if (r.ok) notices.set(r.value);
+            }}
+            title={n.message}
+          >
+            {n.hint}
+          </Alert>
+        ),
+      )}
     </Stack>
   );
 }
@@ -148,13 +190,21 @@ export function App({
           </Alert>
         )}
         <Notices />
-        {screen === 'start' && <FirstRunScreen onFinish={() => go('connect')} />}
-        {screen === 'accounts' && <AccountsScreen />}
-        {screen === 'models' && <ModelsScreen />}
-        {screen === 'connect' && <ConnectScreen />}
-        {screen === 'log' && <LiveLogScreen />}
-        {screen === 'usage' && <UsageScreen />}
-        {screen === 'settings' && <SettingsScreen {...(onSettings ? { onSettings } : {})} />}
+        <Suspense
+          fallback={
+            <Center mih={120}>
+              <Loader size="sm" aria-label={t('common.loading')} />
+            </Center>
+          }
+        >
+          {screen === 'start' && <FirstRunScreen onFinish={() => go('connect')} />}
+          {screen === 'accounts' && <AccountsScreen />}
+          {screen === 'models' && <ModelsScreen />}
+          {screen === 'connect' && <ConnectScreen />}
+          {screen === 'log' && <LiveLogScreen />}
+          {screen === 'usage' && <UsageScreen />}
+          {screen === 'settings' && <SettingsScreen {...(onSettings ? { onSettings } : {})} />}
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

@@ -5,12 +5,10 @@
  */
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import {
-  createKeybridgeApi,
-  createWebSocketTransport,
-  devHostSocketUrl,
-  type KeybridgeApi,
-} from '../../app/contract/index.js';
+// Only the zod-free parts of the contract: the first script stays small (see remote-client.ts).
+import type { KeybridgeApi } from '../../app/contract/client.js';
+import { createRemoteKeybridgeApi } from '../../app/contract/remote-client.js';
+import { createWebSocketTransport, devHostSocketUrl } from '../../app/contract/ws-transport.js';
 import { Root } from './Root.js';
 
 declare global {
@@ -36,7 +34,7 @@ function pickApi(): { api: KeybridgeApi; onConnection: (l: Listener) => void } {
     WebSocketImpl: ObservedSocket,
   });
   return {
-    api: createKeybridgeApi(transport),
+    api: createRemoteKeybridgeApi(transport),
     onConnection: (l) => {
       listener = l;
     },

@@ -125,7 +125,7 @@ describe('live log', () => {
     try {
       const app = renderApp('log', { log: [ok] });
       await user.click(await screen.findByRole('button', { name: 'Export' }));
-      await user.click(await screen.findByRole('menuitem', { name: 'As CSV (spreadsheet)' }));
+      await user.click(await screen.findByRole('menuitem', { name: 'As CSV (spreadsheet)', hidden: true }));
       await waitFor(() => expect(clicked).toEqual(['keybridge-log.csv']));
       expect(app.calls.filter(([m]) => m === 'log.export').map(([, i]) => i)).toEqual([{ format: 'csv' }]);
       expect(await created[0]!.text()).toContain('"publicModel":"claude-sonnet-4-5"');

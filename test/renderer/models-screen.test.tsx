@@ -84,7 +84,8 @@ describe('notices', () => {
     const app = renderApp('connect', {
       notices: [
         {
-          id: 'no-keychain',
+          // (The no-keychain notice has its own view with the storage choice: key-storage.test.tsx.)
+          id: 'settings-repaired',
           level: 'warning',
           message: 'No keychain was found on this system',
           hint: 'Secrets are kept until you quit. Install GNOME Keyring to keep them.',

@@ -26,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { appSettingsSchema, type SettingsPatch, type SettingsView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { KeyStorageChoice, NoKeychainReason, WhereKeysAre } from '../components/KeyStorage.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -217,6 +218,34 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
           onChange={(e) => void save({ requireAccessKey: e.currentTarget.checked })}
         />
       </Section>
+
+      {s.secretStorage && (
+        <Section title={t('keyStorage.title')}>
+          <Stack gap="sm" data-testid="key-storage-settings">
+            {s.secretStorage.backend === 'keychain' ? (
+              <Text size="sm">{t('keyStorage.keychain')}</Text>
+            ) : (
+              <>
+                <Alert
+                  color={s.secretStorage.backend === 'session' ? 'orange' : 'blue'}
+                  variant="light"
+                  title={t('keyStorage.noKeychainTitle')}
+                >
+                  <NoKeychainReason storage={s.secretStorage} />
+                </Alert>
+                <WhereKeysAre storage={s.secretStorage} />
+                <KeyStorageChoice storage={s.secretStorage} />
+                <Text size="xs" c="dimmed">
+                  {t('keyStorage.later')}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('keyStorage.installHint')}
+                </Text>
+              </>
+            )}
+          </Stack>
+        </Section>
+      )}
 
       <Section title={t('settings.outbound')}>
         <SegmentedControl

@@ -327,6 +327,11 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
           },
         };
       state.settings = { ...state.settings, ...input };
+      // As main does: with no keychain, the choice moves the keys (file ↔ session).
+      const storage = state.settings.secretStorage;
+      const wanted = input.keysWithoutKeychain as 'session' | 'file' | undefined;
+      if (wanted && storage && storage.backend !== 'keychain')
+        state.settings.secretStorage = { ...storage, backend: wanted };
       emit('settings.changed', state.settings);
       return state.settings;
     },
