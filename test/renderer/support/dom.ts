@@ -6,8 +6,8 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
-// findBy*/waitFor give up after 1 s by default; Mantine's menus and transitions can take longer than
-// that on a busy two-core machine, which failed tests that pass alone. The test timeout still bounds them.
+// findBy*/waitFor give up after 1 s by default; Mantine's menus and transitions, and the first import of a
+// lazily loaded screen, can take longer on a busy two-core machine. The test timeout still bounds them.
 configure({ asyncUtilTimeout: 5000 });
 
 if (!window.matchMedia) {

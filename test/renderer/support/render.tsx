@@ -1,10 +1,6 @@
-import { configure, render } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import { Root } from '../../../renderer/src/Root.js';
 import { createFakeKeybridge, type FakeKeybridge, type FakeState } from './fake-keybridge.js';
-
-// Screens load lazily (their own chunk, imported when first shown): under load the first import
-// of a screen's module can take longer than Testing Library's default one-second wait.
-configure({ asyncUtilTimeout: 5000 });
 
 /** Renders the whole window on `screen` (hash route) against a fake API. */
 export function renderApp(
