@@ -8,6 +8,7 @@
  * secrets in this process's memory for the session only — never on disk in clear.
  */
 import { createRequire } from 'node:module';
+import { appMsg, type MessageRef } from '../contract/messages.js';
 
 /** The four keytar calls the vault uses. */
 export interface KeytarApi {
@@ -24,6 +25,9 @@ export interface VaultStatus {
   /** Why the keychain is not used, in plain words (only for 'session'). */
   reason?: string;
   hint?: string;
+  /** The reason and hint as catalog codes (app/contract/messages.ts), for the window's language. */
+  reasonRef?: MessageRef;
+  hintRef?: MessageRef;
 }
 
 export const DEFAULT_VAULT_SERVICE = 'Keybridge';
@@ -75,7 +79,10 @@ export class SecretVault {
     } catch (err) {
       return new SecretVault(
         null,
-        sessionStatus(`the keychain library could not load (${errText(err)})`),
+        sessionStatus({
+          text: `the keychain library could not load (${errText(err)})`,
+          ref: appMsg('noKeychainOther', { detail: errText(err) }),
+        }),
         opts,
       );
     }
@@ -193,30 +200,41 @@ function tryJson(text: string): object | null {
   }
 }
 
-function sessionStatus(reason: string): VaultStatus {
+function sessionStatus(reason: { text: string; ref: MessageRef }): VaultStatus {
+  const linux = process.platform === 'linux';
   return {
     backend: 'session',
-    reason: `No system keychain is available: ${reason}. Credentials are kept only until Keybridge quits.`,
-    hint:
-      process.platform === 'linux'
-        ? 'Install and unlock a Secret Service keyring (GNOME Keyring or KWallet), then restart Keybridge.'
-        : 'Unlock your system keychain, then restart Keybridge.',
+    reason: `No system keychain is available: ${reason.text}. Credentials are kept only until Keybridge quits.`,
+    hint: linux
+      ? 'Install and unlock a Secret Service keyring (GNOME Keyring or KWallet), then restart Keybridge.'
+      : 'Unlock your system keychain, then restart Keybridge.',
+    reasonRef: reason.ref,
+    hintRef: appMsg(linux ? 'noKeychainHintLinux' : 'noKeychainHint'),
   };
 }
 
-function describeKeychainFailure(err: unknown): string {
+function describeKeychainFailure(err: unknown): { text: string; ref: MessageRef } {
   const text = errText(err);
-  if (/connect to address|dbus|zbus/i.test(text)) return 'no desktop session bus (D-Bus) was found';
+  const noBus = { text: 'no desktop session bus (D-Bus) was found', ref: appMsg('noKeychainDbus') };
+  if (/connect to address|dbus|zbus/i.test(text)) return noBus;
   if (/org\.freedesktop\.secrets|ServiceUnknown|not provided/i.test(text))
-    return 'no Secret Service is running';
+    return { text: 'no Secret Service is running', ref: appMsg('noKeychainSecretService') };
   if (/locked|cancel|dismissed/i.test(text))
-    return 'the keychain is locked or its unlock prompt was dismissed';
-  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no desktop session bus (D-Bus) was found';
-  }
-  if (/AccessDenied/i.test(text)) return 'the keychain refused access';
-  return `the keychain did not answer (${text})`;
+    return {
+      text: 'the keychain is locked or its unlock prompt was dismissed',
+      ref: appMsg('noKeychainLocked'),
+    };
+  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) return noBus;
+  if (/AccessDenied/i.test(text))
+    return { text: 'the keychain refused access', ref: appMsg('noKeychainRefused') };
+  return { text: `the keychain did not answer (${text})`, ref: appMsg('noKeychainOther', { detail: text }) };
 }
+
+const KEYCHAIN_FAILED = {
+  save: 'keychainSaveFailed',
+  read: 'keychainReadFailed',
+  delete: 'keychainDeleteFailed',
+} as const;
 
 function keychainError(action: 'save' | 'read' | 'delete', err: unknown): Error {
   return Object.assign(
@@ -224,6 +242,8 @@ function keychainError(action: 'save' | 'read' | 'delete', err: unknown): Error 
     {
       code: 'keychain',
       hint: 'Unlock your keychain (it may be asking for your login password) and try again.',
+      messageRef: appMsg(KEYCHAIN_FAILED[action], { detail: errText(err) }),
+      hintRef: appMsg('keychainUnlockHint'),
     },
   );
 }

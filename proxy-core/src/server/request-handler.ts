@@ -116,6 +116,8 @@ export function createRequestHandler(deps: HandlerDeps) {
         deps.publish(r);
       },
     );
+    // The record's id, so a caller (the app's "Send a test message") can find what happened.
+    res.setHeader('x-request-id', record.record.id);
     const codec = state.env.codecs.dialect(dialect);
     let cors: Record<string, string> = {};
     const fail = (err: unknown) => {

@@ -166,6 +166,8 @@ export function createVertexProvider(
       account: account.id,
       upstreamModel,
       cause: e,
+      messageRef: e.messageRef,
+      hintRef: e.hintRef,
     });
   };
 

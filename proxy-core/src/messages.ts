@@ -1,0 +1,207 @@
+/**
+ * Codes of the sentences proxy-core writes for people (error messages, hints, credential-test
+ * results, model-list notes), each with the names of its parameters.
+ *
+ * The English sentence is still written where the error is born (it is what logs, the CLI and
+ * HTTP clients see). Alongside it goes a `MessageRef` — the code and its parameters — so the
+ * settings window can show the same sentence in its own language. The window's texts live in
+ * renderer/src/i18n/locales/{en,zh-CN}.json under `msg`; app/contract/messages.ts joins this list
+ * with the app's own codes into the one catalog, and a code without a text there fails tsc.
+ *
+ * Parameters are strings or numbers, never secrets. What a provider said in its own words is a
+ * parameter (`detail`): it is data, shown as it came.
+ */
+
+export type MessageParams = Record<string, string | number>;
+
+/** A sentence as a catalog code and its parameters. */
+export interface MessageRef {
+  code: string;
+  params?: MessageParams;
+}
+
+/** Every proxy-core code and the parameters its sentence uses. */
+export const PROXY_MESSAGES = {
+  // ── any provider: the default mapping of an upstream error (providers/upstream-error.ts)
+  upstreamSaid: ['provider', 'account', 'detail'],
+  upstreamSaidModel: ['provider', 'account', 'model', 'detail'],
+  upstreamStatus: ['provider', 'account', 'status'],
+  upstreamStatusModel: ['provider', 'account', 'model', 'status'],
+  upstreamHint401: [],
+  upstreamHint403: [],
+  upstreamHint404: [],
+  upstreamHint429: [],
+  upstreamHint500: [],
+  upstreamHint502: [],
+  upstreamHint503: [],
+  noEnabledAccount: ['account'],
+
+  // ── OpenAI-compatible servers
+  openaiNoBaseUrl: ['account'],
+  openaiNoBaseUrlHint: [],
+  openaiModelsNotJson: ['url'],
+  openaiModelsNotJsonHint: [],
+  openaiConnected: ['url', 'count'],
+
+  // ── Anthropic
+  anthropicConnected: ['count'],
+  anthropicHintKey: [],
+  anthropicHintCredit: [],
+  anthropicHintUnknownModel: ['model'],
+  anthropicHintOverloaded: [],
+  anthropicHintRateLimit: [],
+
+  // ── Google AI Studio
+  googleAiConnected: ['count'],
+  googleAiBadKey: [],
+  googleAiBadKeyHint: [],
+  googleAiQuota: [],
+  googleAiQuotaModel: ['model'],
+  googleAiQuotaDailyHint: [],
+  googleAiQuotaWaitHint: ['seconds'],
+  googleAiQuotaWaitBillingHint: ['seconds'],
+  googleAiQuotaLaterHint: [],
+  googleAiQuotaLaterBillingHint: [],
+  googleAiRegion: [],
+  googleAiRegionBillingHint: [],
+  googleAiRegionHint: [],
+  googleAiNotFoundHere: [],
+  googleAiNotFoundHereHint: [],
+  googleAiNoModel: ['model'],
+  googleAiNoModelHint: [],
+  googleAiRefused: ['detail'],
+  googleAiDisabledHint: [],
+  googleAiRefusedHint: [],
+  googleAiSaid: ['detail'],
+  googleAiStatus: ['status'],
+  googleAiServerHint: [],
+  googleAiRequestHint: [],
+
+  // ── Azure OpenAI
+  azureKeyWorksDeployments: ['count'],
+  azureKeyWorksDeployment: ['deployment'],
+  azureContentFilter: ['detail'],
+  azureContentFilterHint: [],
+  azureApiVersion: ['detail'],
+  azureApiVersionHint: [],
+  azureBadKey: [],
+  azureBadKeyHint: [],
+  azureRefused: ['detail'],
+  azureRefusedHint: [],
+  azureNoDeployment: ['deployment'],
+  azureNoDeploymentHint: [],
+  azureNotFound: ['detail'],
+  azureNotFoundHint: [],
+  azureQuota: [],
+  azureRateLimit: [],
+  azureRateHintWait: ['seconds'],
+  azureRateHint: [],
+  azureError: ['status', 'detail'],
+  azureServerHint: [],
+  azureRequestHint: [],
+
+  // ── Vertex AI
+  vertexConnected: ['email', 'model', 'region', 'project'],
+  vertexApiDisabled: ['project'],
+  vertexApiDisabledHint: ['url'],
+  vertexBillingDisabled: ['project'],
+  vertexBillingDisabledHint: [],
+  vertexProjectInvalid: ['project', 'email'],
+  vertexProjectInvalidHint: [],
+  vertexClaudeNotEnabled: ['model', 'project'],
+  vertexClaudeNotEnabledHint: ['model'],
+  vertexPermissionDenied: ['email', 'project'],
+  vertexPermissionDeniedHint: ['email'],
+  vertexQuota: ['where', 'project'],
+  vertexQuotaHintWait: ['seconds'],
+  vertexQuotaHintWaitGlobal: ['seconds'],
+  vertexQuotaHint: [],
+  vertexQuotaHintGlobal: [],
+  vertexModelNotInRegion: ['model', 'region'],
+  vertexModelOtherRegionsHint: ['regions', 'model'],
+  vertexModelCheckIdHint: ['region'],
+  vertexUnauthenticated: [],
+  vertexUnauthenticatedHint: [],
+  vertexOverloaded: ['region'],
+  vertexOverloadedModel: ['model', 'region'],
+  vertexOverloadedHint: [],
+  vertexOverloadedGlobalHint: [],
+  vertexSaid: ['detail'],
+  vertexStatus: ['status'],
+  vertexRequestHint: [],
+  vertexServerHint: [],
+
+  // ── Amazon Bedrock
+  bedrockConnected: ['region', 'count'],
+  bedrockCannotList: [],
+  bedrockExpiredApiKey: [],
+  bedrockExpiredApiKeyHint: [],
+  bedrockExpiredKeys: [],
+  bedrockExpiredKeysHint: [],
+  bedrockBadSessionToken: [],
+  bedrockBadSessionTokenHint: [],
+  bedrockBadApiKey: [],
+  bedrockBadApiKeyHint: [],
+  bedrockUnknownKeyId: [],
+  bedrockUnknownKeyIdHint: [],
+  bedrockUseCaseForm: ['model'],
+  bedrockUseCaseFormHint: ['region'],
+  bedrockMarketplace: ['model'],
+  bedrockMarketplaceHint: [],
+  bedrockModelAccess: ['model', 'region'],
+  bedrockModelAccessHint: ['region'],
+  bedrockNotAllowed: ['action'],
+  bedrockDenied: ['detail'],
+  bedrockDeniedHint: [],
+  bedrockNeedsProfile: ['model', 'region'],
+  bedrockNeedsProfileHint: ['profile'],
+  bedrockDailyQuota: ['model', 'region'],
+  bedrockDailyQuotaHint: [],
+  bedrockThrottled: ['model'],
+  bedrockThrottledHint: [],
+  bedrockNotReady: ['model'],
+  bedrockNotReadyHint: [],
+  bedrockContentFilter: ['detail'],
+  bedrockContentFilterHint: [],
+  bedrockNotInRegion: ['model', 'region'],
+  bedrockNotInRegionHint: [],
+  bedrockBetaUnsupported: ['detail'],
+  bedrockBetaUnsupportedHint: [],
+  bedrockTimeout: ['model'],
+  bedrockTimeoutHint: [],
+  bedrockUnavailable: ['region'],
+  bedrockUnavailableHint: [],
+  bedrockModelFailed: ['model', 'detail'],
+  bedrockModelFailedHint: [],
+  bedrockRejected: ['detail'],
+  bedrockTooLongHint: [],
+  bedrockRejectedHint: [],
+  bedrockError: ['status', 'detail'],
+  bedrockServerHint: [],
+  bedrockAccountHint: [],
+
+  // ── the proxy's own answers (server/)
+  noEndpoint: ['method', 'path'],
+  noEndpointHint: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ProxyMessageCode = keyof typeof PROXY_MESSAGES;
+
+/** The parameters a code of `catalog` takes, by name. */
+export type ParamsOf<Catalog extends Record<string, readonly string[]>, C extends keyof Catalog> = {
+  [K in Catalog[C][number]]: string | number;
+};
+
+/** A proxy-core sentence as a code and its parameters (the parameters are type-checked). */
+export function proxyMsg<C extends ProxyMessageCode>(
+  code: C,
+  ...params: MessageArgs<typeof PROXY_MESSAGES, C>
+): MessageRef {
+  return params[0] ? { code, params: params[0] } : { code };
+}
+
+/** The arguments after the code: none for a code without parameters, one object otherwise. */
+export type MessageArgs<
+  Catalog extends Record<string, readonly string[]>,
+  C extends keyof Catalog,
+> = Catalog[C] extends readonly [] ? [] : [ParamsOf<Catalog, C>];
