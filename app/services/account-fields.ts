@@ -7,10 +7,13 @@ import type { z } from 'zod';
 import { accountSchema } from '../../proxy-core/src/config/schema.js';
 import {
   type AccountView,
+  appMsg,
   type CredentialDetection,
   type FieldError,
+  type MessageRef,
   type ProviderKind,
   SECRET_FIELD_NAMES,
+  zodIssueRef,
 } from '../contract/index.js';
 import type { StoredAccount } from './settings-store.js';
 
@@ -154,10 +157,14 @@ export function makeAccountId(label: string | undefined, provider: ProviderKind,
 
 /** Zod issues as field errors with plain messages. */
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const ref = zodIssueRef(issue);
+    return {
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+      ...(ref ? { messageRef: ref } : {}),
+    };
+  });
 }
 
 /** Validates a full account (settings + secrets) with proxy-core's schema. */
@@ -171,6 +178,7 @@ export function validateCoreAccount(account: Record<string, unknown>): FieldErro
       {
         path: 'provider',
         message: `"${String(account.provider)}" accounts are not supported by this version`,
+        messageRef: appMsg('fieldProviderUnsupported', { provider: String(account.provider) }),
       },
     ];
   }
@@ -180,18 +188,26 @@ export function validateCoreAccount(account: Record<string, unknown>): FieldErro
 /** Recognises what a pasted or dropped credential is, without ever echoing the secret. */
 export function detectCredential(text: string): CredentialDetection {
   const t = text.trim();
-  const none = (summary: string, errors: FieldError[] = []): CredentialDetection => ({
+  const none = (summary: string, summaryRef: MessageRef, errors: FieldError[] = []): CredentialDetection => ({
     provider: null,
     summary,
+    summaryRef,
     facts: {},
     errors,
   });
-  if (!t) return none('Nothing was pasted.', [{ path: 'text', message: 'is empty' }]);
+  if (!t)
+    return none('Nothing was pasted.', appMsg('credNothing'), [
+      { path: 'text', message: 'is empty', messageRef: appMsg('credEmpty') },
+    ]);
 
   const json = t.startsWith('{') ? parseJsonObject(t) : null;
   if (t.startsWith('{') && !json) {
-    return none('This looks like JSON but it is incomplete or damaged.', [
-      { path: 'text', message: 'is not valid JSON — copy the whole file, including the first { and last }' },
+    return none('This looks like JSON but it is incomplete or damaged.', appMsg('credBrokenJson'), [
+      {
+        path: 'text',
+        message: 'is not valid JSON — copy the whole file, including the first { and last }',
+        messageRef: appMsg('credBrokenJsonField'),
+      },
     ]);
   }
   if (json) {
@@ -199,10 +215,18 @@ export function detectCredential(text: string): CredentialDetection {
       const errors: FieldError[] = [];
       for (const f of ['project_id', 'client_email', 'private_key'] as const) {
         if (typeof json[f] !== 'string' || !json[f])
-          errors.push({ path: `serviceAccount.${f}`, message: 'is missing' });
+          errors.push({
+            path: `serviceAccount.${f}`,
+            message: 'is missing',
+            messageRef: appMsg('credMissing'),
+          });
       }
       if (typeof json.private_key === 'string' && !json.private_key.includes('PRIVATE KEY')) {
-        errors.push({ path: 'serviceAccount.private_key', message: 'is not a private key (PEM)' });
+        errors.push({
+          path: 'serviceAccount.private_key',
+          message: 'is not a private key (PEM)',
+          messageRef: appMsg('credNotPem'),
+        });
       }
       const facts: Record<string, string> = {};
       if (typeof json.project_id === 'string') facts.projectId = json.project_id;
@@ -210,23 +234,28 @@ export function detectCredential(text: string): CredentialDetection {
       return {
         provider: 'vertex',
         summary: `Google Cloud service account${facts.projectId ? ` for project ${facts.projectId}` : ''} (Vertex AI)`,
+        summaryRef: facts.projectId
+          ? appMsg('credServiceAccountProject', { project: facts.projectId })
+          : appMsg('credServiceAccount'),
         facts,
         errors,
       };
     }
     if (json.type === 'authorized_user') {
-      return none('This is a personal gcloud login, not a service-account key.', [
+      return none('This is a personal gcloud login, not a service-account key.', appMsg('credUserLogin'), [
         {
           path: 'text',
           message:
             'is a user credential — create a service-account key in Google Cloud Console (IAM → Service accounts → Keys) and use that JSON',
+          messageRef: appMsg('credUserLoginField'),
         },
       ]);
     }
-    return none('This JSON is not a credential Keybridge knows.', [
+    return none('This JSON is not a credential Keybridge knows.', appMsg('credUnknownJson'), [
       {
         path: 'text',
         message: 'is not a Google Cloud service-account key (its "type" should be "service_account")',
+        messageRef: appMsg('credUnknownJsonField'),
       },
     ]);
   }
@@ -238,24 +267,43 @@ export function detectCredential(text: string): CredentialDetection {
     return {
       provider: 'bedrock',
       summary: `AWS access key ${facts.accessKeyId}${hasSecret ? ' with its secret' : ''} (Bedrock)`,
+      summaryRef: appMsg(hasSecret ? 'credAwsWithSecret' : 'credAws', { keyId: facts.accessKeyId ?? '' }),
       facts,
       errors: hasSecret
         ? []
-        : [{ path: 'secretAccessKey', message: 'is needed too — paste the secret access key' }],
+        : [
+            {
+              path: 'secretAccessKey',
+              message: 'is needed too — paste the secret access key',
+              messageRef: appMsg('credAwsNeedsSecret'),
+            },
+          ],
     };
   }
   const single = t.split(/\s+/).length === 1;
-  if (!single) return none('This does not look like a single key.');
-  if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', t);
-  if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t)) return keyFound('google-ai', 'Google AI Studio API key', t);
-  if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', t);
+  if (!single) return none('This does not look like a single key.', appMsg('credNotSingleKey'));
+  if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', 'credAnthropic', t);
+  if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t))
+    return keyFound('google-ai', 'Google AI Studio API key', 'credGoogleAi', t);
+  if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', 'credOpenRouter', t);
   if (/^sk-(proj-)?[A-Za-z0-9_-]{20,}$/.test(t))
-    return keyFound('openai', 'OpenAI-style API key (OpenAI or DeepSeek)', t);
+    return keyFound('openai', 'OpenAI-style API key (OpenAI or DeepSeek)', 'credOpenAi', t);
   if (/^[0-9a-f]{32}$/i.test(t) || /^[A-Za-z0-9]{84}$/.test(t))
-    return keyFound('azure', 'Azure OpenAI key', t);
-  return none('Keybridge does not recognise this key; choose the provider yourself.');
+    return keyFound('azure', 'Azure OpenAI key', 'credAzure', t);
+  return none('Keybridge does not recognise this key; choose the provider yourself.', appMsg('credUnknown'));
 }
 
-function keyFound(provider: ProviderKind, what: string, key: string): CredentialDetection {
-  return { provider, summary: `${what} ${maskString(key)}`, facts: { apiKey: maskString(key) }, errors: [] };
+function keyFound(
+  provider: ProviderKind,
+  what: string,
+  code: 'credAnthropic' | 'credGoogleAi' | 'credOpenRouter' | 'credOpenAi' | 'credAzure',
+  key: string,
+): CredentialDetection {
+  return {
+    provider,
+    summary: `${what} ${maskString(key)}`,
+    summaryRef: appMsg(code, { mask: maskString(key) }),
+    facts: { apiKey: maskString(key) },
+    errors: [],
+  };
 }
