@@ -2,6 +2,7 @@ import { Badge, Checkbox, Group, Loader, ScrollArea, SimpleGrid, Stack, Text } f
 import { useTranslation } from 'react-i18next';
 import type { ModelSettings } from '../../../app/contract/index.js';
 import { useLoad } from '../api/hooks.js';
+import { useMessage } from '../i18n/messages.js';
 import { isRouted, toggleRoute } from '../model-settings.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -16,6 +17,7 @@ export function AccountModels({
   onChange: (s: ModelSettings) => void;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const models = useLoad('accounts.models', { id: accountId });
   if (models.loading && !models.data) return <Loader size="sm" aria-label={t('common.loading')} />;
   if (models.error) return <ErrorAlert error={models.error} />;
@@ -29,7 +31,7 @@ export function AccountModels({
         </Badge>
         {data.reason && (
           <Text size="xs" c="dimmed">
-            {data.reason}
+            {msg(data.reason, data.reasonRef)}
           </Text>
         )}
       </Group>
