@@ -134,6 +134,10 @@ export const PROXY_MESSAGES = {
   // ── Amazon Bedrock
   bedrockConnected: ['region', 'count'],
   bedrockCannotList: [],
+  bedrockClock: [],
+  bedrockClockHint: [],
+  bedrockBadSecret: [],
+  bedrockBadSecretHint: [],
   bedrockExpiredApiKey: [],
   bedrockExpiredApiKeyHint: [],
   bedrockExpiredKeys: [],

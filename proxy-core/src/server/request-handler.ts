@@ -3,6 +3,7 @@ import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js
 import type { Dialect } from '../canonical/types.js';
 import type { KeybridgeConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
+import { proxyMsg } from '../messages.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
@@ -164,6 +165,8 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'not_found':
           throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
             hint: 'Use the base URL shown in Keybridge → Connect (for OpenAI-style clients it ends in /v1).',
+            messageRef: proxyMsg('noEndpoint', { method, path }),
+            hintRef: proxyMsg('noEndpointHint'),
           });
         default:
           break;

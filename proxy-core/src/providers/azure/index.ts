@@ -1,5 +1,6 @@
 import { ProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -201,6 +202,7 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
           message: `The key works. Azure lists ${found.length} deployment${found.length === 1 ? '' : 's'}${
             found.length ? `: ${found.map((d) => d.name).join(', ')}` : ''
           }.`,
+          messageRef: proxyMsg('azureKeyWorksDeployments', { count: found.length }),
           latencyMs: deps.now() - started,
         };
       } catch (err) {
@@ -221,6 +223,7 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
           return {
             ok: true,
             message: `The key works: deployment "${first.name}" answered.`,
+            messageRef: proxyMsg('azureKeyWorksDeployment', { deployment: first.name }),
             latencyMs: deps.now() - started,
           };
         }

@@ -1,5 +1,6 @@
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
   ChatCall,
@@ -191,6 +192,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
         return {
           ok: true,
           message: `Connected to Amazon Bedrock in ${region}: ${chat} chat models offered in this region.`,
+          messageRef: proxyMsg('bedrockConnected', { region, count: chat }),
           latencyMs: Date.now() - started,
         };
       } catch (err) {
@@ -200,6 +202,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           return {
             ok: true,
             message: `The keys are valid, but this AWS user may not list Bedrock models (bedrock:ListFoundationModels). Chat works if it may call bedrock:InvokeModel; add model ids to this account by hand.`,
+            messageRef: proxyMsg('bedrockCannotList'),
             latencyMs: Date.now() - started,
           };
         }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireEvent, WireFormat } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -371,6 +372,12 @@ export function createVertexProvider(
           ok: true,
           latencyMs: deps.now() - started,
           message: `Signed in as ${sa.clientEmail}; ${model} answered in ${addr.region} (project ${sa.projectId}).`,
+          messageRef: proxyMsg('vertexConnected', {
+            email: sa.clientEmail,
+            model,
+            region: addr.region,
+            project: sa.projectId,
+          }),
         };
       } catch (err) {
         if (signal?.aborted) throw err;
