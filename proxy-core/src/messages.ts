@@ -184,7 +184,23 @@ export const PROXY_MESSAGES = {
   bedrockServerHint: [],
   bedrockAccountHint: [],
 
+  // ── reaching the provider (transport/)
+  netNoAnswer: ['host'],
+  netNoAnswerHint: [],
+  netStalled: ['host'],
+  netStalledHint: [],
+  netConnectTimeout: ['host'],
+  netDnsFailed: ['host'],
+  netRefused: ['host'],
+  netCut: ['host'],
+  netUnreachable: ['host'],
+  netUnreachableCode: ['host', 'code'],
+  netCheckHint: [],
+
   // ── the proxy's own answers (server/)
+  modelNotAvailable: ['model'],
+  modelsAvailableHint: ['models', 'count'],
+  noModelsYetHint: [],
   noEndpoint: ['method', 'path'],
   noEndpointHint: [],
 } as const satisfies Record<string, readonly string[]>;

@@ -66,6 +66,13 @@ function notFoundModel(model: string, catalog: ModelCatalog): ProxyError {
     hint: ids.length
       ? `Available models: ${shown}${ids.length > 30 ? `, … (${ids.length} in all)` : ''}`
       : 'No models are configured yet: add an account and pick its models in Keybridge.',
+    messageRef: proxyMsg('modelNotAvailable', { model }),
+    hintRef: ids.length
+      ? proxyMsg('modelsAvailableHint', {
+          models: `${shown}${ids.length > 30 ? ', …' : ''}`,
+          count: ids.length,
+        })
+      : proxyMsg('noModelsYetHint'),
   });
 }
 
