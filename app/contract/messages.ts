@@ -72,6 +72,9 @@ export const APP_MESSAGES = {
   fieldProxyUrl: [],
   fieldOrigin: [],
   fieldNeedsAccount: [],
+  fieldVertexRegion: [],
+  fieldServiceAccountRequired: [],
+  fieldServiceAccountBoth: [],
   fieldIdTaken: [],
   fieldProviderUnsupported: ['provider'],
   fieldModelTwice: ['model'],
@@ -180,6 +183,10 @@ const SCHEMA_MESSAGES: Record<string, AppMessageCode> = {
   'must look like http://host:port (no path)': 'fieldOrigin',
   'needs at least one account': 'fieldNeedsAccount',
   'needs at least one route': 'fieldNeedsAccount',
+  'must be a region such as global, us-east5, europe-west1, us or eu': 'fieldVertexRegion',
+  'is required: paste the service-account JSON key, or set serviceAccountFile to its path':
+    'fieldServiceAccountRequired',
+  'give either serviceAccount or serviceAccountFile, not both': 'fieldServiceAccountBoth',
   'must be 1024 or higher': 'fieldMin',
   'must be 65535 or lower': 'fieldMax',
 };
@@ -204,9 +211,11 @@ const num = (v: unknown): number | string =>
 
 /** A zod issue as a catalog message, or undefined when no code says it better than its text. */
 export function zodIssueRef(issue: IssueLike): MessageRef | undefined {
-  const custom = issue.params as { messageCode?: unknown } | undefined;
-  if (custom && typeof custom.messageCode === 'string' && isMessageCode(custom.messageCode))
-    return { code: custom.messageCode };
+  // A custom issue may carry its sentence's code: `params: { messageRef }` (e.g. a ProxyError's).
+  const carried = messageRefSchema.safeParse(
+    (issue.params as { messageRef?: unknown } | undefined)?.messageRef,
+  );
+  if (carried.success && isMessageCode(carried.data.code)) return carried.data;
   const known = SCHEMA_MESSAGES[issue.message];
   if (known === 'fieldMin') return appMsg('fieldMin', { minimum: num(issue.minimum) });
   if (known === 'fieldMax') return appMsg('fieldMax', { maximum: num(issue.maximum) });
