@@ -111,6 +111,7 @@ export const APP_MESSAGES = {
   portsAllTaken: ['from', 'to'],
   portsAllTakenHint: [],
   portMoveFailed: ['port', 'detail'],
+  portMoveAllTaken: ['port', 'to'],
   portMoveFailedHint: [],
   portMoved: ['wanted', 'port'],
   setupInvalid: ['detail'],

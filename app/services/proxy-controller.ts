@@ -241,7 +241,9 @@ export class ProxyController {
       ...(listen ? runningStatus(listen, this.#wantedPort ?? wanted) : this.#status),
       error: `Could not move to port ${wanted}: ${problem.message}`,
       hint: 'The proxy keeps running on its current port. Choose another port in Settings.',
-      errorRef: appMsg('portMoveFailed', { port: wanted, detail: problem.message }),
+      errorRef: isAddressInUse(lastErr)
+        ? appMsg('portMoveAllTaken', { port: wanted, to: wanted + this.#opts.portAttempts - 1 })
+        : appMsg('portMoveFailed', { port: wanted, detail: problem.message }),
       hintRef: appMsg('portMoveFailedHint'),
     });
   }
