@@ -5,18 +5,22 @@
  * that cannot start because its ports are taken. Each screen must show no English sentence
  * (test/e2e/support/no-english.ts), and its screenshot goes to SCREENSHOTS (zh-*.png).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevHost, startDevHost } from '../../app/dev-host/index.js';
 import type { KeytarApi } from '../../app/services/secret-vault.js';
+import { memoryKeytar } from '../app/support/services.js';
 import { type AnthropicMock, startAnthropicMock } from '../upstreams/anthropic-mock.js';
 import {
   type E2eHost,
   launchBrowser,
   type OpenPage,
   openApp,
+  ROOT,
   SCREENSHOTS,
   startE2eHost,
 } from './support/harness.js';
@@ -41,6 +45,7 @@ let e2e: E2eHost;
 let anthropic: AnthropicMock;
 const pages: OpenPage[] = [];
 const blockers: net.Server[] = [];
+const hosts: { host: DevHost; dataDir: string }[] = [];
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(400);
@@ -115,6 +120,10 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of pages) await p.context.close();
   await browser?.close();
+  for (const h of hosts) {
+    await h.host.close();
+    rmSync(h.dataDir, { recursive: true, force: true });
+  }
   for (const s of blockers) await new Promise((r) => s.close(r));
   await e2e?.close();
   await anthropic?.close();
@@ -127,7 +136,7 @@ describe('the no-English check itself', () => {
       englishRuns('已连接到 http://127.0.0.1:5731/v1，可用模型：2 个（claude-sonnet-4-5@20250929）'),
     ).toEqual([]);
     expect(englishRuns('在 SillyTavern 中选择 Chat Completion，Google AI Studio 的 API 密钥')).toEqual([]);
-    expect(englishRuns('Anthropic 账户“my-claude”返回错误：invalid x-api-key')).toHaveLength(1);
+    expect(englishRuns('Anthropic 账户“my-claude”返回错误：Incorrect API key provided')).toHaveLength(1);
     expect(englishRuns('The proxy is not running.')).toHaveLength(1);
     expect(englishRuns('代理：Could not reach the proxy')).toHaveLength(1);
   });
@@ -170,10 +179,10 @@ describe('messages from main and proxy-core, in Chinese', () => {
   it('"Send a test message" when the upstream answers 401, then 429', async () => {
     const page = await open('#/connect');
     await page.getByTestId('send-test-message').first().click();
-    const alert = page.getByRole('alert');
+    const alert = page.getByRole('alert').filter({ hasText: '测试消息失败' });
     await expect.poll(() => alert.getByText(/测试消息失败（401）/).count(), { timeout: 30_000 }).toBe(1);
     expect(await alert.innerText()).toMatch(/Anthropic 账户“old-claude”（模型 claude-sonnet-4-5）返回错误/);
-    expect(await alert.innerText()).toMatch(/请到 console\.anthropic\.com → API Keys 重新复制/);
+    expect(await alert.innerText()).toMatch(/请到 console\.anthropic\.com 的 API 密钥页面重新复制/);
     await expectNoEnglish(page);
     await shot(page, 'zh-connect-test-401');
 
@@ -213,12 +222,20 @@ describe('messages from main and proxy-core, in Chinese', () => {
       }
     }
     expect(blockers).toHaveLength(10);
-    const page = await open('#/settings');
-    const moved = await e2e.api.settings.update({ port: base });
-    expect(moved.ok).toBe(true);
-    await e2e.api.proxy.stop();
-    const started = await e2e.api.proxy.start();
-    expect(started.ok && started.value.state).toBe('error');
+    // A second Keybridge whose port (and the nine after it) are taken when it starts.
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kb-e2e-ports-'));
+    const host = await startDevHost({
+      port: 0,
+      dataDir,
+      rendererDir: path.join(ROOT, 'renderer', 'dist'),
+      services: { keytar: memoryKeytar(), port: base, drainMs: 100 },
+      log: () => {},
+    });
+    hosts.push({ host, dataDir });
+    const p = await openApp(browser, host, { hash: '#/settings', locale: 'zh-CN' });
+    pages.push(p);
+    const page = p.page;
+    await page.getByTestId('proxy-status').waitFor();
     await expect
       .poll(() => page.getByText(`端口 ${base} 到 ${base + 9} 都被其他程序占用了，代理无法启动。`).count())
       .toBe(1);
