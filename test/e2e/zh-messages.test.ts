@@ -214,7 +214,7 @@ describe('messages from main and proxy-core, in Chinese', () => {
     let base = 0;
     for (let tries = 0; tries < 20 && blockers.length < 10; tries++) {
       base = 20_000 + Math.floor(Math.random() * 30_000);
-      blockers.splice(0).forEach((s) => s.close());
+      for (const s of blockers.splice(0)) s.close();
       for (let p = base; p < base + 10; p++) {
         const s = await listen(p).catch(() => null);
         if (!s) break;
