@@ -64,14 +64,14 @@ export interface NoEnglishOptions {
   allow?: Array<string | RegExp>;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Runs of 2+ English words in `text` once the allowed parts are removed. */
 export function englishRuns(text: string, opts: NoEnglishOptions = {}): string[] {
   const names = [...PRODUCT_NAMES, ...SILLYTAVERN_NAMES]
     .sort((a, b) => b.length - a.length)
-    .map((n) => new RegExp(`(?<![A-Za-z])${escape(n)}(?![A-Za-z])`, 'g'));
-  const extra = (opts.allow ?? []).map((a) => (typeof a === 'string' ? new RegExp(escape(a), 'g') : a));
+    .map((n) => new RegExp(`(?<![A-Za-z])${escapeRegExp(n)}(?![A-Za-z])`, 'g'));
+  const extra = (opts.allow ?? []).map((a) => (typeof a === 'string' ? new RegExp(escapeRegExp(a), 'g') : a));
   const removals: RegExp[] = [
     ...extra,
     /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'“”（）()<>，。]+/gi, // URLs
