@@ -4,7 +4,8 @@ import { appSettingsSchema, MESSAGES, zodIssueRef } from '../../app/contract/ind
 import { createI18n, MESSAGE_TEXTS } from '../../renderer/src/i18n/index.js';
 import { formatMessage } from '../../renderer/src/i18n/messages.js';
 
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]).sort();
+const placeholders = (text: string) =>
+  [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
 
 describe('message catalog', () => {
   const codes = Object.keys(MESSAGES) as (keyof typeof MESSAGES)[];
