@@ -99,6 +99,7 @@ export const PROXY_MESSAGES = {
   azureError: ['status', 'detail'],
   azureServerHint: [],
   azureRequestHint: [],
+  azureListFailed: ['detail'],
 
   // ── Vertex AI
   vertexConnected: ['email', 'model', 'region', 'project'],
@@ -130,6 +131,10 @@ export const PROXY_MESSAGES = {
   vertexStatus: ['status'],
   vertexRequestHint: [],
   vertexServerHint: [],
+  vertexCatalogNoModels: ['asOf'],
+  vertexCatalogApiDisabled: ['project', 'asOf'],
+  vertexCatalogNeedsRole: ['project', 'asOf'],
+  vertexCatalogFailed: ['detail', 'asOf'],
 
   // ── Amazon Bedrock
   bedrockConnected: ['region', 'count'],
@@ -183,6 +188,7 @@ export const PROXY_MESSAGES = {
   bedrockError: ['status', 'detail'],
   bedrockServerHint: [],
   bedrockAccountHint: [],
+  bedrockProfilesGuessed: ['detail'],
   // Bedrock keys as pasted (providers/bedrock/config.ts)
   bedrockPickRegion: [],
   bedrockNotRegionCode: ['region'],

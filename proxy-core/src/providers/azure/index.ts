@@ -187,9 +187,10 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
         return { ...listing, source: 'upstream' };
       } catch (err) {
         const why = err instanceof ProxyError ? err.message : String(err);
-        return configListing(
-          `Azure did not list the deployments (${why}); showing the ones in the settings.`,
-        );
+        return {
+          ...configListing(`Azure did not list the deployments (${why}); showing the ones in the settings.`),
+          reasonRef: proxyMsg('azureListFailed', { detail: why }),
+        };
       }
     },
 

@@ -169,12 +169,19 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           ...(profilesProblem
             ? {
                 reason: `Inference profiles could not be listed (${profilesProblem}); profile ids were guessed from the region.`,
+                reasonRef: proxyMsg('bedrockProfilesGuessed', { detail: profilesProblem }),
               }
             : {}),
         };
       } catch (err) {
         if (isAbort(err, signal)) throw err;
-        return { models: configuredModels(account), source: 'config', reason: toProxyError(err).userMessage };
+        const e = toProxyError(err);
+        return {
+          models: configuredModels(account),
+          source: 'config',
+          reason: e.userMessage,
+          reasonRef: e.messageRef,
+        };
       }
     },
 

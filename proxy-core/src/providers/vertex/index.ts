@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireEvent, WireFormat } from '../../canonical/types.js';
-import { proxyMsg } from '../../messages.js';
+import { type MessageRef, proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -319,14 +319,20 @@ export function createVertexProvider(
     },
 
     async listModels(signal?: AbortSignal): Promise<ModelListing> {
-      const catalog = (reason: string): ModelListing => ({
+      const catalog = (reason: string, reasonRef: MessageRef): ModelListing => ({
         models: catalogModels(),
         source: 'catalog',
         reason: `${reason}; showing the known catalog (as of ${VERTEX_CATALOG_AS_OF})`,
+        reasonRef,
       });
+      const asOf = VERTEX_CATALOG_AS_OF;
       try {
         const models = await discover(signal);
-        if (models.length === 0) return catalog('Google listed no Claude or Gemini models for this project');
+        if (models.length === 0)
+          return catalog(
+            'Google listed no Claude or Gemini models for this project',
+            proxyMsg('vertexCatalogNoModels', { asOf }),
+          );
         return { models, source: 'upstream' };
       } catch (err) {
         if (signal?.aborted) throw err;
@@ -337,9 +343,15 @@ export function createVertexProvider(
             e.code === 'vertex_api_disabled'
               ? `listing models needs the Vertex AI API enabled in ${projectId}`
               : `listing models needs the Service Usage Consumer role (roles/serviceusage.serviceUsageConsumer) on ${projectId}`,
+            e.code === 'vertex_api_disabled'
+              ? proxyMsg('vertexCatalogApiDisabled', { project: projectId, asOf })
+              : proxyMsg('vertexCatalogNeedsRole', { project: projectId, asOf }),
           );
         }
-        return catalog(`could not list models (${e.message})`);
+        return catalog(
+          `could not list models (${e.message})`,
+          proxyMsg('vertexCatalogFailed', { detail: e.message, asOf }),
+        );
       }
     },
 
