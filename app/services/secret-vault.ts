@@ -8,7 +8,9 @@
  * secrets in this process's memory for the session only — never on disk in clear.
  */
 import { createRequire } from 'node:module';
-import { appMsg, type MessageRef } from '../contract/messages.js';
+import type { MessageArgs } from '../../proxy-core/src/messages.js';
+// Type-only imports: this file must load on its own under `node --experimental-strip-types`.
+import type { APP_MESSAGES, AppMessageCode, MessageRef } from '../contract/messages.js';
 
 /** The four keytar calls the vault uses. */
 export interface KeytarApi {
@@ -198,6 +200,14 @@ function tryJson(text: string): object | null {
   } catch {
     return null;
   }
+}
+
+/** A catalog sentence (app/contract/messages.ts) as a code and its type-checked parameters. */
+function appMsg<C extends AppMessageCode>(
+  code: C,
+  ...params: MessageArgs<typeof APP_MESSAGES, C>
+): MessageRef {
+  return params[0] ? { code, params: params[0] } : { code };
 }
 
 function sessionStatus(reason: { text: string; ref: MessageRef }): VaultStatus {
