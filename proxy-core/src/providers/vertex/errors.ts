@@ -311,6 +311,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       ...opts,
       retryable: true,
       hint: 'This is on Google’s side; try again in a moment.',
+      messageRef: description
+        ? proxyMsg('vertexSignInFailedSaid', { status, detail: description })
+        : proxyMsg('vertexSignInFailed', { status }),
+      hintRef: proxyMsg('vertexSignInFailedHint'),
     });
   }
   if (
@@ -324,6 +328,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       {
         ...opts,
         hint: 'The key was deleted or the service account was disabled or removed. In IAM & Admin → Service Accounts, check the account and create a new JSON key.',
+        messageRef: description
+          ? proxyMsg('vertexKeyRefusedSaid', { email: clientEmail, detail: description })
+          : proxyMsg('vertexKeyRefused', { email: clientEmail }),
+        hintRef: proxyMsg('vertexKeyRefusedHint'),
       },
     );
   }
@@ -334,6 +342,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       {
         ...opts,
         hint: 'Set your computer’s date, time and time zone to update automatically, then try again.',
+        messageRef: description
+          ? proxyMsg('vertexClockSaid', { detail: description })
+          : proxyMsg('vertexClock'),
+        hintRef: proxyMsg('vertexClockHint'),
       },
     );
   }
@@ -341,10 +353,18 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
     return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
       ...opts,
       hint: 'Make sure the key is a service-account key from the Google Cloud console; create a new JSON key if unsure.',
+      messageRef: description
+        ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
+        : proxyMsg('vertexSignInRefused', { email: clientEmail }),
+      hintRef: proxyMsg('vertexScopeHint'),
     });
   }
   return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
     ...opts,
     hint: 'Create a new JSON key for the service account and paste it again.',
+    messageRef: description
+      ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
+      : proxyMsg('vertexSignInRefused', { email: clientEmail }),
+    hintRef: proxyMsg('vertexNewKeyHint'),
   });
 }
