@@ -210,6 +210,12 @@ interface IssueLike {
 const num = (v: unknown): number | string =>
   typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'bigint' ? Number(v) : '';
 
+/** The hint a custom issue carries beside its message (`params: { hintRef }`), if any. */
+export function zodIssueHintRef(issue: IssueLike): MessageRef | undefined {
+  const carried = messageRefSchema.safeParse((issue.params as { hintRef?: unknown } | undefined)?.hintRef);
+  return carried.success && isMessageCode(carried.data.code) ? carried.data : undefined;
+}
+
 /** A zod issue as a catalog message, or undefined when no code says it better than its text. */
 export function zodIssueRef(issue: IssueLike): MessageRef | undefined {
   // A custom issue may carry its sentence's code: `params: { messageRef }` (e.g. a ProxyError's).

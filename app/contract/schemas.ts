@@ -20,6 +20,8 @@ export const fieldErrorSchema = z.object({
   path: z.string(),
   message: z.string(),
   messageRef: messageRefSchema.optional(),
+  /** When the English message ends with a hint ("… — …"), the hint's code (shown after the message). */
+  hintRef: messageRefSchema.optional(),
 });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 

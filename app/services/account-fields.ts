@@ -13,6 +13,7 @@ import {
   type MessageRef,
   type ProviderKind,
   SECRET_FIELD_NAMES,
+  zodIssueHintRef,
   zodIssueRef,
 } from '../contract/index.js';
 import type { StoredAccount } from './settings-store.js';
@@ -159,10 +160,12 @@ export function makeAccountId(label: string | undefined, provider: ProviderKind,
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const ref = zodIssueRef(issue);
+    const hintRef = zodIssueHintRef(issue);
     return {
       path: issue.path.map(String).join('.'),
       message: issue.message,
       ...(ref ? { messageRef: ref } : {}),
+      ...(ref && hintRef ? { hintRef } : {}),
     };
   });
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appSettingsSchema, MESSAGES, zodIssueRef } from '../../app/contract/index.js';
+import { validateCoreAccount } from '../../app/services/account-fields.js';
 import { createI18n, MESSAGE_TEXTS } from '../../renderer/src/i18n/index.js';
-import { formatMessage } from '../../renderer/src/i18n/messages.js';
+import { formatFieldError, formatMessage } from '../../renderer/src/i18n/messages.js';
 
 const placeholders = (text: string) =>
   [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
@@ -70,6 +71,25 @@ describe('formatMessage', () => {
   it('a parameter named like an i18next option stays a parameter', () => {
     const ref = { code: 'openaiConnected', params: { url: 'http://127.0.0.1:1/v1', count: 1 } };
     expect(formatMessage(en, 'x', ref)).toBe('Connected to http://127.0.0.1:1/v1. Models available: 1.');
+  });
+});
+
+describe('field errors with a hint', () => {
+  it('a cut-off service-account paste: message and hint in Chinese, the same English as main wrote', () => {
+    const [e] = validateCoreAccount({
+      provider: 'vertex',
+      id: 'v',
+      serviceAccount: '{"type":"service_account",',
+    });
+    expect(e).toMatchObject({
+      path: 'serviceAccount',
+      messageRef: { code: 'saCutOff' },
+      hintRef: { code: 'saCutOffHint' },
+    });
+    expect(formatFieldError(createI18n('zh-CN').t, e!)).toBe(
+      '密钥文件的内容提前结束了——粘贴的内容似乎被截断了 — 请重新复制整个文件，从第一个“{”到最后一个“}”。',
+    );
+    expect(formatFieldError(createI18n('en').t, e!)).toBe(e!.message);
   });
 });
 

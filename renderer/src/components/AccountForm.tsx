@@ -31,7 +31,7 @@ import type {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
-import { useMessage } from '../i18n/messages.js';
+import { useFieldError, useMessage } from '../i18n/messages.js';
 import {
   buildDraft,
   type FieldDef,
@@ -71,14 +71,14 @@ function valuesFromAccount(account: AccountView, form: PickableProvider): FormVa
 function errorsByField(
   errors: FieldError[],
   fields: readonly FieldDef[],
-  msg: (text: string, ref?: FieldError['messageRef']) => string,
+  fieldError: (e: FieldError) => string,
 ) {
   const byField: Record<string, string> = {};
   const general: string[] = [];
   for (const e of errors) {
     const head = e.path.split('.')[0] ?? '';
     const field = fields.find((f) => f.name === head);
-    const text = msg(e.message, e.messageRef);
+    const text = fieldError(e);
     if (field) byField[field.name] = byField[field.name] ? `${byField[field.name]}; ${text}` : text;
     else general.push(e.path ? `${e.path}: ${text}` : text);
   }
@@ -88,6 +88,7 @@ function errorsByField(
 export function AccountForm({ provider, account, onSaved, onCancel, submitLabel }: AccountFormProps) {
   const { t } = useTranslation();
   const msg = useMessage();
+  const fieldError = useFieldError();
   const api = useApi();
   const form: PickableProvider = account ? formProviderFor(account.provider) : (provider ?? 'openai');
   const fields = PROVIDER_FIELDS[form];
@@ -177,7 +178,7 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
     void describe(text);
   };
 
-  const { byField, general } = errorsByField(errors, fields, msg);
+  const { byField, general } = errorsByField(errors, fields, fieldError);
   const errorFor = (name: string) => (showAll || touched.has(name) ? byField[name] : undefined);
   const maskFor = (name: string) => account?.secrets[name];
   const fieldLabel = (name: string) => t(`fields.${name}.label`);
@@ -257,7 +258,7 @@ export function AccountForm({ provider, account, onSaved, onCancel, submitLabel 
                 <Text size="sm">{msg(detection.summary, detection.summaryRef)}</Text>
                 {detection.errors.map((e) => (
                   <Text size="sm" c="red" key={`${e.path}:${e.message}`}>
-                    {msg(e.message, e.messageRef)}
+                    {fieldError(e)}
                   </Text>
                 ))}
               </Alert>

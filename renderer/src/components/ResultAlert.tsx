@@ -1,7 +1,7 @@
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CallError } from '../../../app/contract/index.js';
-import { useMessage } from '../i18n/messages.js';
+import { useFieldError, useMessage } from '../i18n/messages.js';
 
 type ShownError = Pick<CallError, 'message' | 'hint' | 'messageRef' | 'hintRef' | 'fields'>;
 
@@ -12,6 +12,7 @@ type ShownError = Pick<CallError, 'message' | 'hint' | 'messageRef' | 'hintRef' 
 export function ErrorAlert({ error, title }: { error: ShownError; title?: string }) {
   const { t } = useTranslation();
   const msg = useMessage();
+  const fieldError = useFieldError();
   const fields = error.fields?.filter((f) => f.message) ?? [];
   // A hint without a code that only repeats the field errors is shown as the translated list.
   const hint = error.hintRef || fields.length === 0 ? msg(error.hint, error.hintRef) : undefined;
@@ -23,7 +24,7 @@ export function ErrorAlert({ error, title }: { error: ShownError; title?: string
           {fields.map((f) => (
             <List.Item key={`${f.path}:${f.message}`}>
               {f.path ? `${f.path}: ` : ''}
-              {msg(f.message, f.messageRef)}
+              {fieldError(f)}
             </List.Item>
           ))}
         </List>

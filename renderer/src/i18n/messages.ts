@@ -28,12 +28,33 @@ export function formatMessage(
   return out && out !== key ? out : text;
 }
 
+/** A field error in the window's language: its message, then its hint when it has a code for one. */
+export function formatFieldError(
+  t: TFunction,
+  e: { message: string; messageRef?: MessageRef; hintRef?: MessageRef },
+): string {
+  const message = formatMessage(t, e.message, e.messageRef);
+  // untranslated: the English message already holds its hint
+  if (message === e.message || !e.hintRef) return message;
+  const hint = formatMessage(t, '', e.hintRef);
+  return hint ? `${message} — ${hint}` : message;
+}
+
 /** `formatMessage` bound to the window's current language. */
 export function useMessage() {
   const { t } = useTranslation();
   return useCallback(
     <T extends string | undefined>(text: T, ref?: MessageRef | null): T | string =>
       formatMessage(t, text, ref) as T | string,
+    [t],
+  );
+}
+
+/** `formatFieldError` bound to the window's current language. */
+export function useFieldError() {
+  const { t } = useTranslation();
+  return useCallback(
+    (e: { message: string; messageRef?: MessageRef; hintRef?: MessageRef }) => formatFieldError(t, e),
     [t],
   );
 }

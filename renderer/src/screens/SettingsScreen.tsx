@@ -33,7 +33,7 @@ import {
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
-import { useMessage } from '../i18n/messages.js';
+import { useFieldError, useMessage } from '../i18n/messages.js';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -59,6 +59,7 @@ function checkField<K extends keyof SettingsPatch>(
 export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) => void }) {
   const { t } = useTranslation();
   const msg = useMessage();
+  const fieldError = useFieldError();
   const api = useApi();
   const settings = useLoad('settings.get');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -92,9 +93,7 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
       onSettings?.(r.value);
     } else if (r.error.fields?.length) {
       setFieldErrors(
-        Object.fromEntries(
-          r.error.fields.map((f) => [f.path.split('.')[0] ?? '', msg(f.message, f.messageRef)]),
-        ),
+        Object.fromEntries(r.error.fields.map((f) => [f.path.split('.')[0] ?? '', fieldError(f)])),
       );
     }
   };

@@ -47,7 +47,7 @@ export const vertexAccountSchema = accountBase
           code: 'custom',
           path: ['serviceAccount'],
           message: parsed.error.userMessage,
-          params: { messageRef: parsed.error.messageRef },
+          params: { messageRef: parsed.error.messageRef, hintRef: parsed.error.hintRef },
         });
       }
     }
