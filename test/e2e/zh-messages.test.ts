@@ -176,6 +176,32 @@ describe('messages from main and proxy-core, in Chinese', () => {
     await shot(page, 'zh-account-field-error');
   });
 
+  it('a gcloud login file pasted as a Vertex key: what it is and what to do, in Chinese', async () => {
+    const page = await open('#/accounts');
+    await page.getByTestId('add-account').click();
+    await page.getByTestId('provider-vertex').click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    const box = page.getByRole('textbox', { name: /服务账号 JSON 密钥/ });
+    await page.evaluate(
+      (t) => navigator.clipboard.writeText(t),
+      '{"type": "authorized_user", "client_id": "123"}',
+    );
+    await box.click();
+    await page.keyboard.press('Control+V');
+    const said = page.getByText(
+      /gcloud 登录文件（类型为“authorized_user”），不是服务账号密钥 — Keybridge 需要/,
+    );
+    const shown = await said
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!shown) await shot(page, 'zh-vertex-bad-paste-failed');
+    expect(shown).toBe(true);
+    await expectNoEnglish(page);
+    await shot(page, 'zh-vertex-bad-paste');
+  });
+
   it('"Send a test message" when the upstream answers 401, then 429', async () => {
     const page = await open('#/connect');
     await page.getByTestId('send-test-message').first().click();
