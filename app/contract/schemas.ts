@@ -4,9 +4,13 @@
  *
  * Rules every schema here follows:
  * - secrets go IN (account drafts, updates) and never come back OUT: views carry masked values only;
- * - every call answers a `Result` envelope (see methods.ts), so errors cross IPC and WebSocket intact.
+ * - every call answers a `Result` envelope (see methods.ts), so errors cross IPC and WebSocket intact;
+ * - a sentence for the user (`message`, `hint`, `error`, `reason`…) may carry beside it `<name>Ref`:
+ *   its code in the message catalog (messages.ts) and parameters, so the window shows it in its
+ *   own language; the English text stays for logs and as the fallback.
  */
 import { z } from 'zod';
+import { messageRefSchema } from './messages.js';
 
 // ───────────────────────────── shared pieces ─────────────────────────────
 
@@ -15,6 +19,9 @@ export const fieldErrorSchema = z.object({
   /** Dotted path of the field, e.g. "serviceAccount.private_key" or "port". Empty for the whole payload. */
   path: z.string(),
   message: z.string(),
+  messageRef: messageRefSchema.optional(),
+  /** When the English message ends with a hint ("… — …"), the hint's code (shown after the message). */
+  hintRef: messageRefSchema.optional(),
 });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
@@ -25,6 +32,8 @@ export const callErrorSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
   fields: z.array(fieldErrorSchema).optional(),
+  messageRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
 });
 export type CallError = z.infer<typeof callErrorSchema>;
 
@@ -34,6 +43,8 @@ export const noticeSchema = z.object({
   level: z.enum(['info', 'warning', 'error']),
   message: z.string(),
   hint: z.string().optional(),
+  messageRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
   /** ISO time it was raised. */
   time: z.string(),
 });
@@ -76,6 +87,9 @@ export const proxyStatusSchema = z.object({
   hint: z.string().optional(),
   /** Set when the wanted port was taken and another one was used: "Port 5731 was busy, using 5732." */
   portNote: z.string().optional(),
+  errorRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
+  portNoteRef: messageRefSchema.optional(),
   stats: z.object({
     startedAt: z.string().optional(),
     requests: z.number(),
@@ -175,6 +189,7 @@ export const credentialDetectionSchema = z.object({
   provider: providerKindSchema.nullable(),
   /** Plain-words description, e.g. "Google Cloud service account for project my-proj". */
   summary: z.string(),
+  summaryRef: messageRefSchema.optional(),
   /** Non-secret facts read from it (projectId, clientEmail, keyIdPrefix…); never the secret itself. */
   facts: z.record(z.string(), z.string()),
   errors: z.array(fieldErrorSchema),
@@ -186,6 +201,8 @@ export const errorInfoViewSchema = z.object({
   kind: z.string().optional(),
   message: z.string(),
   hint: z.string().optional(),
+  messageRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
 });
 export type ErrorInfoView = z.infer<typeof errorInfoViewSchema>;
 
@@ -193,6 +210,7 @@ export const accountTestResultSchema = z.object({
   ok: z.boolean(),
   /** Success text ("Vertex AI answered in 812 ms"), or absent on failure. */
   message: z.string().optional(),
+  messageRef: messageRefSchema.optional(),
   error: errorInfoViewSchema.optional(),
   latencyMs: z.number(),
 });
@@ -212,6 +230,7 @@ export const accountModelsSchema = z.object({
   source: z.enum(['upstream', 'config', 'catalog']),
   /** Why the upstream list was not used, in plain words. */
   reason: z.string().optional(),
+  reasonRef: messageRefSchema.optional(),
 });
 export type AccountModels = z.infer<typeof accountModelsSchema>;
 
@@ -343,7 +362,9 @@ export const connectInfoSchema = z.object({
       /** SillyTavern's name for it: "Custom (OpenAI-compatible)", "Claude", "Google AI Studio". */
       title: z.string(),
       /** Values to paste, in the order SillyTavern asks for them: label + value. */
-      fields: z.array(z.object({ label: z.string(), value: z.string() })),
+      fields: z.array(
+        z.object({ label: z.string(), value: z.string(), labelRef: messageRefSchema.optional() }),
+      ),
       steps: z.array(z.string()),
     }),
   ),
@@ -365,6 +386,8 @@ export const testMessageResultSchema = z.object({
   latencyMs: z.number(),
   error: z.string().optional(),
   hint: z.string().optional(),
+  errorRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
 });
 export type TestMessageResult = z.infer<typeof testMessageResultSchema>;
 

@@ -8,10 +8,14 @@ import { accountSchema } from '../../proxy-core/src/config/schema.js';
 import { recogniseOtherKeyFile } from '../../proxy-core/src/providers/vertex/service-account.js';
 import {
   type AccountView,
+  appMsg,
   type CredentialDetection,
   type FieldError,
+  type MessageRef,
   type ProviderKind,
   SECRET_FIELD_NAMES,
+  zodIssueHintRef,
+  zodIssueRef,
 } from '../contract/index.js';
 import type { StoredAccount } from './settings-store.js';
 
@@ -158,13 +162,19 @@ export function makeAccountId(label: string | undefined, provider: ProviderKind,
  * words, "Invalid input: expected string, received undefined", mean nothing to a user).
  */
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message:
-      issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
-        ? 'is required'
-        : issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const ref = zodIssueRef(issue);
+    const hintRef = zodIssueHintRef(issue);
+    return {
+      path: issue.path.map(String).join('.'),
+      message:
+        issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+          ? 'is required'
+          : issue.message,
+      ...(ref ? { messageRef: ref } : {}),
+      ...(ref && hintRef ? { hintRef } : {}),
+    };
+  });
 }
 
 /** OpenAI-compatible kinds whose service always asks for an API key. */
@@ -204,6 +214,7 @@ export function validateCoreAccount(account: Record<string, unknown>): FieldErro
       {
         path: 'provider',
         message: `"${String(account.provider)}" accounts are not supported by this version`,
+        messageRef: appMsg('fieldProviderUnsupported', { provider: String(account.provider) }),
       },
     ];
   }
@@ -213,18 +224,26 @@ export function validateCoreAccount(account: Record<string, unknown>): FieldErro
 /** Recognises what a pasted or dropped credential is, without ever echoing the secret. */
 export function detectCredential(text: string): CredentialDetection {
   const t = text.trim();
-  const none = (summary: string, errors: FieldError[] = []): CredentialDetection => ({
+  const none = (summary: string, summaryRef: MessageRef, errors: FieldError[] = []): CredentialDetection => ({
     provider: null,
     summary,
+    summaryRef,
     facts: {},
     errors,
   });
-  if (!t) return none('Nothing was pasted.', [{ path: 'text', message: 'is empty' }]);
+  if (!t)
+    return none('Nothing was pasted.', appMsg('credNothing'), [
+      { path: 'text', message: 'is empty', messageRef: appMsg('credEmpty') },
+    ]);
 
   const json = t.startsWith('{') ? parseJsonObject(t) : null;
   if (t.startsWith('{') && !json) {
-    return none('This looks like JSON but it is incomplete or damaged.', [
-      { path: 'text', message: 'is not valid JSON — copy the whole file, including the first { and last }' },
+    return none('This looks like JSON but it is incomplete or damaged.', appMsg('credBrokenJson'), [
+      {
+        path: 'text',
+        message: 'is not valid JSON — copy the whole file, including the first { and last }',
+        messageRef: appMsg('credBrokenJsonField'),
+      },
     ]);
   }
   if (json) {
@@ -232,10 +251,18 @@ export function detectCredential(text: string): CredentialDetection {
       const errors: FieldError[] = [];
       for (const f of ['project_id', 'client_email', 'private_key'] as const) {
         if (typeof json[f] !== 'string' || !json[f])
-          errors.push({ path: `serviceAccount.${f}`, message: 'is missing' });
+          errors.push({
+            path: `serviceAccount.${f}`,
+            message: 'is missing',
+            messageRef: appMsg('credMissing'),
+          });
       }
       if (typeof json.private_key === 'string' && !json.private_key.includes('PRIVATE KEY')) {
-        errors.push({ path: 'serviceAccount.private_key', message: 'is not a private key (PEM)' });
+        errors.push({
+          path: 'serviceAccount.private_key',
+          message: 'is not a private key (PEM)',
+          messageRef: appMsg('credNotPem'),
+        });
       }
       const facts: Record<string, string> = {};
       if (typeof json.project_id === 'string') facts.projectId = json.project_id;
@@ -243,6 +270,9 @@ export function detectCredential(text: string): CredentialDetection {
       return {
         provider: 'vertex',
         summary: `Google Cloud service account${facts.projectId ? ` for project ${facts.projectId}` : ''} (Vertex AI)`,
+        summaryRef: facts.projectId
+          ? appMsg('credServiceAccountProject', { project: facts.projectId })
+          : appMsg('credServiceAccount'),
         facts,
         errors,
       };
@@ -250,12 +280,15 @@ export function detectCredential(text: string): CredentialDetection {
     // A gcloud login, an OAuth client…: worded by proxy-core, as the CLI and the save check say it.
     const other = recogniseOtherKeyFile(json);
     if (other) {
-      return none(`${other.message}.`, [{ path: 'text', message: other.hint }]);
+      return none(`${other.message}.`, other.messageRef, [
+        { path: 'text', message: other.hint, messageRef: other.hintRef },
+      ]);
     }
-    return none('This JSON is not a credential Keybridge knows.', [
+    return none('This JSON is not a credential Keybridge knows.', appMsg('credUnknownJson'), [
       {
         path: 'text',
         message: 'is not a Google Cloud service-account key (its "type" should be "service_account")',
+        messageRef: appMsg('credUnknownJsonField'),
       },
     ]);
   }
@@ -267,29 +300,62 @@ export function detectCredential(text: string): CredentialDetection {
     return {
       provider: 'bedrock',
       summary: `AWS access key ${facts.accessKeyId}${hasSecret ? ' with its secret' : ''} (Bedrock)`,
+      summaryRef: appMsg(hasSecret ? 'credAwsWithSecret' : 'credAws', { keyId: facts.accessKeyId ?? '' }),
       facts,
       errors: hasSecret
         ? []
-        : [{ path: 'secretAccessKey', message: 'is needed too — paste the secret access key' }],
+        : [
+            {
+              path: 'secretAccessKey',
+              message: 'is needed too — paste the secret access key',
+              messageRef: appMsg('credAwsNeedsSecret'),
+            },
+          ],
     };
   }
   const single = t.split(/\s+/).length === 1;
-  if (!single) return none('This does not look like a single key.');
-  if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', t);
-  if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t)) return keyFound('google-ai', 'Google AI Studio API key', t);
-  if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', t);
+  if (!single) return none('This does not look like a single key.', appMsg('credNotSingleKey'));
+  if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', 'credAnthropic', t);
+  if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t))
+    return keyFound('google-ai', 'Google AI Studio API key', 'credGoogleAi', t);
+  if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', 'credOpenRouter', t);
   if (/^(ABSK[A-Za-z0-9+/=]{20,}|bedrock-api-key-\S{20,})$/.test(t))
-    return keyFound('bedrock', 'Amazon Bedrock API key', t);
-  if (/^sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}$/.test(t)) return keyFound('openai', 'OpenAI API key', t);
+    return keyFound('bedrock', 'Amazon Bedrock API key', 'credBedrockKey', t);
+  if (/^sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}$/.test(t))
+    return keyFound('openai', 'OpenAI API key', 'credOpenAiKey', t);
   // DeepSeek's keys are "sk-" and 32 hexadecimal digits; OpenAI's older ones are longer, mixed case.
-  if (/^sk-[0-9a-f]{32}$/.test(t)) return keyFound('deepseek', 'DeepSeek API key', t);
+  if (/^sk-[0-9a-f]{32}$/.test(t)) return keyFound('deepseek', 'DeepSeek API key', 'credDeepSeek', t);
   if (/^sk-[A-Za-z0-9_-]{20,}$/.test(t))
-    return keyFound('openai', 'OpenAI-style API key (OpenAI, DeepSeek or another compatible service)', t);
+    return keyFound(
+      'openai',
+      'OpenAI-style API key (OpenAI, DeepSeek or another compatible service)',
+      'credOpenAi',
+      t,
+    );
   if (/^[0-9a-f]{32}$/i.test(t) || /^[A-Za-z0-9]{84}$/.test(t))
-    return keyFound('azure', 'Azure OpenAI key', t);
-  return none('Keybridge does not recognise this key; choose the provider yourself.');
+    return keyFound('azure', 'Azure OpenAI key', 'credAzure', t);
+  return none('Keybridge does not recognise this key; choose the provider yourself.', appMsg('credUnknown'));
 }
 
-function keyFound(provider: ProviderKind, what: string, key: string): CredentialDetection {
-  return { provider, summary: `${what} ${maskString(key)}`, facts: { apiKey: maskString(key) }, errors: [] };
+function keyFound(
+  provider: ProviderKind,
+  what: string,
+  code:
+    | 'credAnthropic'
+    | 'credGoogleAi'
+    | 'credOpenRouter'
+    | 'credOpenAi'
+    | 'credOpenAiKey'
+    | 'credDeepSeek'
+    | 'credBedrockKey'
+    | 'credAzure',
+  key: string,
+): CredentialDetection {
+  return {
+    provider,
+    summary: `${what} ${maskString(key)}`,
+    summaryRef: appMsg(code, { mask: maskString(key) }),
+    facts: { apiKey: maskString(key) },
+    errors: [],
+  };
 }

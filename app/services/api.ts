@@ -9,16 +9,19 @@ import {
   type AccountDraft,
   type AccountView,
   type AppInfo,
+  appMsg,
   type CallError,
   type ConnectInfo,
   type EventName,
   type EventPayload,
   events,
   isMethodName,
+  type MessageRef,
   type MethodName,
   type MethodOutput,
   type MethodParsedInput,
   type ModelSettings,
+  messageRefSchema,
   methods,
   type RequestRecordView,
   type Result,
@@ -49,12 +52,23 @@ export class CallFailure extends Error {
   readonly code: string;
   readonly hint?: string;
   readonly fields?: CallError['fields'];
-  constructor(code: string, message: string, hint?: string, fields?: CallError['fields']) {
+  /** The message and hint as catalog codes (app/contract/messages.ts), for the window's language. */
+  readonly messageRef?: MessageRef;
+  readonly hintRef?: MessageRef;
+  constructor(
+    code: string,
+    message: string,
+    hint?: string,
+    fields?: CallError['fields'],
+    refs: { message?: MessageRef; hint?: MessageRef } = {},
+  ) {
     super(message);
     this.name = 'CallFailure';
     this.code = code;
     this.hint = hint;
     this.fields = fields;
+    this.messageRef = refs.message;
+    this.hintRef = refs.hint;
   }
 }
 
@@ -156,17 +170,32 @@ export function createAppApi(deps: ApiDeps): AppApi {
   const requireAccount = (id: string): StoredAccount => {
     const found = settings.getAccount(id);
     if (!found)
-      throw new CallFailure('not_found', `There is no account "${id}".`, 'It may have been removed.');
+      throw new CallFailure(
+        'not_found',
+        `There is no account "${id}".`,
+        'It may have been removed.',
+        undefined,
+        {
+          message: appMsg('noSuchAccount', { account: id }),
+          hint: appMsg('noSuchAccountHint'),
+        },
+      );
     return found;
   };
 
   const requireRunning = () => {
     const handle = controller.handle();
     if (!handle) {
+      const status = controller.status();
       throw new CallFailure(
         'proxy_not_running',
         'The proxy is not running.',
-        controller.status().error ?? 'Start it with the Start button, then try again.',
+        status.error ?? 'Start it with the Start button, then try again.',
+        undefined,
+        {
+          message: appMsg('proxyNotRunning'),
+          hint: status.error ? status.errorRef : appMsg('proxyStartHint'),
+        },
       );
     }
     return handle;
@@ -188,6 +217,7 @@ export function createAppApi(deps: ApiDeps): AppApi {
         'Some fields need attention.',
         errors.map((e) => `${e.path || 'account'} ${e.message}`).join('; '),
         errors,
+        { message: appMsg('fieldsNeedAttention') },
       );
     }
   };
@@ -263,23 +293,47 @@ export function createAppApi(deps: ApiDeps): AppApi {
     const errors: CallError['fields'] = [];
     const ids = new Set<string>();
     next.models.forEach((m, i) => {
-      if (ids.has(m.id)) errors.push({ path: `models.${i}.id`, message: `"${m.id}" is listed twice` });
+      if (ids.has(m.id))
+        errors.push({
+          path: `models.${i}.id`,
+          message: `"${m.id}" is listed twice`,
+          messageRef: appMsg('fieldModelTwice', { model: m.id }),
+        });
       ids.add(m.id);
       m.routes.forEach((r, j) => {
         if (!accountIds.has(r.account))
-          errors.push({ path: `models.${i}.routes.${j}.account`, message: `no account "${r.account}"` });
+          errors.push({
+            path: `models.${i}.routes.${j}.account`,
+            message: `no account "${r.account}"`,
+            messageRef: appMsg('fieldNoAccount', { account: r.account }),
+          });
       });
     });
     for (const [alias, target] of Object.entries(next.aliases)) {
       if (!ids.has(target))
-        errors.push({ path: `aliases.${alias}`, message: `points to unknown model "${target}"` });
-      if (ids.has(alias)) errors.push({ path: `aliases.${alias}`, message: 'is already a model name' });
+        errors.push({
+          path: `aliases.${alias}`,
+          message: `points to unknown model "${target}"`,
+          messageRef: appMsg('fieldAliasUnknownModel', { model: target }),
+        });
+      if (ids.has(alias))
+        errors.push({
+          path: `aliases.${alias}`,
+          message: 'is already a model name',
+          messageRef: appMsg('fieldAliasIsModel'),
+        });
     }
     if (next.defaultModel && !ids.has(next.defaultModel) && !(next.defaultModel in next.aliases)) {
-      errors.push({ path: 'defaultModel', message: `"${next.defaultModel}" is not one of your models` });
+      errors.push({
+        path: 'defaultModel',
+        message: `"${next.defaultModel}" is not one of your models`,
+        messageRef: appMsg('fieldDefaultUnknown', { model: next.defaultModel }),
+      });
     }
     if (errors.length > 0)
-      throw new CallFailure('invalid_models', 'Some model settings need attention.', undefined, errors);
+      throw new CallFailure('invalid_models', 'Some model settings need attention.', undefined, errors, {
+        message: appMsg('modelsNeedAttention'),
+      });
   };
 
   const pickTestModel = async (requested?: string): Promise<string | null> => {
@@ -319,9 +373,9 @@ export function createAppApi(deps: ApiDeps): AppApi {
           source: 'openai',
           title: 'Custom (OpenAI-compatible)',
           fields: [
-            { label: 'Custom Endpoint (Base URL)', value: `${base}/v1` },
-            { label: 'Custom API Key', value: keyText },
-            ...(model ? [{ label: 'Model', value: model }] : []),
+            { label: 'Custom Endpoint (Base URL)', labelRef: appMsg('stBaseUrl'), value: `${base}/v1` },
+            { label: 'Custom API Key', labelRef: appMsg('stApiKey'), value: keyText },
+            ...(model ? [{ label: 'Model', labelRef: appMsg('stModel'), value: model }] : []),
           ],
           steps: [
             'In SillyTavern open API Connections and choose Chat Completion.',
@@ -334,8 +388,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
           source: 'claude',
           title: 'Claude',
           fields: [
-            { label: 'Reverse Proxy: Proxy Server URL', value: `${base}/v1` },
-            { label: 'Proxy Password', value: keyText || 'keybridge' },
+            { label: 'Reverse Proxy: Proxy Server URL', labelRef: appMsg('stProxyUrl'), value: `${base}/v1` },
+            { label: 'Proxy Password', labelRef: appMsg('stProxyPassword'), value: keyText || 'keybridge' },
           ],
           steps: [
             'Set Chat Completion Source to "Claude".',
@@ -350,8 +404,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
           source: 'gemini',
           title: 'Google AI Studio',
           fields: [
-            { label: 'Reverse Proxy: Proxy Server URL', value: base },
-            { label: 'Proxy Password', value: keyText },
+            { label: 'Reverse Proxy: Proxy Server URL', labelRef: appMsg('stProxyUrl'), value: base },
+            { label: 'Proxy Password', labelRef: appMsg('stProxyPassword'), value: keyText },
           ],
           steps: [
             'Set Chat Completion Source to "Google AI Studio".',
@@ -374,6 +428,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
         latencyMs: 0,
         error: 'The proxy is not running.',
         hint: status.error ?? 'Start it first, then send the test message again.',
+        errorRef: appMsg('proxyNotRunning'),
+        hintRef: status.error ? status.errorRef : appMsg('testStartFirstHint'),
       };
     }
     const model = await pickTestModel(input.model);
@@ -383,6 +439,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
         latencyMs: 0,
         error: 'There is no model to talk to yet.',
         hint: 'Add an account and enable at least one model under Models.',
+        errorRef: appMsg('testNoModel'),
+        hintRef: appMsg('testNoModelHint'),
       };
     }
     const origin = `http://127.0.0.1:${status.port}`;
@@ -402,13 +460,18 @@ export function createAppApi(deps: ApiDeps): AppApi {
       const json = safeJson(text);
       if (!res.ok) {
         const err = readProxyError(json);
+        // The proxy's record of this request carries the message and hint as catalog codes.
+        const recorded = requestLog.get(res.headers.get('x-request-id') ?? '')?.error;
+        const statusHint = hintForStatus(res.status);
         return {
           ok: false,
           model,
           status: res.status,
           latencyMs,
           error: err.message ?? (`${res.status} ${res.statusText}`.trim() || 'The request failed.'),
-          hint: err.hint ?? hintForStatus(res.status),
+          hint: err.hint ?? statusHint?.text,
+          errorRef: err.message ? recorded?.messageRef : appMsg('testFailedStatus', { status: res.status }),
+          hintRef: err.hint ? recorded?.hintRef : statusHint?.ref,
         };
       }
       const reply = readReply(input.source, json);
@@ -420,6 +483,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
           latencyMs,
           error: 'The answer could not be read.',
           hint: 'Copy diagnostics and report it.',
+          errorRef: appMsg('testUnreadable'),
+          hintRef: appMsg('testUnreadableHint'),
         };
       }
       return { ok: true, model, reply, status: res.status, latencyMs };
@@ -430,6 +495,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
         latencyMs: Date.now() - started,
         error: `Could not reach the proxy: ${err instanceof Error ? err.message : String(err)}`,
         hint: 'Check that the proxy is running, then try again.',
+        errorRef: appMsg('testUnreachable', { detail: err instanceof Error ? err.message : String(err) }),
+        hintRef: appMsg('testUnreachableHint'),
       };
     }
   };
@@ -467,7 +534,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
           'conflict',
           `An account named "${draft.id}" already exists.`,
           'Choose another name.',
-          [{ path: 'id', message: 'is already used by another account' }],
+          [{ path: 'id', message: 'is already used by another account', messageRef: appMsg('fieldIdTaken') }],
+          { message: appMsg('accountExists', { account: draft.id }), hint: appMsg('chooseAnotherName') },
         );
       }
       const id = draft.id ?? makeAccountId(draft.label, draft.provider, taken);
@@ -505,7 +573,16 @@ export function createAppApi(deps: ApiDeps): AppApi {
       } else {
         const taken = new Set(settings.getAccounts().map((a) => a.id));
         if (draft.id && taken.has(draft.id)) {
-          return { valid: false, errors: [{ path: 'id', message: 'is already used by another account' }] };
+          return {
+            valid: false,
+            errors: [
+              {
+                path: 'id',
+                message: 'is already used by another account',
+                messageRef: appMsg('fieldIdTaken'),
+              },
+            ],
+          };
         }
         account = prepareDraft(draft, draft.id ?? makeAccountId(draft.label, draft.provider, taken));
       }
@@ -516,7 +593,13 @@ export function createAppApi(deps: ApiDeps): AppApi {
     'accounts.test': async ({ id }) => {
       requireAccount(id);
       const result = await requireRunning().testAccount(id);
-      if (result.ok) return { ok: true, message: result.message, latencyMs: result.latencyMs };
+      if (result.ok)
+        return {
+          ok: true,
+          message: result.message,
+          messageRef: result.messageRef,
+          latencyMs: result.latencyMs,
+        };
       return { ok: false, error: result.error, latencyMs: result.latencyMs };
     },
     'accounts.models': async ({ id }) => {
@@ -564,6 +647,7 @@ export function createAppApi(deps: ApiDeps): AppApi {
             'Some settings are not valid.',
             undefined,
             zodFieldErrors(err),
+            { message: appMsg('settingsInvalid') },
           );
         throw err;
       }
@@ -604,6 +688,11 @@ export function createAppApi(deps: ApiDeps): AppApi {
           s.lan
             ? 'Turn LAN access off first: other devices must not reach your proxy without a key.'
             : 'Turn off "Require the access key" first.',
+          undefined,
+          {
+            message: appMsg('accessKeyInUse'),
+            hint: appMsg(s.lan ? 'accessKeyInUseLanHint' : 'accessKeyInUseRequiredHint'),
+          },
         );
       }
       await setAccessKey(null);
@@ -624,7 +713,14 @@ export function createAppApi(deps: ApiDeps): AppApi {
 
   const call = async (method: string, rawInput: unknown): Promise<Result<unknown>> => {
     if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'unknown_method', message: `Unknown call "${String(method)}".` } };
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_method',
+          message: `Unknown call "${String(method)}".`,
+          messageRef: appMsg('unknownCall', { method: String(method) }),
+        },
+      };
     }
     const spec = methods[method];
     const parsed = spec.input.safeParse(rawInput ?? {});
@@ -637,6 +733,7 @@ export function createAppApi(deps: ApiDeps): AppApi {
           message: 'Some values are missing or not valid.',
           hint: fields.map((f) => `${f.path || 'value'}: ${f.message}`).join('; '),
           fields,
+          messageRef: appMsg('invalidPayload'),
         },
       };
     }
@@ -648,7 +745,11 @@ export function createAppApi(deps: ApiDeps): AppApi {
         appLog.error(`Answer of ${method} does not match the contract`, zodFieldErrors(out.error));
         return {
           ok: false,
-          error: { code: 'internal', message: 'Keybridge produced an unexpected answer.' },
+          error: {
+            code: 'internal',
+            message: 'Keybridge produced an unexpected answer.',
+            messageRef: appMsg('unexpectedAnswer'),
+          },
         };
       }
       // Last line: a secret that slipped into an answer is masked, never a reason to refuse it
@@ -685,23 +786,44 @@ export function createAppApi(deps: ApiDeps): AppApi {
 
 function toCallError(err: unknown, method: string, log: AppLog): CallError {
   if (err instanceof CallFailure) {
-    return { code: err.code, message: err.message, hint: err.hint, fields: err.fields };
+    return {
+      code: err.code,
+      message: err.message,
+      hint: err.hint,
+      fields: err.fields,
+      messageRef: err.messageRef,
+      hintRef: err.hintRef,
+    };
   }
   if (err instanceof z.ZodError) {
     const fields = zodFieldErrors(err);
-    return { code: 'invalid_payload', message: 'Some values are not valid.', fields };
+    return {
+      code: 'invalid_payload',
+      message: 'Some values are not valid.',
+      fields,
+      messageRef: appMsg('invalidValues'),
+    };
   }
   const o = (err && typeof err === 'object' ? err : {}) as {
     message?: unknown;
     hint?: unknown;
     code?: unknown;
+    messageRef?: unknown;
+    hintRef?: unknown;
   };
   const message = typeof o.message === 'string' ? o.message : String(err);
   log.error(`${method} failed: ${message}`);
+  // proxy-core's ProxyError and the vault's errors carry their catalog codes.
+  const ref = (v: unknown) => {
+    const parsed = messageRefSchema.safeParse(v);
+    return parsed.success ? parsed.data : undefined;
+  };
   return {
     code: typeof o.code === 'string' ? o.code : 'internal',
     message,
     hint: typeof o.hint === 'string' ? o.hint : undefined,
+    messageRef: ref(o.messageRef),
+    hintRef: ref(o.hintRef),
   };
 }
 
@@ -766,11 +888,24 @@ function readProxyError(json: unknown): { message?: string; hint?: string } {
   return { message, hint };
 }
 
-function hintForStatus(status: number): string | undefined {
-  if (status === 401 || status === 403) return 'The proxy wants the access key: check Settings → Access key.';
-  if (status === 404) return 'Check that the model is enabled under Models.';
-  if (status === 429) return 'The provider is rate limiting this account; wait a moment and try again.';
-  if (status >= 500) return 'The provider had a problem; the live log shows the details.';
+function hintForStatus(status: number): { text: string; ref: MessageRef } | undefined {
+  if (status === 401 || status === 403)
+    return {
+      text: 'The proxy wants the access key: check Settings → Access key.',
+      ref: appMsg('testHintAccessKey'),
+    };
+  if (status === 404)
+    return { text: 'Check that the model is enabled under Models.', ref: appMsg('testHintModel') };
+  if (status === 429)
+    return {
+      text: 'The provider is rate limiting this account; wait a moment and try again.',
+      ref: appMsg('testHintRateLimit'),
+    };
+  if (status >= 500)
+    return {
+      text: 'The provider had a problem; the live log shows the details.',
+      ref: appMsg('testHintProvider'),
+    };
   return undefined;
 }
 

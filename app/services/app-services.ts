@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo } from '../contract/index.js';
+import { type AppInfo, appMsg } from '../contract/index.js';
 import { type AppApi, createAppApi } from './api.js';
 import { AppLog } from './app-log.js';
 import { buildKeybridgeConfig } from './config-builder.js';
@@ -97,6 +97,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         level: 'warning',
         message,
         hint: 'Your settings and accounts are not affected; only the usage statistics are.',
+        messageRef: appMsg('usageFileProblem', { detail: message }),
+        hintRef: appMsg('usageFileHint'),
       });
     },
   });

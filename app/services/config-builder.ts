@@ -3,7 +3,7 @@
  * secrets, the access key and the resolved outbound proxy. Pure: all inputs are given.
  */
 import { configSchema, type KeybridgeConfig } from '../../proxy-core/src/config/schema.js';
-import type { AppSettings, ModelSettings } from '../contract/index.js';
+import { type AppSettings, appMsg, type ModelSettings } from '../contract/index.js';
 import { toCoreAccount } from './account-fields.js';
 import { ConfigProblem } from './proxy-controller.js';
 import type { StoredAccount } from './settings-store.js';
@@ -60,6 +60,7 @@ export function buildKeybridgeConfig(input: ConfigInputs): KeybridgeConfig {
     throw new ConfigProblem(
       `The saved setup is not valid: ${problems.join('; ')}.`,
       'Open the account or setting named here and correct it.',
+      { message: appMsg('setupInvalid', { detail: problems.join('; ') }), hint: appMsg('setupInvalidHint') },
     );
   }
   return parsed.data;

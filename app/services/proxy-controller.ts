@@ -8,17 +8,21 @@ import net from 'node:net';
 import type { ListenInfo, ProxyHandle } from '../../proxy-core/src/api.js';
 import type { KeybridgeConfig } from '../../proxy-core/src/config/schema.js';
 import type { RequestRecord } from '../../proxy-core/src/observability/types.js';
-import type { ProxyStatusView } from '../contract/index.js';
+import { appMsg, type MessageRef, messageRefSchema, type ProxyStatusView } from '../contract/index.js';
 
 export type CreateProxy = (config: KeybridgeConfig) => ProxyHandle;
 
 /** Thrown by a config builder when the saved setup cannot make a valid config. */
 export class ConfigProblem extends Error {
   readonly hint?: string;
-  constructor(message: string, hint?: string) {
+  readonly messageRef?: MessageRef;
+  readonly hintRef?: MessageRef;
+  constructor(message: string, hint?: string, refs: { message?: MessageRef; hint?: MessageRef } = {}) {
     super(message);
     this.name = 'ConfigProblem';
     this.hint = hint;
+    this.messageRef = refs.message;
+    this.hintRef = refs.hint;
   }
 }
 
@@ -162,6 +166,7 @@ export class ProxyController {
       new ConfigProblem(
         `Ports ${wanted} to ${last} are all in use by other programs, so the proxy could not start.`,
         'Close the program using that port, or choose another port in Settings.',
+        { message: appMsg('portsAllTaken', { from: wanted, to: last }), hint: appMsg('portsAllTakenHint') },
       ),
       lastErr,
     );
@@ -175,7 +180,13 @@ export class ProxyController {
       // Keep serving with the previous config; tell the user why the change did not apply.
       const problem = describe(err);
       this.#opts.log?.('warn', `Settings change not applied: ${problem.message}`);
-      return this.#set({ ...this.#status, error: problem.message, hint: problem.hint });
+      return this.#set({
+        ...this.#status,
+        error: problem.message,
+        hint: problem.hint,
+        errorRef: problem.messageRef,
+        hintRef: problem.hintRef,
+      });
     }
     const wanted = config.server.port;
     const samePlace =
@@ -190,7 +201,9 @@ export class ProxyController {
         server: { ...config.server, port: wanted === 0 ? 0 : this.#bound.port },
       });
       const listen = handle.status().listen;
-      return this.#set(listen ? runningStatus(listen, wanted) : { ...this.#status, error: undefined });
+      return this.#set(
+        listen ? runningStatus(listen, wanted) : { ...this.#status, error: undefined, errorRef: undefined },
+      );
     }
     if (this.#bound && wanted === this.#bound.port) {
       // Same port, other interfaces (LAN on/off): the port must be freed first. Streams drain.
@@ -228,6 +241,10 @@ export class ProxyController {
       ...(listen ? runningStatus(listen, this.#wantedPort ?? wanted) : this.#status),
       error: `Could not move to port ${wanted}: ${problem.message}`,
       hint: 'The proxy keeps running on its current port. Choose another port in Settings.',
+      errorRef: isAddressInUse(lastErr)
+        ? appMsg('portMoveAllTaken', { port: wanted, to: wanted + this.#opts.portAttempts - 1 })
+        : appMsg('portMoveFailed', { port: wanted, detail: problem.message }),
+      hintRef: appMsg('portMoveFailedHint'),
     });
   }
 
@@ -278,7 +295,13 @@ export class ProxyController {
     this.#opts.log?.('error', `Proxy could not start: ${problem.message}`);
     if (cause) this.#opts.log?.('warn', `Last port error: ${describe(cause).message}`);
     this.#detach();
-    return this.#set({ state: 'error', error: problem.message, hint: problem.hint });
+    return this.#set({
+      state: 'error',
+      error: problem.message,
+      hint: problem.hint,
+      errorRef: problem.messageRef,
+      hintRef: problem.hintRef,
+    });
   }
 }
 
@@ -293,6 +316,8 @@ function runningStatus(listen: ListenInfo, wanted: number): StatusCore {
       wanted !== 0 && listen.port !== wanted
         ? `Port ${wanted} is used by another program, so Keybridge is using port ${listen.port}. Use the address shown here in SillyTavern.`
         : undefined,
+    portNoteRef:
+      wanted !== 0 && listen.port !== wanted ? appMsg('portMoved', { wanted, port: listen.port }) : undefined,
   };
 }
 
@@ -332,12 +357,23 @@ export function isAddressInUse(err: unknown): boolean {
   return false;
 }
 
-function describe(err: unknown): { message: string; hint?: string } {
+function describe(err: unknown): {
+  message: string;
+  hint?: string;
+  messageRef?: MessageRef;
+  hintRef?: MessageRef;
+} {
   if (err && typeof err === 'object') {
-    const o = err as { message?: unknown; hint?: unknown };
+    const o = err as { message?: unknown; hint?: unknown; messageRef?: unknown; hintRef?: unknown };
+    const ref = (v: unknown) => {
+      const parsed = messageRefSchema.safeParse(v);
+      return parsed.success ? parsed.data : undefined;
+    };
     return {
       message: typeof o.message === 'string' ? o.message : String(err),
       hint: typeof o.hint === 'string' ? o.hint : undefined,
+      messageRef: ref(o.messageRef),
+      hintRef: ref(o.hintRef),
     };
   }
   return { message: String(err) };

@@ -103,6 +103,13 @@ export class RequestLog {
     return this.#records.slice(this.#records.length - n);
   }
 
+  /** The record with this id, while the log still keeps it. */
+  get(id: string): RequestRecordView | undefined {
+    for (let i = this.#records.length - 1; i >= 0; i--)
+      if (this.#records[i]?.id === id) return this.#records[i];
+    return undefined;
+  }
+
   size(): number {
     return this.#records.length;
   }

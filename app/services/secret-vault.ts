@@ -12,6 +12,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { MessageArgs } from '../../proxy-core/src/messages.js';
+// Type-only imports: this file must load on its own under `node --experimental-strip-types`.
+import type { APP_MESSAGES, AppMessageCode, MessageRef } from '../contract/messages.js';
 import type { SecretFile } from './secret-file.js';
 
 /** The four keytar calls the vault uses. */
@@ -386,12 +389,28 @@ function fileError(action: 'save' | 'delete', err: unknown): Error {
   );
 }
 
+const KEYCHAIN_FAILED = {
+  save: 'keychainSaveFailed',
+  read: 'keychainReadFailed',
+  delete: 'keychainDeleteFailed',
+} as const;
+
+/** A catalog sentence (app/contract/messages.ts) as a code and its type-checked parameters. */
+function appMsg<C extends AppMessageCode>(
+  code: C,
+  ...params: MessageArgs<typeof APP_MESSAGES, C>
+): MessageRef {
+  return params[0] ? { code, params: params[0] } : { code };
+}
+
 function keychainError(action: 'save' | 'read' | 'delete', err: unknown): Error {
   return Object.assign(
     new Error(`Could not ${action} the credential in the system keychain: ${errText(err)}`),
     {
       code: 'keychain',
       hint: 'Unlock your keychain (it may be asking for your login password) and try again.',
+      messageRef: appMsg(KEYCHAIN_FAILED[action], { detail: errText(err) }),
+      hintRef: appMsg('keychainUnlockHint'),
     },
   );
 }

@@ -14,7 +14,9 @@ import Conf from 'conf';
 import { z } from 'zod';
 import {
   type AppSettings,
+  appMsg,
   appSettingsSchema,
+  type MessageRef,
   type ModelSettings,
   modelSettingsSchema,
   type Notice,
@@ -271,8 +273,22 @@ export function loadDocument(
   opts: { migrations: Migration[]; currentVersion: number; now: () => Date },
 ): LoadOutcome {
   const notices: Notice[] = [];
-  const notice = (id: string, level: Notice['level'], message: string, hint?: string) =>
-    notices.push({ id, level, message, hint, time: opts.now().toISOString() });
+  const notice = (
+    id: string,
+    level: Notice['level'],
+    message: string,
+    hint: string | undefined,
+    refs: { message: MessageRef; hint?: MessageRef },
+  ) =>
+    notices.push({
+      id,
+      level,
+      message,
+      hint,
+      messageRef: refs.message,
+      ...(refs.hint ? { hintRef: refs.hint } : {}),
+      time: opts.now().toISOString(),
+    });
 
   if (!existsSync(file)) return { doc: defaultDocument(), notices, dirty: true };
 
@@ -287,6 +303,10 @@ export function loadDocument(
       'error',
       `Your settings file could not be read (${err instanceof Error ? err.message : String(err)}), so Keybridge started with default settings.`,
       `The old file was kept as ${path.basename(backup)} in ${path.dirname(backup)}. Your keychain credentials are untouched: add your accounts again with the same names to use them.`,
+      {
+        message: appMsg('settingsUnreadable', { detail: err instanceof Error ? err.message : String(err) }),
+        hint: appMsg('settingsUnreadableHint', { file: path.basename(backup), folder: path.dirname(backup) }),
+      },
     );
     return { doc: defaultDocument(), notices, dirty: true };
   }
@@ -300,6 +320,10 @@ export function loadDocument(
       'warning',
       'Your settings were saved by a newer version of Keybridge, so this version started with default settings.',
       `The newer file was kept as ${path.basename(backup)}. Update Keybridge to get your settings back.`,
+      {
+        message: appMsg('settingsNewer'),
+        hint: appMsg('settingsNewerHint', { file: path.basename(backup) }),
+      },
     );
     return { doc: defaultDocument(), notices, dirty: true };
   }
@@ -319,6 +343,10 @@ export function loadDocument(
       'error',
       `Your settings could not be updated to this version (${err instanceof Error ? err.message : String(err)}); defaults are used.`,
       `The old file was kept as ${path.basename(backup)}.`,
+      {
+        message: appMsg('settingsNotMigrated', { detail: err instanceof Error ? err.message : String(err) }),
+        hint: appMsg('settingsKeptAs', { file: path.basename(backup) }),
+      },
     );
     return { doc: defaultDocument(), notices, dirty: true };
   }
@@ -331,6 +359,10 @@ export function loadDocument(
       'warning',
       `Some saved settings were not valid and were reset to their defaults: ${dropped.join(', ')}.`,
       `The original file was kept as ${path.basename(backup)}.`,
+      {
+        message: appMsg('settingsRepaired', { fields: dropped.join(', ') }),
+        hint: appMsg('settingsKeptAs', { file: path.basename(backup) }),
+      },
     );
   }
   // Never let a secret that an older or hand-edited file holds stay on disk.
@@ -342,6 +374,7 @@ export function loadDocument(
       'warning',
       'Your settings file contained credentials in clear text; they were removed from it.',
       'Open each account and paste its key again so it is stored in the system keychain.',
+      { message: appMsg('settingsSecretsRemoved'), hint: appMsg('settingsSecretsRemovedHint') },
     );
   }
   return { doc: repaired, notices, dirty: migrated || dropped.length > 0 || hadSecrets };

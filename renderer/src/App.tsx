@@ -22,6 +22,7 @@ import type { Notice, SettingsView } from '../../app/contract/index.js';
 import { useApi } from './api/context.js';
 import { useEvent, useLoad } from './api/hooks.js';
 import { StatusControl } from './components/StatusControl.js';
+import { useMessage } from './i18n/messages.js';
 
 // Each screen is its own chunk, loaded when first opened: the first screen stays light.
 const AccountsScreen = lazy(() =>
@@ -58,6 +59,7 @@ function screenFromHash(hash: string): Screen | null {
 
 function Notices() {
   const { t } = useTranslation();
+  const msg = useMessage();
   const api = useApi();
   const notices = useLoad('app.notices');
   useEvent('notices.changed', (n) => notices.set(n));
@@ -87,9 +89,9 @@ function Notices() {
               const r = await api.app.dismissNotice({ id: n.id });
               if (r.ok) notices.set(r.value);
             }}
-            title={n.message}
+            title={msg(n.message, n.messageRef)}
           >
-            {n.hint}
+            {msg(n.hint, n.hintRef)}
           </Alert>
         ),
       )}
@@ -105,6 +107,7 @@ export function App({
   connected?: boolean;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const [opened, { toggle, close }] = useDisclosure();
   const status = useLoad('proxy.status');
   useEvent('status.changed', (s) => status.set(s));
@@ -180,13 +183,18 @@ export function App({
           </Alert>
         )}
         {status.data?.state === 'error' && (
-          <Alert color="red" variant="light" mb="md" title={status.data.error ?? t('status.error')}>
-            {status.data.hint}
+          <Alert
+            color="red"
+            variant="light"
+            mb="md"
+            title={msg(status.data.error, status.data.errorRef) ?? t('status.error')}
+          >
+            {msg(status.data.hint, status.data.hintRef)}
           </Alert>
         )}
         {status.data?.portNote && (
           <Alert color="blue" variant="light" mb="md">
-            {status.data.portNote}
+            {msg(status.data.portNote, status.data.portNoteRef)}
           </Alert>
         )}
         <Notices />

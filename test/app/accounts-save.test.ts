@@ -14,8 +14,25 @@ afterEach(async () => {
 
 const KEY = `sk-ant-api03-${'x'.repeat(40)}`;
 
+/**
+ * The real proxy, except that it refuses (as a reconfigure that throws) any account labelled
+ * REFUSED: the window's own checks pass such an account, so what is tested is the undo after the
+ * proxy says no.
+ */
+const REFUSED = 'Refused by the proxy';
+function refusingProxy(config: Parameters<typeof createProxy>[0]) {
+  const handle = createProxy(config);
+  const reconfigure = handle.reconfigure.bind(handle);
+  handle.reconfigure = async (next) => {
+    const bad = next.accounts.find((a) => a.label === REFUSED);
+    if (bad) throw new Error(`account "${bad.id}" cannot be used by this proxy`);
+    return reconfigure(next);
+  };
+  return handle;
+}
+
 async function realServices(keytar = memoryKeytar()) {
-  const s = await testServices({ createProxy: (c) => createProxy(c), keytar });
+  const s = await testServices({ createProxy: refusingProxy, keytar });
   cleanups.push(() => s.shutdown(100));
   const started = await s.api.call('proxy.start', {});
   expect(started).toMatchObject({ ok: true, value: { state: 'running' } });
@@ -26,7 +43,7 @@ describe('saving an account', () => {
   it('an account the running proxy cannot use is not saved, and the next one still is', async () => {
     const s = await realServices();
     const refused = await s.api.call('accounts.add', {
-      account: { provider: 'anthropic', apiKey: KEY, proxy: 'ftp://127.0.0.1:21' },
+      account: { provider: 'anthropic', apiKey: KEY, label: REFUSED },
     });
     expect(refused).toMatchObject({
       ok: false,
@@ -48,7 +65,7 @@ describe('saving an account', () => {
     const secretsBefore = [...s.keytar.entries.values()];
     const refused = await s.api.call('accounts.update', {
       id: 'mine',
-      patch: { apiKey: `sk-ant-api03-${'y'.repeat(40)}`, proxy: 'ftp://127.0.0.1:21' },
+      patch: { apiKey: `sk-ant-api03-${'y'.repeat(40)}`, label: REFUSED },
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'account_not_saved' } });
     expect(await s.api.call('accounts.list', {})).toEqual(before);

@@ -121,7 +121,11 @@ describe('contract boundary', () => {
       },
     });
     expect(region.ok && region.value.errors).toEqual([
-      { path: 'region', message: expect.stringMatching(/region such as global/) },
+      {
+        path: 'region',
+        message: expect.stringMatching(/region such as global/),
+        messageRef: { code: 'fieldVertexRegion' },
+      },
     ]);
   });
 

@@ -25,7 +25,9 @@ describe('a gcloud login file is named the same way everywhere', () => {
     const found = detectCredential(JSON.stringify(gcloudLogin, null, 2));
     expect(found.provider).toBeNull();
     expect(found.summary).toBe(`${WHAT}.`);
-    expect(found.errors).toEqual([{ path: 'text', message: INSTEAD }]);
+    expect(found.errors).toEqual([
+      { path: 'text', message: INSTEAD, messageRef: { code: 'saUserLoginHint' } },
+    ]);
   });
 
   it('in the window, when an account is saved with it', () => {
@@ -34,7 +36,14 @@ describe('a gcloud login file is named the same way everywhere', () => {
       provider: 'vertex',
       serviceAccount: JSON.stringify(gcloudLogin),
     });
-    expect(errors).toEqual([{ path: 'serviceAccount', message: `${WHAT} — ${INSTEAD}` }]);
+    expect(errors).toEqual([
+      {
+        path: 'serviceAccount',
+        message: `${WHAT} — ${INSTEAD}`,
+        messageRef: { code: 'saUserLogin' },
+        hintRef: { code: 'saUserLoginHint' },
+      },
+    ]);
   });
 
   it('by check and serve, when a config points to it', () => {

@@ -200,8 +200,19 @@ describe('ProxyController with the real proxy', () => {
     expect(v?.status).toBe(401);
     expect(v?.error).toMatch(/Incorrect API key|key/i);
     expect(v?.hint).toBeTruthy();
+    // …and the same as catalog codes, read from the proxy's record of the request, for the window's language
+    expect(r.ok && r.value).toMatchObject({
+      errorRef: {
+        code: 'upstreamSaidModel',
+        params: { account: 'up', detail: expect.stringMatching(/Incorrect API key/) },
+      },
+      hintRef: { code: 'upstreamHint401' },
+    });
     const test = await services.api.call('accounts.test', { id: 'up' });
     expect(test).toMatchObject({ ok: true, value: { ok: false, error: { message: expect.any(String) } } });
+    expect(test.ok && test.value).toMatchObject({
+      error: { messageRef: { code: 'upstreamSaid' }, hintRef: { code: 'upstreamHint401' } },
+    });
   });
 
   it('takes the next free port when the wanted one is taken, and says which', async () => {
@@ -211,6 +222,7 @@ describe('ProxyController with the real proxy', () => {
     const s = await services.controller.start();
     expect(s).toMatchObject({ state: 'running', port: port + 1 });
     expect(s.portNote).toContain(`Port ${port} is used by another program`);
+    expect(s.portNoteRef).toEqual({ code: 'portMoved', params: { wanted: port, port: port + 1 } });
     const info = await services.api.call('connect.info', {});
     expect(info.ok && (info.value as { origin: string }).origin).toBe(`http://127.0.0.1:${port + 1}`);
   });

@@ -1,3 +1,4 @@
+import type { MessageRef } from '../messages.js';
 import type { ErrorInfo, ErrorKind } from './types.js';
 
 const STATUS_FOR_KIND: Record<ErrorKind, number> = {
@@ -27,6 +28,9 @@ export interface ProxyErrorOptions {
   /** True when the failure is worth trying on another route or key (429, 5xx, connection). */
   retryable?: boolean;
   cause?: unknown;
+  /** The message and the hint as catalog codes (proxy-core/src/messages.ts), for windows in other languages. */
+  messageRef?: MessageRef;
+  hintRef?: MessageRef;
 }
 
 /**
@@ -42,6 +46,8 @@ export class ProxyError extends Error {
   readonly account?: string;
   readonly upstreamModel?: string;
   readonly retryable: boolean;
+  readonly messageRef?: MessageRef;
+  readonly hintRef?: MessageRef;
 
   constructor(kind: ErrorKind, message: string, options: ProxyErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -54,15 +60,25 @@ export class ProxyError extends Error {
     this.account = options.account;
     this.upstreamModel = options.upstreamModel;
     this.retryable = options.retryable ?? false;
+    this.messageRef = options.messageRef;
+    this.hintRef = options.hintRef;
   }
 
   /** Rebuilds an error from its serialised form (a stream `error` event, a record). */
   static fromInfo(info: ErrorInfo): ProxyError {
-    return new ProxyError(info.kind, info.message, { status: info.status, hint: info.hint });
+    return new ProxyError(info.kind, info.message, {
+      status: info.status,
+      hint: info.hint,
+      messageRef: info.messageRef,
+      hintRef: info.hintRef,
+    });
   }
 
   toInfo(): ErrorInfo {
-    return { status: this.status, kind: this.kind, message: this.message, hint: this.hint };
+    const info: ErrorInfo = { status: this.status, kind: this.kind, message: this.message, hint: this.hint };
+    if (this.messageRef) info.messageRef = this.messageRef;
+    if (this.hintRef) info.hintRef = this.hintRef;
+    return info;
   }
 
   /** Message and hint in one line, as shown to users. */

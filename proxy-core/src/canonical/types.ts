@@ -15,6 +15,7 @@
  *   first delta; tool calls start with `tool_call_start`. Every block ends with `block_stop`
  *   (encoders must still cope with a missing one by closing open blocks at `finish`).
  */
+import type { MessageRef } from '../messages.js';
 
 /** The three client-facing dialects. */
 export type Dialect = 'openai' | 'anthropic' | 'gemini';
@@ -224,6 +225,9 @@ export interface ErrorInfo {
   kind: ErrorKind;
   message: string;
   hint?: string;
+  /** The message and hint as catalog codes with parameters, so a window can show them in its language. */
+  messageRef?: MessageRef;
+  hintRef?: MessageRef;
 }
 
 export type ErrorKind =

@@ -1,5 +1,6 @@
 import type { ProxyError } from '../canonical/errors.js';
 import type { ErrorInfo, WireEvent, WireFormat } from '../canonical/types.js';
+import type { MessageRef } from '../messages.js';
 import type { HttpClient } from '../transport/http-client.js';
 
 /** A fully prepared upstream HTTP request (URL, signed headers, body). */
@@ -37,10 +38,12 @@ export interface ModelListing {
   source: 'upstream' | 'config' | 'catalog';
   /** Why the upstream list was not used, in plain words (shown in the UI). */
   reason?: string;
+  /** The reason as a catalog code (proxy-core/src/messages.ts). */
+  reasonRef?: MessageRef;
 }
 
 export type CredentialTestResult =
-  | { ok: true; message: string; latencyMs: number }
+  | { ok: true; message: string; messageRef?: MessageRef; latencyMs: number }
   | { ok: false; error: ErrorInfo; latencyMs: number };
 
 /** Upstream error response as read by the pipeline, for `mapError`. */

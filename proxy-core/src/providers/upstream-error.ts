@@ -1,4 +1,5 @@
 import { isRetryableStatus, kindForStatus, ProxyError, parseRetryAfter } from '../canonical/errors.js';
+import { type MessageRef, proxyMsg } from '../messages.js';
 import type { UpstreamErrorResponse } from './types.js';
 
 /** Pulls the most useful message out of an upstream error body of any common shape. */
@@ -29,6 +30,16 @@ function headerValue(h: UpstreamErrorResponse['headers'], name: string): string 
   return Array.isArray(v) ? v[0] : v;
 }
 
+const GENERIC_HINT_CODES: Record<number, MessageRef> = {
+  401: proxyMsg('upstreamHint401'),
+  403: proxyMsg('upstreamHint403'),
+  404: proxyMsg('upstreamHint404'),
+  429: proxyMsg('upstreamHint429'),
+  500: proxyMsg('upstreamHint500'),
+  502: proxyMsg('upstreamHint502'),
+  503: proxyMsg('upstreamHint503'),
+};
+
 const GENERIC_HINTS: Record<number, string> = {
   401: 'The upstream rejected the credential: check the API key for this account.',
   403: 'The credential is valid but not allowed to do this: check its permissions or plan.',
@@ -51,6 +62,16 @@ export function mapUpstreamError(
   const who = `${ctx.provider} account "${ctx.account}"${ctx.upstreamModel ? ` (model ${ctx.upstreamModel})` : ''}`;
   const text = message ? `${who}: ${message}` : `${who} answered HTTP ${res.status}`;
   const hint = GENERIC_HINTS[res.status] ?? (res.status >= 500 ? GENERIC_HINTS[500] : undefined);
+  const hintRef = GENERIC_HINT_CODES[res.status] ?? (res.status >= 500 ? GENERIC_HINT_CODES[500] : undefined);
+  const names = { provider: ctx.provider, account: ctx.account };
+  const m = ctx.upstreamModel;
+  const messageRef = message
+    ? m
+      ? proxyMsg('upstreamSaidModel', { ...names, model: m, detail: message })
+      : proxyMsg('upstreamSaid', { ...names, detail: message })
+    : m
+      ? proxyMsg('upstreamStatusModel', { ...names, model: m, status: res.status })
+      : proxyMsg('upstreamStatus', { ...names, status: res.status });
   return new ProxyError(kindForStatus(res.status), text, {
     status: res.status,
     hint,
@@ -59,5 +80,7 @@ export function mapUpstreamError(
     retryable: isRetryableStatus(res.status),
     account: ctx.account,
     upstreamModel: ctx.upstreamModel,
+    messageRef,
+    hintRef,
   });
 }

@@ -266,6 +266,8 @@ function withRoute(err: ProxyError, route: Route): ProxyError {
     account: route.account,
     upstreamModel: route.upstreamModel,
     cause: err,
+    messageRef: err.messageRef,
+    hintRef: err.hintRef,
   });
 }
 

@@ -10,6 +10,7 @@ import { ReasoningCache, rememberReasoning, restoreReasoning } from '../canonica
 import type { Usage } from '../canonical/types.js';
 import type { AccountConfig, KeybridgeConfig } from '../config/schema.js';
 import { createCodecSet } from '../dialects/registry.js';
+import { proxyMsg } from '../messages.js';
 import { estimateCost } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
 import { bedrockConverseCodec } from '../providers/bedrock/converse/index.js';
@@ -446,12 +447,18 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     },
     async listAccountModels(accountId): Promise<ModelListing> {
       const provider = gen.providers.get(accountId);
-      if (!provider) throw new ProxyError('not_found', `No enabled account "${accountId}"`);
+      if (!provider)
+        throw new ProxyError('not_found', `No enabled account "${accountId}"`, {
+          messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
+        });
       return provider.listModels(AbortSignal.timeout(20_000));
     },
     async testAccount(accountId): Promise<CredentialTestResult> {
       const provider = gen.providers.get(accountId);
-      if (!provider) throw new ProxyError('not_found', `No enabled account "${accountId}"`);
+      if (!provider)
+        throw new ProxyError('not_found', `No enabled account "${accountId}"`, {
+          messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
+        });
       return provider.testCredential(AbortSignal.timeout(30_000));
     },
   };

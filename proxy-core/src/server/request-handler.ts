@@ -3,6 +3,7 @@ import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js
 import type { Dialect } from '../canonical/types.js';
 import type { KeybridgeConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
+import { proxyMsg } from '../messages.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
@@ -66,6 +67,13 @@ function notFoundModel(model: string, catalog: ModelCatalog): ProxyError {
     hint: ids.length
       ? `Available models: ${shown}${ids.length > 30 ? `, … (${ids.length} in all)` : ''}`
       : 'No models are configured yet: add an account and pick its models in Keybridge.',
+    messageRef: proxyMsg('modelNotAvailable', { model }),
+    hintRef: ids.length
+      ? proxyMsg('modelsAvailableHint', {
+          models: `${shown}${ids.length > 30 ? ', …' : ''}`,
+          count: ids.length,
+        })
+      : proxyMsg('noModelsYetHint'),
   });
 }
 
@@ -117,6 +125,8 @@ export function createRequestHandler(deps: HandlerDeps) {
         deps.publish(r);
       },
     );
+    // The record's id, so a caller (the app's "Send a test message") can find what happened.
+    res.setHeader('x-request-id', record.record.id);
     const codec = state.env.codecs.dialect(dialect);
     let cors: Record<string, string> = {};
     const fail = (err: unknown) => {
@@ -168,6 +178,8 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'not_found':
           throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
             hint: 'Use the base URL shown in Keybridge → Connect (for OpenAI-style clients it ends in /v1).',
+            messageRef: proxyMsg('noEndpoint', { method, path }),
+            hintRef: proxyMsg('noEndpointHint'),
           });
         default:
           break;

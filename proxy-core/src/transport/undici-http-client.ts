@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { ProxyError, UPSTREAM_CUT } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { HttpClient, SendOptions, UpstreamResponse } from './http-client.js';
 
@@ -35,6 +36,8 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
       hint: 'The service may be overloaded; try again, or raise timeouts.firstByteMs.',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg('netNoAnswer', { host }),
+      hintRef: proxyMsg('netNoAnswerHint'),
     });
   }
   if (err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') {
@@ -42,6 +45,8 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
       hint: 'The stream went idle for too long; try again, or raise timeouts.idleMs.',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg('netStalled', { host }),
+      hintRef: proxyMsg('netStalledHint'),
     });
   }
   if (err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -49,6 +54,8 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
       hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg('netConnectTimeout', { host }),
+      hintRef: proxyMsg('netCheckHint'),
     });
   }
   const what =
@@ -59,11 +66,23 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
         : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
           ? `The connection to ${host} was cut`
           : `Could not reach ${host}${code ? ` (${code})` : ''}`;
+  const whatRef =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? proxyMsg('netDnsFailed', { host })
+      : code === 'ECONNREFUSED'
+        ? proxyMsg('netRefused', { host })
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+          ? proxyMsg('netCut', { host })
+          : code
+            ? proxyMsg('netUnreachableCode', { host, code })
+            : proxyMsg('netUnreachable', { host });
   return new ProxyError('upstream', what, {
     hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
     retryable: true,
     code: UPSTREAM_CUT,
     cause: err,
+    messageRef: whatRef,
+    hintRef: proxyMsg('netCheckHint'),
   });
 }
 

@@ -31,6 +31,7 @@ import type {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
+import { useFieldError, useMessage } from '../i18n/messages.js';
 import {
   buildDraft,
   type FieldDef,
@@ -124,14 +125,19 @@ function valuesFromAccount(account: AccountView, form: PickableProvider): FormVa
 }
 
 /** Field errors keyed by the form field they belong to ("serviceAccount.private_key" → serviceAccount). */
-function errorsByField(errors: FieldError[], fields: readonly FieldDef[]) {
+function errorsByField(
+  errors: FieldError[],
+  fields: readonly FieldDef[],
+  fieldError: (e: FieldError) => string,
+) {
   const byField: Record<string, string> = {};
   const general: string[] = [];
   for (const e of errors) {
     const head = e.path.split('.')[0] ?? '';
     const field = fields.find((f) => f.name === head);
-    if (field) byField[field.name] = byField[field.name] ? `${byField[field.name]}; ${e.message}` : e.message;
-    else general.push(e.path ? `${e.path}: ${e.message}` : e.message);
+    const text = fieldError(e);
+    if (field) byField[field.name] = byField[field.name] ? `${byField[field.name]}; ${text}` : text;
+    else general.push(e.path ? `${e.path}: ${text}` : text);
   }
   return { byField, general };
 }
@@ -147,6 +153,8 @@ export function AccountForm({
   onDraftChange,
 }: AccountFormProps) {
   const { t } = useTranslation();
+  const msg = useMessage();
+  const fieldError = useFieldError();
   const api = useApi();
   const form: PickableProvider = account ? formProviderFor(account.provider) : (provider ?? 'openai');
   const fields = PROVIDER_FIELDS[form];
@@ -181,7 +189,10 @@ export function AccountForm({
       .then((r) => {
         if (!current) return;
         if (r.ok) setErrors(r.value.errors);
-        else setErrors(r.error.fields ?? [{ path: '', message: r.error.message }]);
+        else
+          setErrors(
+            r.error.fields ?? [{ path: '', message: r.error.message, messageRef: r.error.messageRef }],
+          );
       });
     return () => {
       current = false;
@@ -253,7 +264,7 @@ export function AccountForm({
     void describe(text);
   };
 
-  const { byField, general } = errorsByField(errors, fields);
+  const { byField, general } = errorsByField(errors, fields, fieldError);
   const errorFor = (name: string) => (showAll || touched.has(name) ? byField[name] : undefined);
   const maskFor = (name: string) => account?.secrets[name];
   const fieldLabel = (name: string) => t(`fields.${name}.label`);
@@ -330,10 +341,10 @@ export function AccountForm({
                 p="xs"
                 data-testid="credential-detection"
               >
-                <Text size="sm">{detection.summary}</Text>
+                <Text size="sm">{msg(detection.summary, detection.summaryRef)}</Text>
                 {detection.errors.map((e) => (
                   <Text size="sm" c="red" key={`${e.path}:${e.message}`}>
-                    {e.message}
+                    {fieldError(e)}
                   </Text>
                 ))}
               </Alert>

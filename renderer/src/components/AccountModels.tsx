@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ModelSettings, ProviderKind } from '../../../app/contract/index.js';
 import { useLoad } from '../api/hooks.js';
+import { useMessage } from '../i18n/messages.js';
 import { isRouted, toggleRoute } from '../model-settings.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -92,6 +93,7 @@ export function AccountModels({
   onBack?: (() => void) | undefined;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const models = useLoad('accounts.models', { id: accountId });
   const data = models.data;
   const listed = data?.models ?? [];
@@ -135,7 +137,7 @@ export function AccountModels({
           </Badge>
           {data.reason && (
             <Text size="xs" c="dimmed" data-testid="models-reason">
-              {data.reason}
+              {msg(data.reason, data.reasonRef)}
             </Text>
           )}
         </Group>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AccountTestResult } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
+import { useMessage } from '../i18n/messages.js';
 import { ErrorAlert, SuccessAlert } from './ResultAlert.js';
 
 /** "Test" for one account: the cheapest real call, then success or the upstream's reason and hint. */
@@ -17,6 +18,7 @@ export function AccountTest({
   onResult?: (r: AccountTestResult | null) => void;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const api = useApi();
   const test = useAction(() => api.accounts.test({ id: accountId }));
   // biome-ignore lint/correctness/useExhaustiveDependencies: run once when asked to start on its own
@@ -50,17 +52,19 @@ export function AccountTest({
       {r?.ok && r.value.ok && (
         <SuccessAlert title={t('accountTest.ok')}>
           <Text size="sm">
-            {r.value.message ?? t('accountTest.okLatency', { ms: Math.round(r.value.latencyMs) })}
+            {msg(r.value.message, r.value.messageRef) ??
+              t('accountTest.okLatency', { ms: Math.round(r.value.latencyMs) })}
           </Text>
         </SuccessAlert>
       )}
       {r?.ok && !r.value.ok && (
         <ErrorAlert
           title={t('accountTest.failed')}
-          error={{
-            message: r.value.error?.message ?? t('accountTest.unknownFailure'),
-            hint: r.value.error?.hint,
-          }}
+          error={
+            r.value.error ?? {
+              message: t('accountTest.unknownFailure'),
+            }
+          }
         />
       )}
     </Stack>

@@ -22,9 +22,11 @@ import { useTranslation } from 'react-i18next';
 import type { SillyTavernSource } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { useMessage } from '../i18n/messages.js';
 import { ErrorAlert, SuccessAlert } from './ResultAlert.js';
 
 function CopyField({ label, value }: { label: string; value: string }) {
+  // label arrives translated (ConnectPanel formats the field's labelRef)
   const { t } = useTranslation();
   return (
     <Stack gap={2}>
@@ -111,7 +113,12 @@ function TestMessage({ source }: { source: SillyTavernSource }) {
         {r?.ok && !r.value.ok && (
           <ErrorAlert
             title={t('connect.testFailed', { status: r.value.status ?? '—' })}
-            error={{ message: r.value.error ?? t('connect.unknownError'), hint: r.value.hint }}
+            error={{
+              message: r.value.error ?? t('connect.unknownError'),
+              hint: r.value.hint,
+              messageRef: r.value.errorRef,
+              hintRef: r.value.hintRef,
+            }}
           />
         )}
       </Stack>
@@ -121,6 +128,7 @@ function TestMessage({ source }: { source: SillyTavernSource }) {
 
 export function ConnectPanel() {
   const { t } = useTranslation();
+  const msg = useMessage();
   const api = useApi();
   const info = useLoad('connect.info');
   useEvent('status.changed', () => void info.reload());
@@ -169,7 +177,7 @@ export function ConnectPanel() {
             <Stack gap="sm">
               <Text size="sm">{t('connect.intro', { title: s.title })}</Text>
               {s.fields.map((f) => (
-                <CopyField key={f.label} label={f.label} value={f.value} />
+                <CopyField key={f.label} label={msg(f.label, f.labelRef)} value={f.value} />
               ))}
               <Text size="sm" fw={500}>
                 {t('connect.steps')}

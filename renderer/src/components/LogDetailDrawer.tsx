@@ -1,6 +1,7 @@
 import { Alert, Badge, Code, Drawer, Group, Stack, Table, Text, Timeline, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { RequestRecordView } from '../../../app/contract/index.js';
+import { useMessage } from '../i18n/messages.js';
 import { formatCost, totalTokens } from '../log-filter.js';
 
 /** Everything about one request: summary, every attempt with its upstream error and hint, bodies. */
@@ -12,6 +13,7 @@ export function LogDetailDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const r = record;
   const rows: [string, string][] = r
     ? [
@@ -44,8 +46,8 @@ export function LogDetailDrawer({
       {r && (
         <Stack gap="md">
           {r.error && (
-            <Alert color="red" variant="light" title={r.error.message}>
-              {r.error.hint && <Text size="sm">{r.error.hint}</Text>}
+            <Alert color="red" variant="light" title={msg(r.error.message, r.error.messageRef)}>
+              {r.error.hint && <Text size="sm">{msg(r.error.hint, r.error.hintRef)}</Text>}
             </Alert>
           )}
           {r.clientAborted && <Badge color="orange">{t('log.detail.aborted')}</Badge>}
@@ -90,11 +92,11 @@ export function LogDetailDrawer({
                   {a.error && (
                     <>
                       <Text size="sm" c="red">
-                        {a.error.message}
+                        {msg(a.error.message, a.error.messageRef)}
                       </Text>
                       {a.error.hint && (
                         <Text size="sm">
-                          {t('common.hint')}: {a.error.hint}
+                          {t('common.hint')}: {msg(a.error.hint, a.error.hintRef)}
                         </Text>
                       )}
                     </>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ProxyStatusView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
+import { useMessage } from '../i18n/messages.js';
 
 const COLORS: Record<ProxyStatusView['state'], string> = {
   running: 'green',
@@ -21,6 +22,7 @@ export function StatusControl({
   onStatus: (s: ProxyStatusView) => void;
 }) {
   const { t } = useTranslation();
+  const msg = useMessage();
   const api = useApi();
   const toggle = useAction(() => (status?.state === 'running' ? api.proxy.stop() : api.proxy.start()));
   if (!status) return null;
@@ -28,7 +30,11 @@ export function StatusControl({
   return (
     <Group gap="xs" wrap="nowrap">
       <Tooltip
-        label={status.error ? `${status.error}${status.hint ? ` — ${status.hint}` : ''}` : (status.url ?? '')}
+        label={
+          status.error
+            ? `${msg(status.error, status.errorRef)}${status.hint ? ` — ${msg(status.hint, status.hintRef)}` : ''}`
+            : (status.url ?? '')
+        }
         disabled={!status.error && !status.url}
         multiline
         w={280}

@@ -4,11 +4,21 @@
  */
 import { createInstance, type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import type { MessageCode } from '../../../app/contract/messages.js';
 import en from './locales/en.json' with { type: 'json' };
 import zhCN from './locales/zh-CN.json' with { type: 'json' };
 
 export const LOCALES = { en, 'zh-CN': zhCN } as const;
 export type Locale = keyof typeof LOCALES;
+
+/**
+ * The texts of the message catalog (app/contract/messages.ts) in each language. A catalog code
+ * without a text here fails tsc; test/renderer/messages.test.ts checks the placeholders match.
+ */
+export const MESSAGE_TEXTS: Record<Locale, Record<MessageCode, string>> = {
+  en: en.msg,
+  'zh-CN': zhCN.msg,
+};
 
 /** The UI language for a setting: the saved choice, or the OS language when it is 'system'. */
 export function resolveLanguage(

@@ -23,11 +23,18 @@ import {
 } from '@mantine/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appSettingsSchema, type SettingsPatch, type SettingsView } from '../../../app/contract/index.js';
+import {
+  appSettingsSchema,
+  type MessageRef,
+  type SettingsPatch,
+  type SettingsView,
+  zodIssueRef,
+} from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { KeyStorageChoice, NoKeychainReason, WhereKeysAre } from '../components/KeyStorage.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useFieldError, useMessage } from '../i18n/messages.js';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -40,14 +47,20 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** Checks one setting with the contract's schema; answers the message or undefined. */
-function checkField<K extends keyof SettingsPatch>(key: K, value: unknown): string | undefined {
+/** Checks one setting with the contract's schema; answers the problem (text and code) or undefined. */
+function checkField<K extends keyof SettingsPatch>(
+  key: K,
+  value: unknown,
+): { message: string; messageRef?: MessageRef } | undefined {
   const r = appSettingsSchema.shape[key].safeParse(value);
-  return r.success ? undefined : r.error.issues[0]?.message;
+  const issue = r.success ? undefined : r.error.issues[0];
+  return issue ? { message: issue.message, messageRef: zodIssueRef(issue) } : undefined;
 }
 
 export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) => void }) {
   const { t } = useTranslation();
+  const msg = useMessage();
+  const fieldError = useFieldError();
   const api = useApi();
   const settings = useLoad('settings.get');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -71,7 +84,7 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
     const local: Record<string, string> = {};
     for (const [k, v] of Object.entries(patch)) {
       const m = checkField(k as keyof SettingsPatch, v);
-      if (m) local[k] = m;
+      if (m) local[k] = msg(m.message, m.messageRef);
     }
     setFieldErrors(local);
     if (Object.keys(local).length) return;
@@ -80,7 +93,9 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
       settings.set(r.value);
       onSettings?.(r.value);
     } else if (r.error.fields?.length) {
-      setFieldErrors(Object.fromEntries(r.error.fields.map((f) => [f.path.split('.')[0] ?? '', f.message])));
+      setFieldErrors(
+        Object.fromEntries(r.error.fields.map((f) => [f.path.split('.')[0] ?? '', fieldError(f)])),
+      );
     }
   };
 
@@ -99,7 +114,7 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
             : update.result?.ok
               ? t('common.saved')
               : update.result && !update.result.error.fields?.length
-                ? update.result.error.message
+                ? msg(update.result.error.message, update.result.error.messageRef)
                 : ''}
         </Text>
       </Group>

@@ -50,14 +50,16 @@ export interface E2eHost {
   close(): Promise<void>;
 }
 
-export async function startE2eHost(): Promise<E2eHost> {
+export async function startE2eHost(
+  opts: { keytar?: NonNullable<Parameters<typeof startDevHost>[0]['services']>['keytar'] } = {},
+): Promise<E2eHost> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kb-e2e-'));
   const keytar = memoryKeytar();
   const host = await startDevHost({
     port: 0,
     dataDir,
     rendererDir: path.join(ROOT, 'renderer', 'dist'),
-    services: { keytar, port: 0, drainMs: 100 },
+    services: { keytar: opts.keytar ?? keytar, port: 0, drainMs: 100 },
     log: () => {},
   });
   const api = createKeybridgeApi({

@@ -1,4 +1,5 @@
 import { ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -98,6 +99,7 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
         return {
           ok: true,
           message: `Anthropic key works: ${models.length} models available`,
+          messageRef: proxyMsg('anthropicConnected', { count: models.length }),
           latencyMs: deps.now() - started,
         };
       } catch (err) {

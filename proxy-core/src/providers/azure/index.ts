@@ -1,5 +1,6 @@
 import { ProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -183,9 +184,10 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
         return { ...listing, source: 'upstream' };
       } catch (err) {
         const why = err instanceof ProxyError ? err.message : String(err);
-        return configListing(
-          `Azure did not list the deployments (${why}); showing the ones in the settings.`,
-        );
+        return {
+          ...configListing(`Azure did not list the deployments (${why}); showing the ones in the settings.`),
+          reasonRef: proxyMsg('azureListFailed', { detail: why }),
+        };
       }
     },
 
@@ -198,6 +200,7 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
           message: `The key works. Azure lists ${found.length} deployment${found.length === 1 ? '' : 's'}${
             found.length ? `: ${found.map((d) => d.name).join(', ')}` : ''
           }.`,
+          messageRef: proxyMsg('azureKeyWorksDeployments', { count: found.length }),
           latencyMs: deps.now() - started,
         };
       } catch (err) {
@@ -218,6 +221,7 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
           return {
             ok: true,
             message: `The key works: deployment "${first.name}" answered.`,
+            messageRef: proxyMsg('azureKeyWorksDeployment', { deployment: first.name }),
             latencyMs: deps.now() - started,
           };
         }

@@ -1,4 +1,5 @@
 import { kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { QUOTA_EXHAUSTED_CODE } from '../../routing/key-pool.js';
 import type { UpstreamErrorResponse } from '../types.js';
 
@@ -93,6 +94,8 @@ export function mapAzureError(
       status: 400,
       code: 'content_filter',
       hint: 'Rephrase the message, or ask the Azure resource owner to adjust the content filter of this deployment.',
+      messageRef: proxyMsg('azureContentFilter', { detail: what }),
+      hintRef: proxyMsg('azureContentFilterHint'),
     });
   }
 
@@ -101,6 +104,8 @@ export function mapAzureError(
       ...base,
       code: 'unsupported_api_version',
       hint: 'Set apiVersion in the account to a version your resource supports (for example 2024-10-21), or switch the account to the v1 API.',
+      messageRef: proxyMsg('azureApiVersion', { detail: message }),
+      hintRef: proxyMsg('azureApiVersionHint'),
     });
   }
 
@@ -108,6 +113,8 @@ export function mapAzureError(
     return new ProxyError('authentication', 'Azure rejected the key', {
       ...base,
       hint: 'Check the key and the endpoint: both are under "Keys and Endpoint" of your Azure OpenAI resource, and the key must belong to that resource.',
+      messageRef: proxyMsg('azureBadKey'),
+      hintRef: proxyMsg('azureBadKeyHint'),
     });
   }
 
@@ -115,6 +122,8 @@ export function mapAzureError(
     return new ProxyError('permission', `Azure refused access: ${message}`, {
       ...base,
       hint: 'The resource may restrict network access (firewall or private endpoint) or the key lacks permission.',
+      messageRef: proxyMsg('azureRefused', { detail: message }),
+      hintRef: proxyMsg('azureRefusedHint'),
     });
   }
 
@@ -126,6 +135,8 @@ export function mapAzureError(
         ...base,
         code: 'deployment_not_found',
         hint: 'Check the deployment name in Azure AI Foundry (Deployments) — it is the name you chose, not the model name. A new deployment can take a few minutes to appear.',
+        messageRef: proxyMsg('azureNoDeployment', { deployment: deployment ?? '?' }),
+        hintRef: proxyMsg('azureNoDeploymentHint'),
       },
     );
   }
@@ -134,6 +145,8 @@ export function mapAzureError(
     return new ProxyError('not_found', `Azure answered "not found": ${message}`, {
       ...base,
       hint: 'Check the endpoint URL (https://<resource>.openai.azure.com) and the deployment name.',
+      messageRef: proxyMsg('azureNotFound', { detail: message }),
+      hintRef: proxyMsg('azureNotFoundHint'),
     });
   }
 
@@ -153,6 +166,9 @@ export function mapAzureError(
           secs !== undefined
             ? `Azure asks to wait ${secs} s. Raise the deployment's tokens-per-minute limit in Azure, or add another deployment to this model.`
             : "Raise the deployment's tokens-per-minute limit in Azure, or add another deployment to this model.",
+        messageRef: proxyMsg(quota ? 'azureQuota' : 'azureRateLimit'),
+        hintRef:
+          secs !== undefined ? proxyMsg('azureRateHintWait', { seconds: secs }) : proxyMsg('azureRateHint'),
       },
     );
   }
@@ -166,5 +182,7 @@ export function mapAzureError(
       res.status >= 500
         ? 'Azure had a problem on its side; try again in a moment.'
         : 'Azure did not accept the request as sent.',
+    messageRef: proxyMsg('azureError', { status: res.status, detail: message }),
+    hintRef: proxyMsg(res.status >= 500 ? 'azureServerHint' : 'azureRequestHint'),
   });
 }

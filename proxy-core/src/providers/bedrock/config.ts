@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountBase } from '../../config/account-base.js';
+import { type MessageRef, proxyMsg } from '../../messages.js';
 
 /**
  * A Bedrock account: AWS access keys (long-term AKIA… or temporary ASIA… with a session token)
@@ -25,7 +26,12 @@ export const bedrockAccountSchema = accountBase
   })
   .superRefine((acc, ctx) => {
     for (const problem of validateBedrockKeys(acc).errors) {
-      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+      ctx.addIssue({
+        code: 'custom',
+        path: [problem.field],
+        message: problem.message,
+        params: { messageRef: problem.messageRef },
+      });
     }
   });
 export type BedrockAccount = z.infer<typeof bedrockAccountSchema>;
@@ -41,6 +47,8 @@ export interface BedrockKeyInput {
 export interface KeyProblem {
   field: keyof BedrockKeyInput;
   message: string;
+  /** The message as a catalog code (proxy-core/src/messages.ts), for the window's language. */
+  messageRef?: MessageRef;
 }
 
 export interface BedrockKeyCheck {
@@ -139,6 +147,7 @@ function checkRegion(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: KeyP
     errors.push({
       field: 'region',
       message: 'Pick the AWS region your Bedrock models are in, e.g. us-east-1.',
+      messageRef: proxyMsg('bedrockPickRegion'),
     });
     return;
   }
@@ -166,23 +175,42 @@ function checkRegion(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: KeyP
   errors.push({
     field: 'region',
     message: `"${r}" is not an AWS region code. Use the code shown in the console's region menu, e.g. us-east-1 or eu-central-1.`,
+    messageRef: proxyMsg('bedrockNotRegionCode', { region: r }),
   });
 }
 
-function describeBadKeyId(id: string): string {
+function describeBadKeyId(id: string): { message: string; messageRef: MessageRef } {
   if (/^(AIDA|AROA|AGPA|ANPA|ANVA|APKA)/.test(id)) {
-    return 'This is an IAM user or role ID, not an access key ID. Create an access key under IAM → Users → Security credentials; its ID starts with AKIA.';
+    return {
+      message:
+        'This is an IAM user or role ID, not an access key ID. Create an access key under IAM → Users → Security credentials; its ID starts with AKIA.',
+      messageRef: proxyMsg('bedrockIdIsUserId'),
+    };
   }
   if (/^A[KS]IA/i.test(id) && id !== id.toUpperCase() && ACCESS_KEY_ID.test(id.toUpperCase())) {
-    return 'Access key IDs are all capital letters and digits; this one has lower-case letters, so it was probably retyped. Copy it again from the AWS console.';
+    return {
+      message:
+        'Access key IDs are all capital letters and digits; this one has lower-case letters, so it was probably retyped. Copy it again from the AWS console.',
+      messageRef: proxyMsg('bedrockIdLowerCase'),
+    };
   }
   if (!/^A[KS]IA/.test(id)) {
-    return `An access key ID starts with AKIA (permanent keys) or ASIA (temporary keys); this one starts with "${id.slice(0, 4)}".`;
+    return {
+      message: `An access key ID starts with AKIA (permanent keys) or ASIA (temporary keys); this one starts with "${id.slice(0, 4)}".`,
+      messageRef: proxyMsg('bedrockIdPrefix', { start: id.slice(0, 4) }),
+    };
   }
   if (id.length !== 20) {
-    return `An access key ID is exactly 20 characters; this one has ${id.length}. Part of it may be missing or something extra was copied.`;
+    return {
+      message: `An access key ID is exactly 20 characters; this one has ${id.length}. Part of it may be missing or something extra was copied.`,
+      messageRef: proxyMsg('bedrockIdLength', { length: id.length }),
+    };
   }
-  return 'An access key ID has only capital letters and digits after AKIA/ASIA; this one has other characters.';
+  return {
+    message:
+      'An access key ID has only capital letters and digits after AKIA/ASIA; this one has other characters.',
+    messageRef: proxyMsg('bedrockIdCharacters'),
+  };
 }
 
 function looksLikeApiKey(v: string): boolean {
@@ -213,6 +241,7 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
       field: 'accessKeyId',
       message:
         'The access key ID and the secret access key are swapped: the ID is the short one starting with AKIA or ASIA.',
+      messageRef: proxyMsg('bedrockKeysSwapped'),
     });
     return;
   }
@@ -221,21 +250,24 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
     errors.push({
       field: 'accessKeyId',
       message: 'Paste your access key ID (it starts with AKIA or ASIA), or use a Bedrock API key instead.',
+      messageRef: proxyMsg('bedrockNeedKeyId'),
     });
   } else if (looksLikeApiKey(id)) {
     errors.push({
       field: 'accessKeyId',
       message:
         'This is a Bedrock API key, not an access key ID. Paste it in the Bedrock API key field instead.',
+      messageRef: proxyMsg('bedrockIdIsApiKey'),
     });
   } else if (idIsSecret) {
     errors.push({
       field: 'accessKeyId',
       message:
         'This looks like the secret access key (40 characters). It belongs in the Secret access key field; the access key ID is the 20-character value starting with AKIA or ASIA.',
+      messageRef: proxyMsg('bedrockIdIsSecret'),
     });
   } else if (!ACCESS_KEY_ID.test(id)) {
-    errors.push({ field: 'accessKeyId', message: describeBadKeyId(id) });
+    errors.push({ field: 'accessKeyId', ...describeBadKeyId(id) });
   }
 
   if (!secret) {
@@ -243,12 +275,14 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
       field: 'secretAccessKey',
       message:
         'Paste the secret access key too. AWS shows it only once, when the key is created; if it is lost, create a new access key.',
+      messageRef: proxyMsg('bedrockNeedSecret'),
     });
   } else if (secretIsId) {
     errors.push({
       field: 'secretAccessKey',
       message:
         'This is an access key ID, not the secret. The secret is the 40-character value shown next to the ID when the key was created.',
+      messageRef: proxyMsg('bedrockSecretIsId'),
     });
   } else if (!SECRET_KEY.test(secret)) {
     const bad = secret.replace(/[A-Za-z0-9/+]/g, '');
@@ -258,6 +292,10 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
         secret.length !== 40
           ? `A secret access key is exactly 40 characters; this one has ${secret.length}. Copy it again in full.`
           : `A secret access key contains only letters, digits, "/" and "+"; this one contains "${bad.slice(0, 3)}".`,
+      messageRef:
+        secret.length !== 40
+          ? proxyMsg('bedrockSecretLength', { length: secret.length })
+          : proxyMsg('bedrockSecretCharacters', { found: bad.slice(0, 3) }),
     });
   }
 
@@ -267,6 +305,7 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
         field: 'sessionToken',
         message:
           'Keys starting with ASIA are temporary and only work together with their session token. Paste the session token as well.',
+        messageRef: proxyMsg('bedrockNeedSessionToken'),
       });
     }
     if (id.startsWith('AKIA') && cleaned.sessionToken) {
@@ -274,6 +313,7 @@ function checkAccessKeys(cleaned: BedrockKeyInput, errors: KeyProblem[], notes: 
         field: 'sessionToken',
         message:
           'Permanent keys (starting with AKIA) do not use a session token, and AWS rejects the request when one is sent. Clear the Session token field.',
+        messageRef: proxyMsg('bedrockNoSessionToken'),
       });
     }
   }
@@ -304,12 +344,14 @@ export function validateBedrockKeys(input: BedrockKeyInput): BedrockKeyCheck {
         field: 'apiKey',
         message:
           'This is an AWS access key ID, not a Bedrock API key. Put it in the Access key ID field together with its secret.',
+        messageRef: proxyMsg('bedrockApiKeyIsId'),
       });
     } else if (hasKeys) {
       errors.push({
         field: 'apiKey',
         message:
           'Fill in either the access keys or a Bedrock API key, not both. Clear the one you do not want to use.',
+        messageRef: proxyMsg('bedrockKeysAndApiKey'),
       });
     }
   } else {

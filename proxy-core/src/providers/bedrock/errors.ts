@@ -1,5 +1,6 @@
 import { isRetryableStatus, kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
 import type { ErrorKind } from '../../canonical/types.js';
+import { type MessageRef, proxyMsg } from '../../messages.js';
 import type { UpstreamErrorResponse } from '../types.js';
 import { baseModelId, profilePrefixesFor } from './inference-profiles.js';
 
@@ -66,6 +67,8 @@ interface Mapped {
   hint: string;
   retryable?: boolean;
   status?: number;
+  messageRef?: MessageRef;
+  hintRef?: MessageRef;
 }
 
 function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
@@ -79,6 +82,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'authentication',
       message: "AWS refused the request because this computer's clock is wrong (more than 5 minutes off)",
       hint: 'Turn on "Set time automatically" in your system date and time settings, then try again.',
+      messageRef: proxyMsg('bedrockClock'),
+      hintRef: proxyMsg('bedrockClockHint'),
     };
   }
   if (
@@ -90,6 +95,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'authentication',
       message: 'AWS says the request signature does not match: the secret access key is probably wrong',
       hint: 'Copy the secret access key again (40 characters, nothing before or after). If it is lost, create a new access key in IAM.',
+      messageRef: proxyMsg('bedrockBadSecret'),
+      hintRef: proxyMsg('bedrockBadSecretHint'),
     };
   }
   if (
@@ -106,6 +113,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
         ctx.auth === 'api-key'
           ? 'Create a new Bedrock API key in the Bedrock console (API keys) and paste it here.'
           : 'Temporary keys (ASIA…) last only a few hours. Get a fresh key ID, secret and session token, or use permanent keys or a Bedrock API key.',
+      messageRef: proxyMsg(ctx.auth === 'api-key' ? 'bedrockExpiredApiKey' : 'bedrockExpiredKeys'),
+      hintRef: proxyMsg(ctx.auth === 'api-key' ? 'bedrockExpiredApiKeyHint' : 'bedrockExpiredKeysHint'),
     };
   }
   if (
@@ -118,6 +127,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
         kind: 'authentication',
         message: 'AWS did not accept the session token with these keys',
         hint: 'Paste the key ID, secret and session token from the same, current set of temporary credentials.',
+        messageRef: proxyMsg('bedrockBadSessionToken'),
+        hintRef: proxyMsg('bedrockBadSessionTokenHint'),
       };
     }
     if (ctx.auth === 'api-key') {
@@ -125,12 +136,16 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
         kind: 'authentication',
         message: 'AWS did not accept the Bedrock API key',
         hint: 'Check that the whole key was copied, or create a new one in the Bedrock console (API keys).',
+        messageRef: proxyMsg('bedrockBadApiKey'),
+        hintRef: proxyMsg('bedrockBadApiKeyHint'),
       };
     }
     return {
       kind: 'authentication',
       message: 'AWS does not recognise this access key ID',
       hint: 'Check the key ID. It may have been deleted or deactivated under IAM → Users → Security credentials.',
+      messageRef: proxyMsg('bedrockUnknownKeyId'),
+      hintRef: proxyMsg('bedrockUnknownKeyIdHint'),
     };
   }
   if (/use case details|use case form/i.test(m)) {
@@ -139,6 +154,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       status: 403,
       message: `Bedrock: Anthropic asks for a one-time use-case form before ${model} can be used`,
       hint: `In the Amazon Bedrock console (${region}) open Model access (or the model's catalog page) and submit the Anthropic use case details; access follows within minutes.`,
+      messageRef: proxyMsg('bedrockUseCaseForm', { model }),
+      hintRef: proxyMsg('bedrockUseCaseFormHint', { region }),
     };
   }
   if (/aws-marketplace/i.test(m)) {
@@ -146,6 +163,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'permission',
       message: `Bedrock: this AWS user may not subscribe to ${model} through AWS Marketplace`,
       hint: 'Ask the account admin to enable the model under Model access, or allow aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions for this user once.',
+      messageRef: proxyMsg('bedrockMarketplace', { model }),
+      hintRef: proxyMsg('bedrockMarketplaceHint'),
     };
   }
   if (
@@ -158,6 +177,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'permission',
       message: `Bedrock: model access is not enabled for ${model} in ${region}`,
       hint: `Open the Amazon Bedrock console in ${region}, go to "Model access", and request access to this model.`,
+      messageRef: proxyMsg('bedrockModelAccess', { model, region }),
+      hintRef: proxyMsg('bedrockModelAccessHint', { region }),
     };
   }
   if (t === 'AccessDeniedException' || /is not authorized to perform/i.test(m)) {
@@ -166,6 +187,10 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'permission',
       message: action ? `This AWS user is not allowed to call ${action}` : `AWS denied access: ${m}`,
       hint: 'In IAM, give this user a policy that allows bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream (for example AmazonBedrockLimitedAccess).',
+      messageRef: action
+        ? proxyMsg('bedrockNotAllowed', { action })
+        : proxyMsg('bedrockDenied', { detail: m }),
+      hintRef: proxyMsg('bedrockDeniedHint'),
     };
   }
   if (/on-demand throughput is(n.t| not) supported/i.test(m)) {
@@ -174,6 +199,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'invalid_request',
       message: `Bedrock: ${model} cannot be called directly in ${region}; it needs a cross-region inference profile`,
       hint: `Use the inference profile id ${profile} as the upstream model, or set crossRegion to "auto" for this account.`,
+      messageRef: proxyMsg('bedrockNeedsProfile', { model, region }),
+      hintRef: proxyMsg('bedrockNeedsProfileHint', { profile }),
     };
   }
   if (
@@ -193,6 +220,10 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       hint: daily
         ? 'Wait until the quota resets, or request a higher quota under Service Quotas → Amazon Bedrock.'
         : 'Wait a few seconds and try again. For more headroom, request a higher quota under Service Quotas → Amazon Bedrock, or use a cross-region inference profile.',
+      messageRef: daily
+        ? proxyMsg('bedrockDailyQuota', { model, region })
+        : proxyMsg('bedrockThrottled', { model }),
+      hintRef: proxyMsg(daily ? 'bedrockDailyQuotaHint' : 'bedrockThrottledHint'),
     };
   }
   if (t === 'ModelNotReadyException') {
@@ -201,6 +232,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       retryable: true,
       message: `Bedrock: ${model} is not ready yet`,
       hint: 'The model is being loaded; try again in a minute.',
+      messageRef: proxyMsg('bedrockNotReady', { model }),
+      hintRef: proxyMsg('bedrockNotReadyHint'),
     };
   }
   if (/(content filter|content policy|blocked by|guardrail|harmful content|acceptable use)/i.test(m)) {
@@ -208,6 +241,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'invalid_request',
       message: `Bedrock's content filter refused this request: ${m}`,
       hint: "Rephrase the message. Bedrock's safety filters (or a guardrail on this AWS account) blocked it.",
+      messageRef: proxyMsg('bedrockContentFilter', { detail: m }),
+      hintRef: proxyMsg('bedrockContentFilterHint'),
     };
   }
   if (
@@ -220,6 +255,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'not_found',
       message: `Bedrock: ${model} is not available in ${region}`,
       hint: "Check the model id, or choose a region that offers this model (the Bedrock console's Model catalog shows the regions).",
+      messageRef: proxyMsg('bedrockNotInRegion', { model, region }),
+      hintRef: proxyMsg('bedrockNotInRegionHint'),
     };
   }
   if (/invalid beta flag|unsupported beta/i.test(m)) {
@@ -227,6 +264,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       kind: 'invalid_request',
       message: `Bedrock does not support an anthropic-beta feature the client asked for: ${m}`,
       hint: 'Turn that feature off in the client; Bedrock supports only some Anthropic beta features.',
+      messageRef: proxyMsg('bedrockBetaUnsupported', { detail: m }),
+      hintRef: proxyMsg('bedrockBetaUnsupportedHint'),
     };
   }
   if (t === 'ModelTimeoutException' || f.status === 408) {
@@ -235,6 +274,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       retryable: true,
       message: `Bedrock: ${model} took too long to answer`,
       hint: 'Try again, or ask for a shorter answer (lower max tokens).',
+      messageRef: proxyMsg('bedrockTimeout', { model }),
+      hintRef: proxyMsg('bedrockTimeoutHint'),
     };
   }
   if (t === 'ServiceUnavailableException' || f.status === 503) {
@@ -243,6 +284,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       retryable: true,
       message: `Bedrock is temporarily unavailable in ${region}`,
       hint: 'Try again in a moment, or use a cross-region inference profile.',
+      messageRef: proxyMsg('bedrockUnavailable', { region }),
+      hintRef: proxyMsg('bedrockUnavailableHint'),
     };
   }
   if (t === 'ModelStreamErrorException' || t === 'ModelErrorException') {
@@ -251,6 +294,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       retryable: true,
       message: `Bedrock: ${model} failed while answering: ${m}`,
       hint: 'This is usually temporary; try again.',
+      messageRef: proxyMsg('bedrockModelFailed', { model, detail: m }),
+      hintRef: proxyMsg('bedrockModelFailedHint'),
     };
   }
   if (t === 'ValidationException' || f.status === 400) {
@@ -261,6 +306,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       hint: tooLong
         ? 'The conversation is longer than this model accepts; shorten the chat history or the context size in the client.'
         : 'The model did not accept something in this request; the message says what. Change that setting in the client.',
+      messageRef: proxyMsg('bedrockRejected', { detail: m }),
+      hintRef: proxyMsg(tooLong ? 'bedrockTooLongHint' : 'bedrockRejectedHint'),
     };
   }
   const kind = kindForStatus(f.status);
@@ -272,6 +319,8 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
       f.status >= 500
         ? 'This is on the AWS side and usually temporary; try again.'
         : 'Check the account settings for this Bedrock account.',
+    messageRef: proxyMsg('bedrockError', { status: t ? `${f.status} (${t})` : f.status, detail: m }),
+    hintRef: proxyMsg(f.status >= 500 ? 'bedrockServerHint' : 'bedrockAccountHint'),
   };
 }
 
@@ -286,6 +335,8 @@ export function bedrockError(f: AwsErrorFacts, ctx: BedrockErrorContext): ProxyE
     account: ctx.accountId,
     upstreamModel: ctx.upstreamModel,
     retryable: mapped.retryable ?? isRetryableStatus(f.status),
+    messageRef: mapped.messageRef,
+    hintRef: mapped.hintRef,
   });
 }
 

@@ -1,5 +1,6 @@
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
   ChatCall,
@@ -168,12 +169,19 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           ...(profilesProblem
             ? {
                 reason: `Inference profiles could not be listed (${profilesProblem}); profile ids were guessed from the region.`,
+                reasonRef: proxyMsg('bedrockProfilesGuessed', { detail: profilesProblem }),
               }
             : {}),
         };
       } catch (err) {
         if (isAbort(err, signal)) throw err;
-        return { models: configuredModels(account), source: 'config', reason: toProxyError(err).userMessage };
+        const e = toProxyError(err);
+        return {
+          models: configuredModels(account),
+          source: 'config',
+          reason: e.userMessage,
+          reasonRef: e.messageRef,
+        };
       }
     },
 
@@ -191,6 +199,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
         return {
           ok: true,
           message: `Connected to Amazon Bedrock in ${region}: ${chat} chat models offered in this region.`,
+          messageRef: proxyMsg('bedrockConnected', { region, count: chat }),
           latencyMs: Date.now() - started,
         };
       } catch (err) {
@@ -200,6 +209,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           return {
             ok: true,
             message: `The keys are valid, but this AWS user may not list Bedrock models (bedrock:ListFoundationModels). Chat works if it may call bedrock:InvokeModel; add model ids to this account by hand.`,
+            messageRef: proxyMsg('bedrockCannotList'),
             latencyMs: Date.now() - started,
           };
         }

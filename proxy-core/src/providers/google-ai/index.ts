@@ -1,5 +1,6 @@
 import type { ProxyError } from '../../canonical/errors.js';
 import { toProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -127,7 +128,12 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
       } catch (err) {
         if (signal?.aborted) throw err;
         const e = toProxyError(err);
-        return { models: configuredModels(), source: 'config', reason: e.userMessage };
+        return {
+          models: configuredModels(),
+          source: 'config',
+          reason: e.userMessage,
+          reasonRef: e.messageRef,
+        };
       }
     },
 
@@ -138,6 +144,7 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
         return {
           ok: true,
           message: `Connected to Google AI Studio: ${models.length} chat model${models.length === 1 ? '' : 's'} available.`,
+          messageRef: proxyMsg('googleAiConnected', { count: models.length }),
           latencyMs: deps.now() - started,
         };
       } catch (err) {

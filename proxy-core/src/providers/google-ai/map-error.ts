@@ -1,5 +1,6 @@
 import { isRetryableStatus, kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
 import { parseGoogleError } from '../../dialects/gemini/errors.js';
+import { proxyMsg } from '../../messages.js';
 import type { UpstreamErrorResponse } from '../types.js';
 
 export interface GoogleAiErrorContext {
@@ -34,6 +35,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       code: facts?.reason ?? 'API_KEY_INVALID',
       hint: 'Copy the key again from aistudio.google.com/apikey and paste it into this account (it starts with "AIza").',
       retryable: true,
+      messageRef: proxyMsg('googleAiBadKey'),
+      hintRef: proxyMsg('googleAiBadKeyHint'),
     });
   }
 
@@ -54,6 +57,14 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       hint: perDay
         ? "This key's daily quota is spent; it renews tomorrow. Add another key or enable billing in Google AI Studio."
         : `${wait}${freeTier ? ', or enable billing in Google AI Studio for higher limits' : ''}.`,
+      messageRef: model ? proxyMsg('googleAiQuotaModel', { model }) : proxyMsg('googleAiQuota'),
+      hintRef: perDay
+        ? proxyMsg('googleAiQuotaDailyHint')
+        : retryAfterMs !== undefined
+          ? proxyMsg(freeTier ? 'googleAiQuotaWaitBillingHint' : 'googleAiQuotaWaitHint', {
+              seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+            })
+          : proxyMsg(freeTier ? 'googleAiQuotaLaterBillingHint' : 'googleAiQuotaLaterHint'),
     });
   }
 
@@ -66,6 +77,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       hint: billing
         ? 'The free tier is not offered in your country: enable billing for the key’s project in Google AI Studio, or use Vertex AI.'
         : 'Google blocks the Gemini API in some countries. Set an outbound proxy in a supported region for this account, or use Vertex AI instead.',
+      messageRef: proxyMsg('googleAiRegion'),
+      hintRef: proxyMsg(billing ? 'googleAiRegionBillingHint' : 'googleAiRegionHint'),
     });
   }
 
@@ -75,6 +88,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       status: 404,
       code: 'NOT_FOUND',
       hint: 'Leave the base URL empty for Google AI Studio, or check the gateway address you entered.',
+      messageRef: proxyMsg('googleAiNotFoundHere'),
+      hintRef: proxyMsg('googleAiNotFoundHereHint'),
     });
   }
 
@@ -84,6 +99,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       status: 404,
       code: 'NOT_FOUND',
       hint: 'Check the model id (for example gemini-2.5-flash); the account’s model list shows the ones your key can use.',
+      messageRef: proxyMsg('googleAiNoModel', { model: model ?? 'unknown' }),
+      hintRef: proxyMsg('googleAiNoModelHint'),
     });
   }
 
@@ -101,6 +118,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
         hint: disabled
           ? 'Enable the "Generative Language API" for the key’s Google Cloud project, wait a few minutes, then try again.'
           : 'Check that this key may use this model; create a new key in Google AI Studio if needed.',
+        messageRef: proxyMsg('googleAiRefused', { detail: googleMessage || 'permission denied' }),
+        hintRef: proxyMsg(disabled ? 'googleAiDisabledHint' : 'googleAiRefusedHint'),
       },
     );
   }
@@ -121,5 +140,9 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       status >= 500
         ? 'Google’s service had a problem; try again in a moment.'
         : 'Google AI Studio refused the request as sent; the message above says which part.',
+    messageRef: facts
+      ? proxyMsg('googleAiSaid', { detail: googleMessage })
+      : proxyMsg('googleAiStatus', { status }),
+    hintRef: proxyMsg(status >= 500 ? 'googleAiServerHint' : 'googleAiRequestHint'),
   });
 }

@@ -1,4 +1,5 @@
 import { ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -20,6 +21,8 @@ export function resolveBaseUrl(account: OpenAICompatibleAccount): string {
   if (!base) {
     throw new ProxyError('invalid_request', `Account "${account.id}" has no base URL`, {
       hint: 'Set the server address, e.g. http://127.0.0.1:11434/v1 for Ollama.',
+      messageRef: proxyMsg('openaiNoBaseUrl', { account: account.id }),
+      hintRef: proxyMsg('openaiNoBaseUrlHint'),
     });
   }
   return base.replace(/\/+$/, '');
@@ -62,6 +65,8 @@ export function createOpenAICompatibleProvider(
     } catch {
       throw new ProxyError('upstream', `${base}/models did not answer with JSON`, {
         hint: 'Check that the base URL points at the API (it usually ends in /v1).',
+        messageRef: proxyMsg('openaiModelsNotJson', { url: `${base}/models` }),
+        hintRef: proxyMsg('openaiModelsNotJsonHint'),
       });
     }
     const data = (json as { data?: unknown; models?: unknown }).data ?? (json as { models?: unknown }).models;
@@ -110,6 +115,7 @@ export function createOpenAICompatibleProvider(
         return {
           ok: true,
           message: `Connected to ${base}: ${ids.length} model${ids.length === 1 ? '' : 's'} available`,
+          messageRef: proxyMsg('openaiConnected', { url: base, count: ids.length }),
           latencyMs: deps.now() - started,
         };
       } catch (err) {

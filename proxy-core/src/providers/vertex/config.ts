@@ -43,7 +43,12 @@ export const vertexAccountSchema = accountBase
     if (acc.serviceAccount !== undefined) {
       const parsed = parseServiceAccount(acc.serviceAccount, { projectId: acc.projectId });
       if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', path: ['serviceAccount'], message: parsed.error.userMessage });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serviceAccount'],
+          message: parsed.error.userMessage,
+          params: { messageRef: parsed.error.messageRef, hintRef: parsed.error.hintRef },
+        });
       }
     }
   });

@@ -1,5 +1,6 @@
 import { isRetryableStatus, kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
 import { isJsonObject } from '../../canonical/json.js';
+import { proxyMsg } from '../../messages.js';
 import type { UpstreamErrorResponse } from '../types.js';
 import { regionsToTry } from './catalog.js';
 import { publisherFor } from './endpoint.js';
@@ -109,6 +110,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
       ...base,
       code: 'vertex_api_disabled',
       hint: `Open ${url}, click Enable, wait a few minutes, then try again.`,
+      messageRef: proxyMsg('vertexApiDisabled', { project: ctx.projectId }),
+      hintRef: proxyMsg('vertexApiDisabledHint', { url }),
     });
   }
 
@@ -120,6 +123,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
       ...base,
       code: 'vertex_billing_disabled',
       hint: 'In the Google Cloud console open Billing, link a billing account to this project, then try again.',
+      messageRef: proxyMsg('vertexBillingDisabled', { project: ctx.projectId }),
+      hintRef: proxyMsg('vertexBillingDisabledHint'),
     });
   }
 
@@ -131,6 +136,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         ...base,
         code: 'vertex_project_invalid',
         hint: 'Check the project ID: it is "project_id" in the key file, or the account\'s projectId setting. Use the project ID (like my-project-123456), not the project name or number.',
+        messageRef: proxyMsg('vertexProjectInvalid', { project: ctx.projectId, email: ctx.clientEmail }),
+        hintRef: proxyMsg('vertexProjectInvalidHint'),
       },
     );
   }
@@ -146,6 +153,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
       ...base,
       code: 'vertex_claude_not_enabled',
       hint: `In the Google Cloud console open Vertex AI → Model Garden, search for "${model.split('@')[0]}", click Enable and accept Anthropic's terms, then try again.`,
+      messageRef: proxyMsg('vertexClaudeNotEnabled', { model, project: ctx.projectId }),
+      hintRef: proxyMsg('vertexClaudeNotEnabledHint', { model: model.split('@')[0] ?? model }),
     });
   }
 
@@ -157,6 +166,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         ...base,
         code: 'vertex_permission_denied',
         hint: `In the Google Cloud console open IAM & Admin → IAM, grant ${ctx.clientEmail} the role "Vertex AI User" (roles/aiplatform.user), wait a minute, then try again.${upstreamSays}`,
+        messageRef: proxyMsg('vertexPermissionDenied', { email: ctx.clientEmail, project: ctx.projectId }),
+        hintRef: proxyMsg('vertexPermissionDeniedHint', { email: ctx.clientEmail }),
       },
     );
   }
@@ -178,6 +189,12 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         retryAfterMs,
         code: 'vertex_quota_exhausted',
         hint: `Wait${retryAfterMs ? ` ${Math.ceil(retryAfterMs / 1000)} s` : ' a minute'} and try again.${globalHint} For a higher limit, request a quota increase under IAM & Admin → Quotas.`,
+        messageRef: proxyMsg('vertexQuota', { where, project: ctx.projectId }),
+        hintRef: retryAfterMs
+          ? proxyMsg(ctx.region === 'global' ? 'vertexQuotaHintWaitGlobal' : 'vertexQuotaHintWait', {
+              seconds: Math.ceil(retryAfterMs / 1000),
+            })
+          : proxyMsg(ctx.region === 'global' ? 'vertexQuotaHintGlobal' : 'vertexQuotaHint'),
       },
     );
   }
@@ -196,6 +213,14 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         others.length > 0
           ? `Set the account's region to ${listOr(others.map((r) => `"${r}"`))}, where ${model} is offered.`
           : `Check the model id (Claude ids look like claude-sonnet-4-5@20250929, Gemini ids like gemini-2.5-flash) and that Google offers it in ${ctx.region}.`,
+      messageRef: proxyMsg('vertexModelNotInRegion', { model, region: ctx.region }),
+      hintRef:
+        others.length > 0
+          ? proxyMsg('vertexModelOtherRegionsHint', {
+              regions: others.map((r) => `"${r}"`).join(', '),
+              model,
+            })
+          : proxyMsg('vertexModelCheckIdHint', { region: ctx.region }),
     });
   }
 
@@ -207,6 +232,8 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         ...base,
         code: 'vertex_unauthenticated',
         hint: 'The key may have been deleted or the service account disabled. Create a new JSON key for it and paste it again.',
+        messageRef: proxyMsg('vertexUnauthenticated'),
+        hintRef: proxyMsg('vertexUnauthenticatedHint'),
       },
     );
   }
@@ -222,6 +249,10 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
           ctx.region === 'global'
             ? 'Try again in a moment.'
             : 'Try again in a moment, or use region "global".',
+        messageRef: model
+          ? proxyMsg('vertexOverloadedModel', { model, region: ctx.region })
+          : proxyMsg('vertexOverloaded', { region: ctx.region }),
+        hintRef: proxyMsg(ctx.region === 'global' ? 'vertexOverloadedGlobalHint' : 'vertexOverloadedHint'),
       },
     );
   }
@@ -234,6 +265,15 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         ? 'The request was refused as written; the message above says which part.'
         : res.status >= 500
           ? 'Google had a problem; try again in a moment.'
+          : undefined,
+    messageRef: msg
+      ? proxyMsg('vertexSaid', { detail: msg })
+      : proxyMsg('vertexStatus', { status: res.status }),
+    hintRef:
+      kind === 'invalid_request'
+        ? proxyMsg('vertexRequestHint')
+        : res.status >= 500
+          ? proxyMsg('vertexServerHint')
           : undefined,
   });
 }
@@ -271,6 +311,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       ...opts,
       retryable: true,
       hint: 'This is on Google’s side; try again in a moment.',
+      messageRef: description
+        ? proxyMsg('vertexSignInFailedSaid', { status, detail: description })
+        : proxyMsg('vertexSignInFailed', { status }),
+      hintRef: proxyMsg('vertexSignInFailedHint'),
     });
   }
   if (
@@ -284,6 +328,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       {
         ...opts,
         hint: 'The key was deleted or the service account was disabled or removed. In IAM & Admin → Service Accounts, check the account and create a new JSON key.',
+        messageRef: description
+          ? proxyMsg('vertexKeyRefusedSaid', { email: clientEmail, detail: description })
+          : proxyMsg('vertexKeyRefused', { email: clientEmail }),
+        hintRef: proxyMsg('vertexKeyRefusedHint'),
       },
     );
   }
@@ -294,6 +342,10 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       {
         ...opts,
         hint: 'Set your computer’s date, time and time zone to update automatically, then try again.',
+        messageRef: description
+          ? proxyMsg('vertexClockSaid', { detail: description })
+          : proxyMsg('vertexClock'),
+        hintRef: proxyMsg('vertexClockHint'),
       },
     );
   }
@@ -301,10 +353,18 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
     return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
       ...opts,
       hint: 'Make sure the key is a service-account key from the Google Cloud console; create a new JSON key if unsure.',
+      messageRef: description
+        ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
+        : proxyMsg('vertexSignInRefused', { email: clientEmail }),
+      hintRef: proxyMsg('vertexScopeHint'),
     });
   }
   return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
     ...opts,
     hint: 'Create a new JSON key for the service account and paste it again.',
+    messageRef: description
+      ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
+      : proxyMsg('vertexSignInRefused', { email: clientEmail }),
+    hintRef: proxyMsg('vertexNewKeyHint'),
   });
 }

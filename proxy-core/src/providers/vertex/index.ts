@@ -1,5 +1,6 @@
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireEvent, WireFormat } from '../../canonical/types.js';
+import { type MessageRef, proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import type {
@@ -124,6 +125,8 @@ export function createVertexProvider(
       account: account.id,
       upstreamModel,
       cause: e,
+      messageRef: e.messageRef,
+      hintRef: e.hintRef,
     });
   };
 
@@ -274,14 +277,20 @@ export function createVertexProvider(
     },
 
     async listModels(signal?: AbortSignal): Promise<ModelListing> {
-      const catalog = (reason: string): ModelListing => ({
+      const catalog = (reason: string, reasonRef: MessageRef): ModelListing => ({
         models: catalogModels(),
         source: 'catalog',
         reason: `${reason}; showing the known catalog (as of ${VERTEX_CATALOG_AS_OF})`,
+        reasonRef,
       });
+      const asOf = VERTEX_CATALOG_AS_OF;
       try {
         const models = await discover(signal);
-        if (models.length === 0) return catalog('Google listed no Claude or Gemini models for this project');
+        if (models.length === 0)
+          return catalog(
+            'Google listed no Claude or Gemini models for this project',
+            proxyMsg('vertexCatalogNoModels', { asOf }),
+          );
         return { models, source: 'upstream' };
       } catch (err) {
         if (signal?.aborted) throw err;
@@ -292,9 +301,15 @@ export function createVertexProvider(
             e.code === 'vertex_api_disabled'
               ? `listing models needs the Vertex AI API enabled in ${projectId}`
               : `listing models needs the Service Usage Consumer role (roles/serviceusage.serviceUsageConsumer) on ${projectId}`,
+            e.code === 'vertex_api_disabled'
+              ? proxyMsg('vertexCatalogApiDisabled', { project: projectId, asOf })
+              : proxyMsg('vertexCatalogNeedsRole', { project: projectId, asOf }),
           );
         }
-        return catalog(`could not list models (${e.message})`);
+        return catalog(
+          `could not list models (${e.message})`,
+          proxyMsg('vertexCatalogFailed', { detail: e.message, asOf }),
+        );
       }
     },
 
@@ -327,6 +342,12 @@ export function createVertexProvider(
           ok: true,
           latencyMs: deps.now() - started,
           message: `Signed in as ${sa.clientEmail}; ${model} answered in ${addr.region} (project ${sa.projectId}).`,
+          messageRef: proxyMsg('vertexConnected', {
+            email: sa.clientEmail,
+            model,
+            region: addr.region,
+            project: sa.projectId,
+          }),
         };
       } catch (err) {
         if (signal?.aborted) throw err;

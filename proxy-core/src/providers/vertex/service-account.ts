@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ProxyError } from '../../canonical/errors.js';
+import { type MessageRef, proxyMsg } from '../../messages.js';
 
 /** Google's OAuth token endpoint, used when a key file names none. */
 export const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
@@ -29,10 +30,20 @@ export interface ParseServiceAccountOptions {
 const CREATE_KEY_HINT =
   'In the Google Cloud console open IAM & Admin → Service Accounts, pick the account, then Keys → Add key → Create new key → JSON, and paste the whole downloaded file.';
 
-function fail(message: string, hint: string): ServiceAccountResult {
+function fail(
+  message: string,
+  hint: string,
+  messageRef: MessageRef,
+  hintRef: MessageRef,
+): ServiceAccountResult {
   return {
     ok: false,
-    error: new ProxyError('authentication', message, { hint, code: 'invalid_service_account' }),
+    error: new ProxyError('authentication', message, {
+      hint,
+      code: 'invalid_service_account',
+      messageRef,
+      hintRef,
+    }),
   };
 }
 
@@ -49,12 +60,16 @@ function describeJsonFailure(text: string, err: unknown): ServiceAccountResult {
     return fail(
       'This looks like a file path, not the contents of the key file',
       'Open the downloaded .json key file in a text editor and paste everything in it (it starts with "{").',
+      proxyMsg('saIsPath'),
+      proxyMsg('saIsPathHint'),
     );
   }
   if (!trimmed.startsWith('{')) {
     return fail(
       'This is not a service-account key: a key file is JSON and starts with "{"',
       `${CREATE_KEY_HINT} Make sure you copy the file's contents, not its name.`,
+      proxyMsg('saNotJson'),
+      proxyMsg('saCopyContentsHint'),
     );
   }
   const detail = err instanceof Error ? err.message : String(err);
@@ -66,6 +81,8 @@ function describeJsonFailure(text: string, err: unknown): ServiceAccountResult {
     return fail(
       'The key file text ends too early — the paste looks cut off',
       'Copy the whole file again, from the first "{" to the last "}".',
+      proxyMsg('saCutOff'),
+      proxyMsg('saCutOffHint'),
     );
   }
   const where =
@@ -75,9 +92,15 @@ function describeJsonFailure(text: string, err: unknown): ServiceAccountResult {
           const { line, column } = lineAndColumn(text, offset);
           return ` at line ${line}, column ${column}`;
         })();
+  const reason = detail.replace(/\s*in JSON at position \d+.*$/, '');
+  const at = offset === undefined ? undefined : lineAndColumn(text, offset);
   return fail(
-    `The key file is not valid JSON${where} (${detail.replace(/\s*in JSON at position \d+.*$/, '')})`,
+    `The key file is not valid JSON${where} (${reason})`,
     'Paste the downloaded file unchanged; do not edit it by hand. If it was edited, download a fresh key.',
+    at
+      ? proxyMsg('saBadJsonAt', { line: at.line, column: at.column, detail: reason })
+      : proxyMsg('saBadJson', { detail: reason }),
+    proxyMsg('saBadJsonHint'),
   );
 }
 
@@ -100,6 +123,8 @@ function checkPrivateKey(
       result: fail(
         'The "private_key" in the key file is not a PEM private key (it should start with "-----BEGIN PRIVATE KEY-----")',
         `The file was probably edited or cut. ${CREATE_KEY_HINT}`,
+        proxyMsg('saNotPem'),
+        proxyMsg('saEditedOrCutHint'),
       ),
     };
   }
@@ -111,6 +136,8 @@ function checkPrivateKey(
         result: fail(
           `The "private_key" in the key file is a ${key.asymmetricKeyType ?? 'non-RSA'} key; Google service-account keys are RSA`,
           CREATE_KEY_HINT,
+          proxyMsg('saNotRsa', { type: key.asymmetricKeyType ?? 'non-RSA' }),
+          proxyMsg('saCreateKeyHint'),
         ),
       };
     }
@@ -120,6 +147,8 @@ function checkPrivateKey(
       result: fail(
         'The "private_key" in the key file is damaged and cannot be read',
         `Part of the key was probably lost while copying. ${CREATE_KEY_HINT}`,
+        proxyMsg('saDamagedKey'),
+        proxyMsg('saDamagedKeyHint'),
       ),
     };
   }
@@ -140,6 +169,9 @@ export interface OtherKeyFile {
   message: string;
   /** What to download instead, and where. */
   hint: string;
+  /** The same two sentences as catalog codes, for the window's language. */
+  messageRef: MessageRef;
+  hintRef: MessageRef;
 }
 
 /**
@@ -153,6 +185,8 @@ export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile 
     return {
       message: 'This is an OAuth client ID file ("client_secret_….json"), not a service-account key',
       hint: `OAuth client IDs are for apps that sign users in. ${CREATE_KEY_HINT}`,
+      messageRef: proxyMsg('saOAuthClient'),
+      hintRef: proxyMsg('saOAuthClientHint'),
     };
   }
   const type = o.type;
@@ -160,6 +194,8 @@ export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile 
     return {
       message: 'This is a personal gcloud login file (type "authorized_user"), not a service-account key',
       hint: `Keybridge needs a service-account key instead. ${CREATE_KEY_HINT}`,
+      messageRef: proxyMsg('saUserLogin'),
+      hintRef: proxyMsg('saUserLoginHint'),
     };
   }
   if (type === 'external_account' || type === 'external_account_authorized_user') {
@@ -167,6 +203,8 @@ export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile 
       message:
         'This is a workload identity federation config (type "external_account"), not a service-account key',
       hint: `It holds no key of its own. ${CREATE_KEY_HINT}`,
+      messageRef: proxyMsg('saFederation'),
+      hintRef: proxyMsg('saFederationHint'),
     };
   }
   if (type === 'impersonated_service_account') {
@@ -174,12 +212,16 @@ export function recogniseOtherKeyFile(o: Record<string, unknown>): OtherKeyFile 
       message:
         'This is an impersonation config (type "impersonated_service_account"), not a service-account key',
       hint: CREATE_KEY_HINT,
+      messageRef: proxyMsg('saImpersonation'),
+      hintRef: proxyMsg('saCreateKeyHint'),
     };
   }
   if (type !== undefined && type !== 'service_account') {
     return {
       message: `This key file has type "${String(type)}"; Keybridge needs type "service_account"`,
       hint: CREATE_KEY_HINT,
+      messageRef: proxyMsg('saWrongType', { type: String(type) }),
+      hintRef: proxyMsg('saCreateKeyHint'),
     };
   }
   return undefined;
@@ -197,7 +239,12 @@ export function parseServiceAccount(
   if (typeof input === 'string') {
     const text = input.replace(/^\uFEFF/, '');
     if (text.trim() === '') {
-      return fail('The service-account key is empty', CREATE_KEY_HINT);
+      return fail(
+        'The service-account key is empty',
+        CREATE_KEY_HINT,
+        proxyMsg('saEmpty'),
+        proxyMsg('saCreateKeyHint'),
+      );
     }
     try {
       json = JSON.parse(text);
@@ -209,26 +256,40 @@ export function parseServiceAccount(
     return fail(
       'This is JSON, but not a service-account key (a key file is one JSON object)',
       CREATE_KEY_HINT,
+      proxyMsg('saNotObject'),
+      proxyMsg('saCreateKeyHint'),
     );
   }
   const o = json as Record<string, unknown>;
 
   const other = recogniseOtherKeyFile(o);
-  if (other) return fail(other.message, other.hint);
+  if (other) return fail(other.message, other.hint, other.messageRef, other.hintRef);
 
   if (!nonEmptyString(o.private_key)) {
-    return fail('The key file has no "private_key"', `It was probably cut or edited. ${CREATE_KEY_HINT}`);
+    return fail(
+      'The key file has no "private_key"',
+      `It was probably cut or edited. ${CREATE_KEY_HINT}`,
+      proxyMsg('saNoField', { field: 'private_key' }),
+      proxyMsg('saCutHint'),
+    );
   }
   const key = checkPrivateKey(o.private_key);
   if (!key.ok) return key.result;
 
   if (!nonEmptyString(o.client_email)) {
-    return fail('The key file has no "client_email"', `It was probably cut or edited. ${CREATE_KEY_HINT}`);
+    return fail(
+      'The key file has no "client_email"',
+      `It was probably cut or edited. ${CREATE_KEY_HINT}`,
+      proxyMsg('saNoField', { field: 'client_email' }),
+      proxyMsg('saCutHint'),
+    );
   }
   if (!/^[^@\s]+@[^@\s]+$/.test(o.client_email.trim())) {
     return fail(
       `The key file's "client_email" (${o.client_email}) is not an email address`,
       `It was probably edited. ${CREATE_KEY_HINT}`,
+      proxyMsg('saBadEmail', { email: o.client_email }),
+      proxyMsg('saEditedHint'),
     );
   }
 
@@ -238,18 +299,30 @@ export function parseServiceAccount(
     return fail(
       'The key file has no "project_id", so Keybridge does not know which Google Cloud project to bill',
       'Paste the unchanged key file, or enter the project ID (shown on the Google Cloud console home page) in the account settings.',
+      proxyMsg('saNoProject'),
+      proxyMsg('saNoProjectHint'),
     );
   }
 
   const tokenUri = nonEmptyString(o.token_uri) ? o.token_uri.trim() : DEFAULT_TOKEN_URI;
   if (!checkUrl(tokenUri)) {
-    return fail(`The key file's "token_uri" (${tokenUri}) is not a web address`, CREATE_KEY_HINT);
+    return fail(
+      `The key file's "token_uri" (${tokenUri}) is not a web address`,
+      CREATE_KEY_HINT,
+      proxyMsg('saBadTokenUri', { value: tokenUri }),
+      proxyMsg('saCreateKeyHint'),
+    );
   }
   const universeDomain = nonEmptyString(o.universe_domain)
     ? o.universe_domain.trim()
     : DEFAULT_UNIVERSE_DOMAIN;
   if (!/^[a-z0-9.-]+$/i.test(universeDomain)) {
-    return fail(`The key file's "universe_domain" (${universeDomain}) is not a domain name`, CREATE_KEY_HINT);
+    return fail(
+      `The key file's "universe_domain" (${universeDomain}) is not a domain name`,
+      CREATE_KEY_HINT,
+      proxyMsg('saBadUniverse', { value: universeDomain }),
+      proxyMsg('saCreateKeyHint'),
+    );
   }
 
   const value: ServiceAccount = {
@@ -301,6 +374,8 @@ export function loadServiceAccount(account: ServiceAccountSource, baseDir: strin
       fail(
         'This Vertex AI account has no service-account key',
         'Paste the service-account JSON key in the account settings.',
+        proxyMsg('saNoKey'),
+        proxyMsg('saNoKeyHint'),
       ),
     );
   }
@@ -316,6 +391,8 @@ export function loadServiceAccount(account: ServiceAccountSource, baseDir: strin
         code === 'ENOENT'
           ? 'Check the path in serviceAccountFile; the file may have been moved or renamed.'
           : 'Check that the file exists and can be read.',
+        proxyMsg('saFileUnreadable', { path: `${path}${code ? ` (${code})` : ''}` }),
+        proxyMsg(code === 'ENOENT' ? 'saFileMissingHint' : 'saFileUnreadableHint'),
       ),
     );
   }

@@ -92,7 +92,11 @@ describe('validateBedrockKeys: pasted credentials', () => {
       secretAccessKey: secret,
     });
     expect(errs).toEqual([
-      { field: 'sessionToken', message: expect.stringMatching(/temporary.*session token/) },
+      {
+        field: 'sessionToken',
+        message: expect.stringMatching(/temporary.*session token/),
+        messageRef: { code: 'bedrockNeedSessionToken' },
+      },
     ]);
     const ok = validateBedrockKeys({
       region: 'us-east-1',
