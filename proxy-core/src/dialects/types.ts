@@ -87,3 +87,9 @@ export interface InboundMeta {
   /** `anthropic-beta` header, split on commas. */
   anthropicBeta?: string[];
 }
+
+/** The codecs the pipeline converts with: one per client dialect, one per upstream wire format. */
+export interface CodecSet {
+  dialect(d: Dialect): DialectCodec;
+  wire(f: WireFormat): WireCodec;
+}

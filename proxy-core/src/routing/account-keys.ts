@@ -1,6 +1,15 @@
+import type { ProxyError } from '../canonical/errors.js';
 import type { Provider } from '../providers/types.js';
-import type { ProviderLease } from '../server/chat-pipeline.js';
 import { KeyPool } from './key-pool.js';
+
+/** The provider (with one of its account's keys) to use for one attempt, and how it went. */
+export interface ProviderLease {
+  provider: Provider;
+  succeeded(): void;
+  failed(err: ProxyError): void;
+  /** After a failure: is another key of this account usable right now? */
+  hasAlternate(): boolean;
+}
 
 /** The providers of one account: one per API key when it has a pool of keys. */
 export interface AccountKeys {

@@ -1,5 +1,4 @@
-import { kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
-import { QUOTA_EXHAUSTED_CODE } from '../../routing/key-pool.js';
+import { kindForStatus, ProxyError, parseRetryAfter, QUOTA_EXHAUSTED_CODE } from '../../canonical/errors.js';
 import type { UpstreamErrorResponse } from '../types.js';
 
 /**
