@@ -227,4 +227,9 @@ describe('the source tree', () => {
   it('proxy-core imports only down its layers', () => {
     expect(layerViolations(graph)).toEqual([]);
   });
+
+  it('app/ uses proxy-core only through proxy-core/src/index.ts, and the renderer not at all', () => {
+    expect(publicApiViolations(graph, 'app/', true)).toEqual([]);
+    expect(publicApiViolations(graph, 'renderer/', false)).toEqual([]);
+  });
 });
