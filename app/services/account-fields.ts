@@ -4,8 +4,7 @@
  * account schema with field errors, and recognise a pasted credential.
  */
 import type { z } from 'zod';
-import { accountSchema } from '../../proxy-core/src/config/schema.js';
-import { recogniseOtherKeyFile } from '../../proxy-core/src/providers/vertex/service-account.js';
+import { accountSchema, recogniseOtherKeyFile } from '../../proxy-core/src/index.js';
 import {
   type AccountView,
   appMsg,

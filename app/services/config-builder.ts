@@ -2,7 +2,7 @@
  * Builds proxy-core's KeybridgeConfig from what the app keeps: settings (no secrets), keychain
  * secrets, the access key and the resolved outbound proxy. Pure: all inputs are given.
  */
-import { configSchema, type KeybridgeConfig } from '../../proxy-core/src/config/schema.js';
+import { configSchema, type KeybridgeConfig } from '../../proxy-core/src/index.js';
 import { type AppSettings, appMsg, type ModelSettings } from '../contract/index.js';
 import { toCoreAccount } from './account-fields.js';
 import { ConfigProblem } from './proxy-controller.js';

@@ -5,9 +5,7 @@
  * next free port when the wanted one is taken — telling the user which one it took.
  */
 import net from 'node:net';
-import type { ListenInfo, ProxyHandle } from '../../proxy-core/src/api.js';
-import type { KeybridgeConfig } from '../../proxy-core/src/config/schema.js';
-import type { RequestRecord } from '../../proxy-core/src/observability/types.js';
+import type { KeybridgeConfig, ListenInfo, ProxyHandle, RequestRecord } from '../../proxy-core/src/index.js';
 import { appMsg, type MessageRef, messageRefSchema, type ProxyStatusView } from '../contract/index.js';
 
 export type CreateProxy = (config: KeybridgeConfig) => ProxyHandle;

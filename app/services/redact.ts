@@ -5,7 +5,7 @@
  * proxy's — fed here with every secret the vault has seen; on top of it, fields whose names say
  * "secret" are blanked in diagnostics.
  */
-import { REDACTED, SecretRedactor } from '../../proxy-core/src/security/redactor.js';
+import { REDACTED, SecretRedactor } from '../../proxy-core/src/index.js';
 
 export { REDACTED };
 

@@ -5,7 +5,7 @@
  * totals into the contract's UsageSummary.
  */
 import path from 'node:path';
-import { UsageStore, type UsageTotals } from '../../proxy-core/src/observability/usage-store.js';
+import { UsageStore, type UsageTotals } from '../../proxy-core/src/index.js';
 import type { ExportFile, RequestRecordView, UsageRow, UsageSummary } from '../contract/index.js';
 
 /** Local calendar day of a time, YYYY-MM-DD. */

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ListenInfo } from './api.js';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { KeybridgeConfig } from './config/schema.js';
 import { UsageStore } from './observability/usage-store.js';
 import { modelsFromConfig } from './routing/catalog.js';
 import { createProxy, PortInUseError } from './server/proxy.js';
+import type { ListenInfo } from './server/proxy-handle.js';
 import { readVersion } from './version.js';
 
 const HELP = `Keybridge — your own cloud AI accounts behind one local endpoint.

@@ -1,11 +1,21 @@
-export type { ListenInfo, ProxyHandle, ProxyState, ProxyStats, ProxyStatus, PublicModel } from './api.js';
 export { ProxyError } from './canonical/errors.js';
 export type * from './canonical/types.js';
 export { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 export type { AccountConfig, KeybridgeConfig } from './config/schema.js';
-export { configSchema } from './config/schema.js';
-export type { AttemptRecord, RequestRecord } from './observability/types.js';
+export { accountSchema, configSchema } from './config/schema.js';
+export type { RequestRecord } from './observability/types.js';
+export { UsageStore, type UsageTotals } from './observability/usage-store.js';
 export type { CredentialTestResult, ModelInfo, ModelListing } from './providers/types.js';
+export { recogniseOtherKeyFile } from './providers/vertex/service-account.js';
+export type { AttemptRecord } from './routing/retry-policy.js';
 export { configSecrets, redactorForConfig } from './security/config-secrets.js';
 export { maskSecret, REDACTED, SecretRedactor } from './security/redactor.js';
 export { type CreateProxyOptions, createProxy, PortInUseError } from './server/proxy.js';
+export type {
+  ListenInfo,
+  ProxyHandle,
+  ProxyState,
+  ProxyStats,
+  ProxyStatus,
+  PublicModel,
+} from './server/proxy-handle.js';

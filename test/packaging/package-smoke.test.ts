@@ -51,7 +51,7 @@ describe.skipIf(rendererMissing !== null)('packaged app (electron-builder --linu
     expect(has('dist/app/preload.cjs')).toBe(true);
     expect(has('renderer/dist/index.html')).toBe(true);
     expect(files.some((f) => /^renderer\/dist\/assets\/.+\.js$/.test(f))).toBe(true);
-    expect(has('dist/proxy-core/src/api.js')).toBe(true);
+    expect(has('dist/proxy-core/src/index.js')).toBe(true);
     expect(has('dist/app/services/app-services.js')).toBe(true);
   });
 

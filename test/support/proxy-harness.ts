@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import type { ListenInfo, ProxyHandle } from '../../proxy-core/src/api.js';
 import { parseConfig } from '../../proxy-core/src/config/load.js';
+import type { ListenInfo, ProxyHandle } from '../../proxy-core/src/index.js';
 import type { RequestRecord } from '../../proxy-core/src/observability/types.js';
 import { type CreateProxyOptions, createProxy } from '../../proxy-core/src/server/proxy.js';
 

@@ -132,3 +132,5 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 export const UPSTREAM_CUT = 'upstream_connection_failed';
 /** Code of an upstream answer that could not be read (not JSON, cut short). */
 export const UPSTREAM_UNREADABLE = 'upstream_unreadable_answer';
+/** The `code` a provider sets when a key's quota or credit is used up (OpenAI's own code); the key pool cools such a key down longer. */
+export const QUOTA_EXHAUSTED_CODE = 'insufficient_quota';

@@ -1,9 +1,8 @@
 import type { Dialect, WireFormat } from '../canonical/types.js';
-import type { CodecSet } from '../server/chat-pipeline.js';
 import { anthropicCodec } from './anthropic/index.js';
 import { geminiCodec } from './gemini/index.js';
 import { openaiCodec } from './openai/index.js';
-import type { DialectCodec, WireCodec } from './types.js';
+import type { CodecSet, DialectCodec, WireCodec } from './types.js';
 
 const DIALECTS: Record<Dialect, DialectCodec> = {
   openai: openaiCodec,

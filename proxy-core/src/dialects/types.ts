@@ -15,14 +15,9 @@ export interface OutboundEvent {
   data: string;
 }
 
-/**
- * Options a request encoder needs beyond the canonical request, e.g. the upstream model id,
- * or whether the target rejects temperature together with top_p.
- */
+/** Options a request encoder needs beyond the canonical request: the upstream model id. */
 export interface EncodeRequestOptions {
   upstreamModel: string;
-  /** Drop top_p when temperature is also set (newer Claude models reject both). */
-  exclusiveSampling?: boolean;
 }
 
 export interface ResponseEncodeContext {
@@ -91,4 +86,10 @@ export interface InboundMeta {
   pathStream?: boolean;
   /** `anthropic-beta` header, split on commas. */
   anthropicBeta?: string[];
+}
+
+/** The codecs the pipeline converts with: one per client dialect, one per upstream wire format. */
+export interface CodecSet {
+  dialect(d: Dialect): DialectCodec;
+  wire(f: WireFormat): WireCodec;
 }

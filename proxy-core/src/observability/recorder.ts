@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dialect, ErrorInfo, Usage } from '../canonical/types.js';
-import type { AttemptRecord, RequestRecord } from './types.js';
+import type { AttemptRecord } from '../routing/retry-policy.js';
+import type { RequestRecord } from './types.js';
 
 /** Merges a usage report into the running total: later fields supersede earlier ones. */
 export function mergeUsage(into: Usage | undefined, part: Partial<Usage> | undefined): Usage | undefined {

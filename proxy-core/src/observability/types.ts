@@ -1,14 +1,5 @@
 import type { Dialect, ErrorInfo, Usage } from '../canonical/types.js';
-
-/** One attempt against one route (account + upstream model). */
-export interface AttemptRecord {
-  account: string;
-  provider: string;
-  upstreamModel: string;
-  status?: number;
-  latencyMs: number;
-  error?: ErrorInfo;
-}
+import type { AttemptRecord } from '../routing/retry-policy.js';
 
 /** One typed record per request (DESIGN.md, Observability). Never contains secrets or bodies. */
 export interface RequestRecord {

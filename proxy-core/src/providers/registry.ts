@@ -1,11 +1,25 @@
-import type { AccountConfig } from '../config/schema.js';
+import type { AnthropicAccount } from './anthropic/config.js';
 import { createAnthropicProvider } from './anthropic/index.js';
+import type { AzureAccount } from './azure/config.js';
 import { createAzureProvider } from './azure/index.js';
+import type { BedrockAccount } from './bedrock/config.js';
 import { createBedrockProvider } from './bedrock/index.js';
+import type { GoogleAiAccount } from './google-ai/config.js';
 import { createGoogleAiProvider } from './google-ai/index.js';
+import type { OpenAICompatibleAccount } from './openai-compatible/config.js';
 import { createOpenAICompatibleProvider } from './openai-compatible/index.js';
 import type { Provider, ProviderDeps } from './types.js';
+import type { VertexAccount } from './vertex/config.js';
 import { createVertexProvider, TokenCache } from './vertex/index.js';
+
+/** An account of any provider kind (the config file's `accounts[]` entry, AccountConfig, is this union). */
+export type ProviderAccount =
+  | OpenAICompatibleAccount
+  | AnthropicAccount
+  | VertexAccount
+  | BedrockAccount
+  | AzureAccount
+  | GoogleAiAccount;
 
 /** State shared by the providers of every configuration generation of one proxy. */
 export interface ProviderShared {
@@ -18,7 +32,11 @@ export function createProviderShared(): ProviderShared {
 }
 
 /** Builds the provider for an account, by its `provider` kind. */
-export function createProvider(account: AccountConfig, deps: ProviderDeps, shared: ProviderShared): Provider {
+export function createProvider(
+  account: ProviderAccount,
+  deps: ProviderDeps,
+  shared: ProviderShared,
+): Provider {
   switch (account.provider) {
     case 'openai-compatible':
     case 'openai':

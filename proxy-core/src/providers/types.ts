@@ -1,15 +1,10 @@
 import type { ProxyError } from '../canonical/errors.js';
 import type { ErrorInfo, WireEvent, WireFormat } from '../canonical/types.js';
 import type { MessageRef } from '../messages.js';
-import type { HttpClient } from '../transport/http-client.js';
+import type { HttpClient, UpstreamRequest } from '../transport/http-client.js';
 
-/** A fully prepared upstream HTTP request (URL, signed headers, body). */
-export interface UpstreamRequest {
-  url: string;
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body?: string | Uint8Array;
-}
+/** Providers build transport's prepared requests; re-exported for their convenience. */
+export type { UpstreamRequest };
 
 /** A chat call handed to a provider: the body is already in the provider's wire format. */
 export interface ChatCall {

@@ -1,6 +1,15 @@
+import type { ProxyError } from '../canonical/errors.js';
 import type { Provider } from '../providers/types.js';
-import type { ProviderLease } from '../server/chat-pipeline.js';
-import { KeyPool, type KeySnapshot } from './key-pool.js';
+import { KeyPool } from './key-pool.js';
+
+/** The provider (with one of its account's keys) to use for one attempt, and how it went. */
+export interface ProviderLease {
+  provider: Provider;
+  succeeded(): void;
+  failed(err: ProxyError): void;
+  /** After a failure: is another key of this account usable right now? */
+  hasAlternate(): boolean;
+}
 
 /** The providers of one account: one per API key when it has a pool of keys. */
 export interface AccountKeys {
@@ -56,9 +65,4 @@ export function leaseProvider(keys: AccountKeys): ProviderLease {
     failed: (err) => void pool.reportFailure(lease.id, err),
     hasAlternate: () => pool.hasUsableKey(lease.id),
   };
-}
-
-/** Key states for the UI (masked secrets only). */
-export function keySnapshot(keys: AccountKeys): KeySnapshot[] {
-  return keys.pool?.snapshot() ?? [];
 }

@@ -1,4 +1,4 @@
-import { ProxyError } from '../canonical/errors.js';
+import { ProxyError, QUOTA_EXHAUSTED_CODE } from '../canonical/errors.js';
 
 /**
  * A pool of credentials (keys) for one provider account.
@@ -9,9 +9,6 @@ import { ProxyError } from '../canonical/errors.js';
  * - A 401/403 marks the key invalid, keeping the reason for the UI, until `revive()`.
  * - No timers: every state is computed from the injected clock.
  */
-
-/** The ProxyError `code` a provider sets when a key's quota or credit is used up (OpenAI's own code). */
-export const QUOTA_EXHAUSTED_CODE = 'insufficient_quota';
 
 export type KeyState = 'ready' | 'cooling' | 'exhausted' | 'invalid';
 

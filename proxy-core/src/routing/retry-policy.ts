@@ -1,5 +1,5 @@
 import { ProxyError, toProxyError, UPSTREAM_CUT, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
-import type { AttemptRecord } from '../observability/types.js';
+import type { ErrorInfo } from '../canonical/types.js';
 
 /**
  * Retries and failover, before the first byte reaches the client.
@@ -24,6 +24,16 @@ export interface RouteRef {
   account: string;
   provider: string;
   upstreamModel: string;
+}
+
+/** One attempt against one route (account + upstream model), as the request record lists it. */
+export interface AttemptRecord {
+  account: string;
+  provider: string;
+  upstreamModel: string;
+  status?: number;
+  latencyMs: number;
+  error?: ErrorInfo;
 }
 
 export type FailureClass = 'fatal' | 'failover' | 'retryable';

@@ -10,9 +10,10 @@ import type {
   StreamEvent,
   WireFormat,
 } from '../canonical/types.js';
-import type { DialectCodec, InboundMeta, WireCodec } from '../dialects/types.js';
+import type { CodecSet, DialectCodec, InboundMeta } from '../dialects/types.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { ChatCall, Provider, UpstreamRequest } from '../providers/types.js';
+import type { ProviderLease } from '../routing/account-keys.js';
 import type { Route } from '../routing/catalog.js';
 import { runWithFailover } from '../routing/retry-policy.js';
 import { redactRelayedAnswer } from '../security/redacting-upstream.js';
@@ -28,27 +29,12 @@ import {
 import { ClientStreamWriter } from './client-writer.js';
 import { sendError, sendJson } from './respond.js';
 
-/** The codecs the pipeline converts with. */
-export interface CodecSet {
-  dialect(d: Dialect): DialectCodec;
-  wire(f: WireFormat): WireCodec;
-}
-
 /** Optional steps around conversion (reasoning-signature restore, image inlining, …). */
 export interface PipelineHooks {
   /** Adjusts a canonical request before it is encoded for `wire` (may do I/O, e.g. fetch images). */
   beforeEncode?(req: CanonicalRequest, wire: WireFormat, signal: AbortSignal): Promise<CanonicalRequest>;
   /** Sees every converted response once it is complete (e.g. to remember thinking signatures). */
   onResponse?(res: CanonicalResponse): void;
-}
-
-/** The provider (with one of its account's keys) to use for one attempt, and how it went. */
-export interface ProviderLease {
-  provider: Provider;
-  succeeded(): void;
-  failed(err: ProxyError): void;
-  /** After a failure: is another key of this account usable right now? */
-  hasAlternate(): boolean;
 }
 
 export interface PipelineEnv {

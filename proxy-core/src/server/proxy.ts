@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from '../api.js';
 import { ProxyError } from '../canonical/errors.js';
 import { createMediaFetcher, type FetchMedia, inlineRemoteMedia } from '../canonical/inline-images.js';
 import { ReasoningCache, rememberReasoning, restoreReasoning } from '../canonical/reasoning-cache.js';
@@ -32,8 +31,10 @@ import type { HttpClient } from '../transport/http-client.js';
 import { createOutboundDispatcher, resolveProxySetting } from '../transport/outbound-proxy.js';
 import { readVersion } from '../version.js';
 import type { PipelineHooks } from './chat-pipeline.js';
-import { createRequestHandler, type ServingState } from './request-handler.js';
+import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from './proxy-handle.js';
+import { createRequestHandler } from './request-handler.js';
 import { isLanBind, lanKeyProblem } from './security-gate.js';
+import type { ServingState } from './serving-state.js';
 
 export interface CreateProxyOptions {
   /** Directory that relative paths in the config resolve against (the config file's folder). */

@@ -7,7 +7,7 @@ import type { Route } from '../routing/catalog.js';
 import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
-import type { ServingState } from './request-handler.js';
+import type { ServingState } from './serving-state.js';
 
 /** What an endpoint that relays one upstream answer needs. */
 export interface RelayContext {

@@ -1,26 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js';
 import type { Dialect } from '../canonical/types.js';
-import type { KeybridgeConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
 import { proxyMsg } from '../messages.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
-import { type PipelineEnv, serveChat } from './chat-pipeline.js';
+import { serveChat } from './chat-pipeline.js';
 import { checkJsonLimits } from './json-limits.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
 import { sendError, sendJson } from './respond.js';
 import { dialectForPath, matchRoute, normalizePath, type RouteMatch } from './route-table.js';
 import { checkRequest } from './security-gate.js';
-
-/** Everything one configuration generation serves with. Replaced whole on reconfigure. */
-export interface ServingState {
-  config: KeybridgeConfig;
-  catalog: ModelCatalog;
-  env: PipelineEnv;
-  extraHosts: ReadonlySet<string>;
-}
+import type { ServingState } from './serving-state.js';
 
 export interface HandlerDeps {
   publish(record: RequestRecord): void;

@@ -1,4 +1,3 @@
-import type { TimeoutsConfig } from '../config/schema.js';
 import type { HttpClient } from './http-client.js';
 import {
   type AccountProxySetting,
@@ -9,6 +8,16 @@ import {
 } from './outbound-proxy.js';
 import { createUndiciHttpClient } from './undici-http-client.js';
 
+/** The per-attempt timeouts an account's client applies (the config's `timeouts` has these). */
+export interface ConnectionTimeouts {
+  /** TCP/TLS connect. */
+  connectMs: number;
+  /** From request sent to response headers. */
+  firstByteMs: number;
+  /** Longest silence between two chunks of a response body. */
+  idleMs: number;
+}
+
 /**
  * The HttpClient for one account (ProviderDeps.http): its outbound proxy (its own setting, or the
  * global one for "inherit") and the configured timeouts — connect, time to first byte, idle gap.
@@ -17,7 +26,7 @@ import { createUndiciHttpClient } from './undici-http-client.js';
 export function createAccountHttpClient(
   accountProxy: AccountProxySetting | undefined,
   globalProxy: OutboundProxySetting,
-  timeouts: Pick<TimeoutsConfig, 'connectMs' | 'firstByteMs' | 'idleMs'>,
+  timeouts: ConnectionTimeouts,
   opts: OutboundDispatcherOptions = {},
 ): HttpClient {
   const dispatcher = createOutboundDispatcher(

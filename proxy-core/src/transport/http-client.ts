@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { UpstreamRequest } from '../providers/types.js';
+
+/** A fully prepared upstream HTTP request (URL, signed headers, body). */
+export interface UpstreamRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
 
 export interface UpstreamResponse {
   status: number;

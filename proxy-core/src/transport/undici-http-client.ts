@@ -1,8 +1,7 @@
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { ProxyError, UPSTREAM_CUT } from '../canonical/errors.js';
 import { proxyMsg } from '../messages.js';
-import type { UpstreamRequest } from '../providers/types.js';
-import type { HttpClient, SendOptions, UpstreamResponse } from './http-client.js';
+import type { HttpClient, SendOptions, UpstreamRequest, UpstreamResponse } from './http-client.js';
 
 export interface UndiciClientOptions {
   /** A dispatcher to use (an outbound-proxy agent, say). Default: a keep-alive Agent. */

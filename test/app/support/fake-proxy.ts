@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ListenInfo, ProxyHandle, ProxyStatus } from '../../../proxy-core/src/api.js';
 import type { KeybridgeConfig } from '../../../proxy-core/src/config/schema.js';
+import type { ListenInfo, ProxyHandle, ProxyStatus } from '../../../proxy-core/src/index.js';
 import type { RequestRecord } from '../../../proxy-core/src/observability/types.js';
 
 export interface FakeProxyLog {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ProxyError } from '../../../proxy-core/src/canonical/errors.js';
-import { KeyPool, maskSecret, QUOTA_EXHAUSTED_CODE } from '../../../proxy-core/src/routing/key-pool.js';
+import { ProxyError, QUOTA_EXHAUSTED_CODE } from '../../../proxy-core/src/canonical/errors.js';
+import { KeyPool, maskSecret } from '../../../proxy-core/src/routing/key-pool.js';
 
 function testKey(prefix = 'sk-'): string {
   return prefix + randomBytes(18).toString('base64url');

@@ -161,7 +161,6 @@ export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: Encod
     if (topP !== undefined && topP < 0.95) topP = undefined;
     topK = undefined;
   }
-  if (opts.exclusiveSampling && temperature !== undefined) topP = undefined;
   // Claude's temperature range is 0–1; OpenAI clients may send up to 2.
   if (temperature !== undefined) body.temperature = Math.min(1, Math.max(0, temperature));
   if (topP !== undefined) body.top_p = topP;

@@ -17,11 +17,6 @@ const GOOGLE_STATUS: Record<ErrorKind, string> = {
   internal: 'INTERNAL',
 };
 
-/** The Google status name for an error kind (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, …). */
-export function googleStatusFor(kind: ErrorKind): string {
-  return GOOGLE_STATUS[kind];
-}
-
 /** Renders a ProxyError as Google's error body; the hint is part of the message users see. */
 export function encodeGeminiError(err: ProxyError): GoogleErrorBody {
   const body: GoogleErrorBody = {

@@ -48,5 +48,4 @@ export const geminiCodec: DialectCodec = {
 
 export { DEFAULT_SAFETY_SETTINGS, SKIP_SIGNATURE } from './canonical-to-request.js';
 export { googleErrorToProxyError, parseGoogleError } from './errors.js';
-export { encodeGeminiModelList, type GeminiListedModel } from './model-list.js';
 export { stripModelPrefix } from './request-to-canonical.js';

@@ -130,8 +130,7 @@ export function canonicalToOpenaiRequest(req: CanonicalRequest, opts: EncodeRequ
       req.maxTokens;
   }
   if (req.temperature !== undefined) body.temperature = req.temperature;
-  if (req.topP !== undefined && !(opts.exclusiveSampling && req.temperature !== undefined))
-    body.top_p = req.topP;
+  if (req.topP !== undefined) body.top_p = req.topP;
   if (req.stopSequences && req.stopSequences.length > 0) body.stop = req.stopSequences;
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;

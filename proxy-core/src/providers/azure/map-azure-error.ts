@@ -1,6 +1,5 @@
-import { kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
+import { kindForStatus, ProxyError, parseRetryAfter, QUOTA_EXHAUSTED_CODE } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
-import { QUOTA_EXHAUSTED_CODE } from '../../routing/key-pool.js';
 import type { UpstreamErrorResponse } from '../types.js';
 
 /**

@@ -5,8 +5,7 @@ import { anthropicCodec } from '../../../../proxy-core/src/dialects/anthropic/in
 
 const decode = (body: unknown) =>
   anthropicCodec.decodeRequest(body, { anthropicBeta: ['prompt-caching-2024-07-31'] });
-const encode = (req: CanonicalRequest, exclusiveSampling = false) =>
-  anthropicCodec.encodeRequest(req, { upstreamModel: 'claude-up', exclusiveSampling });
+const encode = (req: CanonicalRequest) => anthropicCodec.encodeRequest(req, { upstreamModel: 'claude-up' });
 
 const base: CanonicalRequest = { model: 'pub', system: [], messages: [], stream: false };
 
@@ -315,12 +314,11 @@ describe('canonical → Anthropic request', () => {
     expect(encode({ ...base, messages: msgs, toolChoice: { type: 'none' } }).tool_choice).toBeUndefined();
   });
 
-  it('exclusiveSampling drops top_p when temperature is set', () => {
+  it('sends temperature and top_p together when the client sets both', () => {
     const msgs = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'x' }] }];
-    const both = { ...base, messages: msgs, temperature: 0.8, topP: 0.9 };
-    expect(encode(both, true)).toMatchObject({ temperature: 0.8 });
-    expect(encode(both, true).top_p).toBeUndefined();
-    expect(encode(both, false)).toMatchObject({ temperature: 0.8, top_p: 0.9 });
-    expect(encode({ ...base, messages: msgs, topP: 0.9 }, true).top_p).toBe(0.9);
+    expect(encode({ ...base, messages: msgs, temperature: 0.8, topP: 0.9 })).toMatchObject({
+      temperature: 0.8,
+      top_p: 0.9,
+    });
   });
 });

@@ -93,20 +93,3 @@ describe('Gemini response and error encoding', () => {
     expect(geminiCodec.readUsage(null)).toBeUndefined();
   });
 });
-
-describe('Gemini model list', () => {
-  it('pages public models the way Google does, with names SillyTavern can read', async () => {
-    const { encodeGeminiModelList } = await import('../../../../proxy-core/src/dialects/gemini/index.js');
-    const models = ['a', 'b', 'c'].map((id) => ({ id, displayName: id.toUpperCase() }));
-    const first = encodeGeminiModelList(models, { pageSize: 2 });
-    expect(first.models.map((m) => m.name)).toEqual(['models/a', 'models/b']);
-    expect(first.models[0]).toMatchObject({
-      displayName: 'A',
-      supportedGenerationMethods: expect.arrayContaining(['generateContent']),
-    });
-    const second = encodeGeminiModelList(models, { pageSize: 2, pageToken: first.nextPageToken });
-    expect(second.models.map((m) => m.name)).toEqual(['models/c']);
-    expect(second.nextPageToken).toBeUndefined();
-    expect(encodeGeminiModelList(models).models).toHaveLength(3);
-  });
-});

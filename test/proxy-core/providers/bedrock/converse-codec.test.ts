@@ -215,11 +215,8 @@ describe('ConverseStream (real captures)', () => {
 });
 
 describe('canonical → Converse request', () => {
-  const encode = (
-    req: Partial<CanonicalRequest>,
-    upstreamModel = 'amazon.nova-lite-v1:0',
-    exclusiveSampling = false,
-  ) => bedrockConverseCodec.encodeRequest({ ...base, ...req }, { upstreamModel, exclusiveSampling });
+  const encode = (req: Partial<CanonicalRequest>, upstreamModel = 'amazon.nova-lite-v1:0') =>
+    bedrockConverseCodec.encodeRequest({ ...base, ...req }, { upstreamModel });
 
   it('system, messages, inference config; no model or stream in the body', () => {
     const body = encode({
@@ -236,11 +233,6 @@ describe('canonical → Converse request', () => {
       messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
       inferenceConfig: { maxTokens: 100, temperature: 0.5, topP: 0.9, stopSequences: ['END'] },
     });
-  });
-
-  it('drops top_p beside temperature when the target needs exclusive sampling', () => {
-    const body = encode({ temperature: 0.5, topP: 0.9, messages: [] }, 'amazon.nova-lite-v1:0', true);
-    expect(body.inferenceConfig).toEqual({ temperature: 0.5 });
   });
 
   it('cache_control becomes a cachePoint after the block (system, message, tool), keeping the 1h ttl', () => {

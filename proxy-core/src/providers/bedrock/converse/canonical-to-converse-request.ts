@@ -315,9 +315,7 @@ export function canonicalToConverseRequest(
   const inference: Record<string, unknown> = {};
   if (req.maxTokens !== undefined) inference.maxTokens = req.maxTokens;
   if (req.temperature !== undefined) inference.temperature = req.temperature;
-  if (req.topP !== undefined && !(opts.exclusiveSampling && req.temperature !== undefined)) {
-    inference.topP = req.topP;
-  }
+  if (req.topP !== undefined) inference.topP = req.topP;
   if (req.stopSequences && req.stopSequences.length > 0) inference.stopSequences = req.stopSequences;
   const extra = additionalFields(req, family, inference);
   if (Object.keys(inference).length > 0) body.inferenceConfig = inference;

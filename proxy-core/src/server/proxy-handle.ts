@@ -1,6 +1,6 @@
-import type { KeybridgeConfig } from './config/schema.js';
-import type { RequestRecord } from './observability/types.js';
-import type { CredentialTestResult, ModelListing } from './providers/types.js';
+import type { KeybridgeConfig } from '../config/schema.js';
+import type { RequestRecord } from '../observability/types.js';
+import type { CredentialTestResult, ModelListing } from '../providers/types.js';
 
 export interface ListenInfo {
   host: string;
