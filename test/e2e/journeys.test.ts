@@ -285,11 +285,14 @@ const ENGLISH_WIZARD = englishWizardTexts();
 
 /**
  * In Chinese, no English sentence is on the screen (test/e2e/support/no-english.ts), and none of
- * the wizard's own English texts either. The test reply is what the mock model said: data, in English.
+ * the wizard's own English texts either.
  */
 async function expectNoEnglishWizardText(page: Page, where: string) {
+  // Data, shown as it came: what the mock model answered, and the names the provider gives its models.
   const reply = page.getByTestId('test-reply');
-  const allow = (await reply.count()) ? [(await reply.innerText()).trim()] : [];
+  const replyLines = (await reply.count()) ? (await reply.innerText()).split('\n') : [];
+  const modelNames = await page.locator('main .mantine-Checkbox-label').allInnerTexts();
+  const allow = [...replyLines, ...modelNames].map((l) => l.trim()).filter((l) => l !== '');
   expect(await visibleEnglish(page, { allow }), `English sentences on the ${where} step`).toEqual([]);
   const text = await page.locator('main').innerText();
   const found = ENGLISH_WIZARD.filter((s) => s.split(/\s+/).length >= 3 && text.includes(s));

@@ -7,8 +7,9 @@
  * - URLs, host:port addresses, e-mail addresses, file names and paths;
  * - identifiers: model ids, account ids, keys like `x-api-key` — any token with a digit, a dash,
  *   an underscore, a dot, an @ or a slash inside it, or camelCase;
- * - product and company names (PRODUCT_NAMES), and the names of SillyTavern's own controls, which
- *   the window quotes so the user can find them in SillyTavern (SILLYTAVERN_NAMES);
+ * - product and company names (PRODUCT_NAMES), and the names of SillyTavern's own controls and of
+ *   the providers' console buttons, which the window quotes so the user can find them there
+ *   (SILLYTAVERN_NAMES, CONSOLE_NAMES);
  * - whatever the caller passes in `allow`: say why at the call site (e.g. what a mock upstream
  *   said in its own words — data, shown as it came).
  * Single English words (a product, "API", "JSON", "HTTP") never count: only runs of 2+ words do.
@@ -59,6 +60,9 @@ export const SILLYTAVERN_NAMES = [
   'API Connections',
 ];
 
+/** The providers' own console labels, quoted so the user can find them on those pages. */
+export const CONSOLE_NAMES = ['Get API key', 'API keys', 'API Keys'];
+
 export interface NoEnglishOptions {
   /** More text that may stay in English on this page, each with a reason at the call site. */
   allow?: Array<string | RegExp>;
@@ -68,7 +72,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Runs of 2+ English words in `text` once the allowed parts are removed. */
 export function englishRuns(text: string, opts: NoEnglishOptions = {}): string[] {
-  const names = [...PRODUCT_NAMES, ...SILLYTAVERN_NAMES]
+  const names = [...PRODUCT_NAMES, ...SILLYTAVERN_NAMES, ...CONSOLE_NAMES]
     .sort((a, b) => b.length - a.length)
     .map((n) => new RegExp(`(?<![A-Za-z])${escapeRegExp(n)}(?![A-Za-z])`, 'g'));
   const extra = (opts.allow ?? []).map((a) => (typeof a === 'string' ? new RegExp(escapeRegExp(a), 'g') : a));
