@@ -145,7 +145,8 @@ describe('the no-English check itself', () => {
 describe('messages from main and proxy-core, in Chinese', () => {
   it('the no-keychain notice and a rejected credential test (Accounts)', async () => {
     const page = await open('#/accounts');
-    await expect.poll(() => page.getByText(/没有可用的系统钥匙串：Secret Service 没有运行/).count()).toBe(1);
+    await expect.poll(() => page.getByText('这台电脑上没有系统钥匙串').count()).toBe(1);
+    expect(await page.getByText(/没有正在运行的 Secret Service/).count()).toBe(1);
     const card = page.getByTestId('account-old-claude');
     await card.getByTestId('test-account').click();
     await expect
