@@ -170,7 +170,6 @@ describe('the first screen is light', () => {
     await expect.poll(() => w.page.getByTestId('nav-start').getAttribute('data-active')).toBe('true');
     await w.page.locator('main h2').first().waitFor();
     const first = await scriptBytes(w);
-    console.log('MEASURE', first.total, first.gzip);
     expect(
       first.total,
       `${first.total} bytes (${first.gzip} gzipped): ${first.files.join(', ')}`,
@@ -194,7 +193,6 @@ describe('the first screen is light', () => {
     await expect.poll(() => w.page.getByTestId('nav-connect').getAttribute('data-active')).toBe('true');
     await w.page.locator('main h2').first().waitFor();
     const first = await scriptBytes(w);
-    console.log('MEASURE', first.total, first.gzip);
     expect(
       first.total,
       `${first.total} bytes (${first.gzip} gzipped): ${first.files.join(', ')}`,
