@@ -32,12 +32,18 @@ export function Root({
   // The window's texts, in the OS language to start with: only that language is downloaded, and
   // the window renders once it is there (no key shows untranslated).
   const [i18n, setI18n] = useState<I18n | null>(null);
+  const [textsFailed, setTextsFailed] = useState(false);
   useEffect(() => {
     let current = true;
     const initial = resolveLanguage(undefined, osLanguage);
-    void loadTranslation(initial).then((texts) => {
-      if (current) setI18n(createI18n(initial, texts));
-    });
+    loadTranslation(initial).then(
+      (texts) => {
+        if (current) setI18n(createI18n(initial, texts));
+      },
+      () => {
+        if (current) setTextsFailed(true);
+      },
+    );
     return () => {
       current = false;
     };
@@ -61,11 +67,24 @@ export function Root({
       return;
     }
     // Another language saved in Settings: its texts are fetched, then the window switches.
-    void switchLanguage(i18n, language).then(() => {
-      document.documentElement.lang = language;
-    });
+    // If they cannot be fetched, the window stays in the language it shows.
+    switchLanguage(i18n, language).then(
+      () => {
+        document.documentElement.lang = language;
+      },
+      () => {},
+    );
   }, [i18n, language]);
 
+  // The texts' chunk could not be fetched (a damaged install): say so in both languages.
+  if (textsFailed)
+    return (
+      <p role="alert" style={{ fontFamily: 'system-ui, sans-serif', padding: 16 }}>
+        Keybridge could not load the window’s texts. Reload the window or reinstall Keybridge.
+        <br />
+        Keybridge 无法加载窗口文字。请重新加载窗口或重新安装 Keybridge。
+      </p>
+    );
   if (!i18n) return null;
 
   const forced = settings?.theme && settings.theme !== 'system' ? settings.theme : undefined;
