@@ -2,19 +2,7 @@
  * The window: header (proxy status), navigation, notices, and the current screen. The screen is
  * kept in the URL hash (#/accounts…) so reloads and links land on the same page.
  */
-import {
-  Alert,
-  AppShell,
-  Burger,
-  Center,
-  Group,
-  Loader,
-  NavLink,
-  ScrollArea,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, AppShell, Burger, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -151,7 +139,8 @@ export function App({
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
-        <AppShell.Section grow component={ScrollArea}>
+        {/* Native scrolling: Mantine's ScrollArea would add its code to every first screen. */}
+        <AppShell.Section grow style={{ overflowY: 'auto' }}>
           <nav aria-label={t('nav.label')}>
             {SCREENS.map((s) => (
               <NavLink

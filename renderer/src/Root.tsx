@@ -4,12 +4,13 @@
  */
 import '@mantine/core/styles.css';
 import { createTheme, MantineProvider } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import type { i18n as I18n } from 'i18next';
+import { useEffect, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { KeybridgeApi, SettingsView } from '../../app/contract/index.js';
 import { App } from './App.js';
 import { ApiProvider } from './api/context.js';
-import { createI18n, resolveLanguage } from './i18n/index.js';
+import { createI18n, loadTranslation, resolveLanguage, switchLanguage } from './i18n/index.js';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -28,7 +29,25 @@ export function Root({
   connected?: boolean;
 }) {
   const [settings, setSettings] = useState<Pick<SettingsView, 'language' | 'theme'> | null>(null);
-  const i18n = useMemo(() => createI18n(resolveLanguage(undefined, osLanguage)), [osLanguage]);
+  // The window's texts, in the OS language to start with: only that language is downloaded, and
+  // the window renders once it is there (no key shows untranslated).
+  const [i18n, setI18n] = useState<I18n | null>(null);
+  const [textsFailed, setTextsFailed] = useState(false);
+  useEffect(() => {
+    let current = true;
+    const initial = resolveLanguage(undefined, osLanguage);
+    loadTranslation(initial).then(
+      (texts) => {
+        if (current) setI18n(createI18n(initial, texts));
+      },
+      () => {
+        if (current) setTextsFailed(true);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [osLanguage]);
 
   useEffect(() => {
     let current = true;
@@ -42,9 +61,31 @@ export function Root({
 
   const language = resolveLanguage(settings?.language, osLanguage);
   useEffect(() => {
-    if (i18n.language !== language) void i18n.changeLanguage(language);
-    document.documentElement.lang = language;
+    if (!i18n) return;
+    if (i18n.language === language) {
+      document.documentElement.lang = language;
+      return;
+    }
+    // Another language saved in Settings: its texts are fetched, then the window switches.
+    // If they cannot be fetched, the window stays in the language it shows.
+    switchLanguage(i18n, language).then(
+      () => {
+        document.documentElement.lang = language;
+      },
+      () => {},
+    );
   }, [i18n, language]);
+
+  // The texts' chunk could not be fetched (a damaged install): say so in both languages.
+  if (textsFailed)
+    return (
+      <p role="alert" style={{ fontFamily: 'system-ui, sans-serif', padding: 16 }}>
+        Keybridge could not load the window’s texts. Reload the window or reinstall Keybridge.
+        <br />
+        Keybridge 无法加载窗口文字。请重新加载窗口或重新安装 Keybridge。
+      </p>
+    );
+  if (!i18n) return null;
 
   const forced = settings?.theme && settings.theme !== 'system' ? settings.theme : undefined;
   return (

@@ -4,6 +4,7 @@
  * React warning) or failed request (a 404 favicon, a missing chunk); and the screens' code comes
  * only when they are opened, keeping the first screen's script under a budget (uncompressed).
  */
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +13,21 @@ import { type OpenAIMock, startOpenAIMock } from '../upstreams/openai-mock.js';
 import { CHROMIUM_ARGS, type E2eHost, startE2eHost } from './support/harness.js';
 
 /**
- * Script budget of the first screen, uncompressed. Issue 14 asks for 350 kB; one bundle was 823 kB.
- * Lazy screens and a zod-free entry bring the guided start to ≈620 kB and Connect to ≈545 kB. What
- * stands between that and 350 kB: react-dom alone is 202 kB, Mantine's core and AppShell 113 kB,
- * i18next 53 kB, floating-ui 43 kB (tooltips, selects), and the first-run wizard loads every step's
- * inputs at once (143 kB). This budget keeps what was won from creeping back.
+ * Script budgets of the first screens, uncompressed (what Chromium parses). Issue 14 asks for
+ * 350 kB; one bundle was 823 kB. Measured (docs/performance.md, "Window: script on first screen"):
+ * - a new user's guided start: 478,526 bytes (467 KiB), 148 KiB gzip: react-dom with react and the
+ *   scheduler 210 KiB, i18next with react-i18next 53 KiB, Mantine's core and AppShell ≈95 KiB,
+ *   the shown language's texts 46 KiB (the other language is not loaded), the window's own code
+ *   and the provider step. The wizard's later steps load when reached.
+ * - a returning user's Connect: 585,381 bytes (572 KiB), 184 KiB gzip: the same shell plus the
+ *   test-message panel, whose searchable Select brings Mantine's Combobox, Popover, ScrollArea
+ *   and floating-ui (≈105 KiB).
+ * The floor of this stack is ≈410 KiB (react-dom, i18next, Mantine's shell, one locale), so
+ * 350 kB is out of reach without replacing one of them; these budgets (measured + ≈3%) keep what
+ * was won from creeping back.
  */
-const FIRST_SCREEN_SCRIPT_LIMIT = 640 * 1024;
+const NEW_USER_SCRIPT_LIMIT = 480 * 1024;
+const RETURNING_USER_SCRIPT_LIMIT = 590 * 1024;
 const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
 
 let browser: Browser;
@@ -30,8 +39,8 @@ interface Watched {
   page: Page;
   /** Console errors, page errors, failed and refused requests, in the order they happened. */
   problems: string[];
-  /** Uncompressed bytes of every script the page has loaded so far, by URL. */
-  scripts: Map<string, number>;
+  /** Bytes of every script the page has loaded so far, by URL: as served, and gzipped. */
+  scripts: Map<string, { bytes: number; gzip: number }>;
   close(): Promise<void>;
 }
 
@@ -43,7 +52,7 @@ async function watch(host: E2eHost, opts: { locale?: string; hash?: string } = {
   });
   const page = await context.newPage();
   const problems: string[] = [];
-  const scripts = new Map<string, number>();
+  const scripts = new Map<string, { bytes: number; gzip: number }>();
   const pending: Promise<void>[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
@@ -55,7 +64,7 @@ async function watch(host: E2eHost, opts: { locale?: string; hash?: string } = {
     if (/javascript/.test(r.headers()['content-type'] ?? '')) {
       pending.push(
         r.body().then(
-          (b) => void scripts.set(r.url(), b.length),
+          (b) => void scripts.set(r.url(), { bytes: b.length, gzip: gzipSync(b).length }),
           () => {},
         ),
       );
@@ -74,12 +83,19 @@ async function watch(host: E2eHost, opts: { locale?: string; hash?: string } = {
   };
 }
 
-/** Waits until the network is quiet, then answers the script bytes loaded so far (all responses read). */
-async function scriptBytes(w: Watched): Promise<{ total: number; files: string[] }> {
+/**
+ * Waits until the network is quiet, then answers the script bytes loaded so far (all responses
+ * read): uncompressed (the budget) and gzipped (what a compressed transfer would be, for the docs).
+ */
+async function scriptBytes(w: Watched): Promise<{ total: number; gzip: number; files: string[] }> {
   await w.page.waitForLoadState('networkidle');
   await w.page.waitForTimeout(300);
-  const total = [...w.scripts.values()].reduce((a, b) => a + b, 0);
-  return { total, files: [...w.scripts.keys()].map((u) => new URL(u).pathname) };
+  const sizes = [...w.scripts.values()];
+  return {
+    total: sizes.reduce((a, b) => a + b.bytes, 0),
+    gzip: sizes.reduce((a, b) => a + b.gzip, 0),
+    files: [...w.scripts.keys()].map((u) => new URL(u).pathname),
+  };
 }
 
 async function visitEveryScreen(w: Watched) {
@@ -149,12 +165,20 @@ describe('the window loads cleanly', () => {
 });
 
 describe('the first screen is light', () => {
-  it(`a new user's first screen (the guided start) loads at most ${FIRST_SCREEN_SCRIPT_LIMIT / 1024} kB of script`, async () => {
+  it(`a new user's first screen (the guided start) loads at most ${NEW_USER_SCRIPT_LIMIT / 1024} KiB of script`, async () => {
     const w = await watch(fresh);
     await expect.poll(() => w.page.getByTestId('nav-start').getAttribute('data-active')).toBe('true');
     await w.page.locator('main h2').first().waitFor();
     const first = await scriptBytes(w);
-    expect(first.total, `scripts: ${first.files.join(', ')}`).toBeLessThanOrEqual(FIRST_SCREEN_SCRIPT_LIMIT);
+    expect(
+      first.total,
+      `${first.total} bytes (${first.gzip} gzipped): ${first.files.join(', ')}`,
+    ).toBeLessThanOrEqual(NEW_USER_SCRIPT_LIMIT);
+    // Only the language shown, and only the provider step of the wizard.
+    expect(first.files.filter((f) => /\/zh-CN-[^/]*\.js$/.test(f))).toEqual([]);
+    expect(
+      first.files.filter((f) => /\/(AccountForm|AccountTest|AccountModelPicker|ConnectPanel)-/.test(f)),
+    ).toEqual([]);
     // The other screens' code comes when they are opened, not before.
     await w.page.getByTestId('nav-usage').click();
     await w.page.locator('main h2').first().waitFor();
@@ -164,12 +188,15 @@ describe('the first screen is light', () => {
     expect(w.problems).toEqual([]);
   });
 
-  it(`a returning user's first screen (Connect) loads at most ${FIRST_SCREEN_SCRIPT_LIMIT / 1024} kB of script`, async () => {
+  it(`a returning user's first screen (Connect) loads at most ${RETURNING_USER_SCRIPT_LIMIT / 1024} KiB of script`, async () => {
     const w = await watch(used);
     await expect.poll(() => w.page.getByTestId('nav-connect').getAttribute('data-active')).toBe('true');
     await w.page.locator('main h2').first().waitFor();
     const first = await scriptBytes(w);
-    expect(first.total, `scripts: ${first.files.join(', ')}`).toBeLessThanOrEqual(FIRST_SCREEN_SCRIPT_LIMIT);
+    expect(
+      first.total,
+      `${first.total} bytes (${first.gzip} gzipped): ${first.files.join(', ')}`,
+    ).toBeLessThanOrEqual(RETURNING_USER_SCRIPT_LIMIT);
     await w.close();
     expect(w.problems).toEqual([]);
   });

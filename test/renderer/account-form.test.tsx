@@ -9,6 +9,7 @@ import type { AccountView } from '../../app/contract/index.js';
 import { ApiProvider } from '../../renderer/src/api/context.js';
 import { AccountForm } from '../../renderer/src/components/AccountForm.js';
 import { createI18n } from '../../renderer/src/i18n/index.js';
+import en from '../../renderer/src/i18n/locales/en.json' with { type: 'json' };
 import type { PickableProvider } from '../../renderer/src/providers.js';
 import { BEDROCK_KEY_ID_MESSAGE, createFakeKeybridge } from './support/fake-keybridge.js';
 
@@ -18,7 +19,7 @@ function renderForm(
 ) {
   const onSaved = vi.fn();
   render(
-    <I18nextProvider i18n={createI18n('en')}>
+    <I18nextProvider i18n={createI18n('en', en)}>
       <MantineProvider>
         <ApiProvider api={fake.api}>
           <AccountForm {...props} onSaved={onSaved} />

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appSettingsSchema, MESSAGES, zodIssueRef } from '../../app/contract/index.js';
 import { validateCoreAccount } from '../../app/services/account-fields.js';
-import { createI18n, MESSAGE_TEXTS } from '../../renderer/src/i18n/index.js';
+import { createI18n, type Locale, type MessageTexts } from '../../renderer/src/i18n/index.js';
+import enTexts from '../../renderer/src/i18n/locales/en.json' with { type: 'json' };
+import zhCN from '../../renderer/src/i18n/locales/zh-CN.json' with { type: 'json' };
 import { formatFieldError, formatMessage } from '../../renderer/src/i18n/messages.js';
+
+const MESSAGE_TEXTS: Record<Locale, MessageTexts> = { en: enTexts.msg, 'zh-CN': zhCN.msg };
 
 const placeholders = (text: string) =>
   [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
@@ -37,8 +41,8 @@ describe('message catalog', () => {
 });
 
 describe('formatMessage', () => {
-  const zh = createI18n('zh-CN').t;
-  const en = createI18n('en').t;
+  const zh = createI18n('zh-CN', zhCN).t;
+  const en = createI18n('en', enTexts).t;
 
   it('shows a known code in the window language, with its parameters', () => {
     const ref = { code: 'portMoved', params: { wanted: 5731, port: 5732 } };
@@ -86,10 +90,10 @@ describe('field errors with a hint', () => {
       messageRef: { code: 'saCutOff' },
       hintRef: { code: 'saCutOffHint' },
     });
-    expect(formatFieldError(createI18n('zh-CN').t, e!)).toBe(
+    expect(formatFieldError(createI18n('zh-CN', zhCN).t, e!)).toBe(
       '密钥文件的内容提前结束了——粘贴的内容似乎被截断了 — 请重新复制整个文件，从第一个“{”到最后一个“}”。',
     );
-    expect(formatFieldError(createI18n('en').t, e!)).toBe(e!.message);
+    expect(formatFieldError(createI18n('en', enTexts).t, e!)).toBe(e!.message);
   });
 });
 

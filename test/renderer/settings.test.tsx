@@ -83,6 +83,6 @@ describe('settings', () => {
       'zh-CN',
     );
     expect(await screen.findByRole('heading', { name: '用量' })).toBeTruthy();
-    expect(screen.getAllByTestId('usage-bar')).toHaveLength(3);
+    expect(await screen.findAllByTestId('usage-bar')).toHaveLength(3);
   });
 });

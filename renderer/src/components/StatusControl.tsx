@@ -1,4 +1,4 @@
-import { Badge, Button, CopyButton, Group, Tooltip } from '@mantine/core';
+import { Badge, Button, CopyButton, Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ProxyStatusView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
@@ -13,7 +13,11 @@ const COLORS: Record<ProxyStatusView['state'], string> = {
   error: 'red',
 };
 
-/** Header status: state badge (with the error as tooltip), endpoint copy, start/stop. */
+/**
+ * Header status: state badge (the error or the address as the browser's own tooltip: Mantine's
+ * Tooltip would bring floating-ui into the first screen; the error is also an alert above every
+ * screen and the address sits under the navigation), endpoint copy, start/stop.
+ */
 export function StatusControl({
   status,
   onStatus,
@@ -29,20 +33,19 @@ export function StatusControl({
   const busy = status.state === 'starting' || status.state === 'stopping';
   return (
     <Group gap="xs" wrap="nowrap">
-      <Tooltip
-        label={
+      <Badge
+        color={COLORS[status.state]}
+        variant="dot"
+        size="lg"
+        data-testid="proxy-status"
+        title={
           status.error
             ? `${msg(status.error, status.errorRef)}${status.hint ? ` — ${msg(status.hint, status.hintRef)}` : ''}`
-            : (status.url ?? '')
+            : (status.url ?? undefined)
         }
-        disabled={!status.error && !status.url}
-        multiline
-        w={280}
       >
-        <Badge color={COLORS[status.state]} variant="dot" size="lg" data-testid="proxy-status">
-          {t(`status.${status.state}`)}
-        </Badge>
-      </Tooltip>
+        {t(`status.${status.state}`)}
+      </Badge>
       {status.url && (
         <CopyButton value={status.url}>
           {({ copied, copy }) => (

@@ -6,15 +6,11 @@
  * form are kept in this tab's sessionStorage (never a key: a secret typed before saving has to
  * be typed again; after saving, the saved account is what resumes).
  */
-import { Button, Group, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { Button, Center, Group, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountTestResult, AccountView, ProviderKind } from '../../../app/contract/index.js';
 import { useLoad } from '../api/hooks.js';
-import { AccountForm } from '../components/AccountForm.js';
-import { AccountModelPicker } from '../components/AccountModelPicker.js';
-import { AccountTest } from '../components/AccountTest.js';
-import { ConnectPanel } from '../components/ConnectPanel.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import {
   type FormValues,
@@ -23,6 +19,35 @@ import {
   type PickableProvider,
   PROVIDER_FIELDS,
 } from '../providers.js';
+
+// The steps after the provider are loaded when the user gets near them: the first step stays
+// light, and each step's code is fetched while the user is still on the step before it.
+const STEP_CODE = [
+  () => import('../components/AccountForm.js'),
+  () => import('../components/AccountTest.js'),
+  () => import('../components/AccountModelPicker.js'),
+  () => import('../components/ConnectPanel.js'),
+] as const;
+const AccountForm = lazy(() => STEP_CODE[0]().then((m) => ({ default: m.AccountForm })));
+const AccountTest = lazy(() => STEP_CODE[1]().then((m) => ({ default: m.AccountTest })));
+const AccountModelPicker = lazy(() => STEP_CODE[2]().then((m) => ({ default: m.AccountModelPicker })));
+const ConnectPanel = lazy(() => STEP_CODE[3]().then((m) => ({ default: m.ConnectPanel })));
+
+/** A step whose code is still loading: a spinner in a box of the step's usual height. */
+function StepLoading({ children, height = 240 }: { children: ReactNode; height?: number }) {
+  const { t } = useTranslation();
+  return (
+    <Suspense
+      fallback={
+        <Center mih={height}>
+          <Loader size="sm" aria-label={t('common.loading')} />
+        </Center>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 /** Where the first run keeps its progress (this tab only; no secrets). */
 export const FIRST_RUN_PROGRESS_KEY = 'keybridge.firstRun';
@@ -126,6 +151,13 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
     });
   }, [restoring, step, provider, draft, account]);
 
+  // The next step's code comes while the user is busy with this one (once a provider is picked).
+  useEffect(() => {
+    if (!provider || restoring) return;
+    const next = STEP_CODE[step];
+    if (next) void next().catch(() => {});
+  }, [provider, restoring, step]);
+
   const onSaved = useCallback((a: AccountView) => {
     setAccount(a);
     setTest(null);
@@ -179,26 +211,28 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
           {provider && (
             <Stack>
               <Text size="sm">{t(`firstRun.credentialHelp.${provider}`)}</Text>
-              {account && formProviderFor(account.provider) === provider ? (
-                <AccountForm
-                  key={account.id}
-                  account={account}
-                  onSaved={onSaved}
-                  onCancel={() => setStep(2)}
-                  submitLabel={t('firstRun.saveAndTest')}
-                />
-              ) : (
-                <AccountForm
-                  key={`${provider}:${formKey}`}
-                  provider={provider}
-                  {...(seed ? { initial: seed } : {})}
-                  onSaved={onSaved}
-                  onCancel={() => setStep(0)}
-                  onSwitchProvider={switchProvider}
-                  onDraftChange={onDraftChange}
-                  submitLabel={t('firstRun.saveAndTest')}
-                />
-              )}
+              <StepLoading>
+                {account && formProviderFor(account.provider) === provider ? (
+                  <AccountForm
+                    key={account.id}
+                    account={account}
+                    onSaved={onSaved}
+                    onCancel={() => setStep(2)}
+                    submitLabel={t('firstRun.saveAndTest')}
+                  />
+                ) : (
+                  <AccountForm
+                    key={`${provider}:${formKey}`}
+                    provider={provider}
+                    {...(seed ? { initial: seed } : {})}
+                    onSaved={onSaved}
+                    onCancel={() => setStep(0)}
+                    onSwitchProvider={switchProvider}
+                    onDraftChange={onDraftChange}
+                    submitLabel={t('firstRun.saveAndTest')}
+                  />
+                )}
+              </StepLoading>
             </Stack>
           )}
         </Stepper.Step>
@@ -206,7 +240,9 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
           {account && (
             <Stack>
               <Text size="sm">{t('firstRun.testHelp')}</Text>
-              <AccountTest accountId={account.id} auto onResult={onTest} />
+              <StepLoading height={120}>
+                <AccountTest accountId={account.id} auto onResult={onTest} />
+              </StepLoading>
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep(1)}>
                   {t('firstRun.editCredential')}
@@ -220,13 +256,17 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
         </Stepper.Step>
         <Stepper.Step label={t('firstRun.steps.models')}>
           {account && (
-            <AccountModelPicker account={account} onDone={() => setStep(4)} onBack={() => setStep(1)} />
+            <StepLoading>
+              <AccountModelPicker account={account} onDone={() => setStep(4)} onBack={() => setStep(1)} />
+            </StepLoading>
           )}
         </Stepper.Step>
         <Stepper.Step label={t('firstRun.steps.connect')}>
           <Stack>
             <Text size="sm">{t('firstRun.connectHelp')}</Text>
-            <ConnectPanel />
+            <StepLoading>
+              <ConnectPanel />
+            </StepLoading>
             <Group justify="flex-end">
               <Button
                 onClick={() => {
