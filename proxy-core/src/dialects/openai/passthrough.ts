@@ -111,8 +111,13 @@ export class UsageChunkCutter {
       else parts.push(ev);
       start = end;
     }
+    // The region ends where an event ends; a CR at its very end may hide that from sseEventEnd.
+    if (start < events.length) {
+      const ev = events.subarray(start);
+      if (mayHoldUsage(ev) && isUsageOnlyEvent(ev)) cut = true;
+      else parts.push(ev);
+    }
     if (!cut) return events;
-    if (start < events.length) parts.push(events.subarray(start));
     return Buffer.concat(parts);
   }
 
