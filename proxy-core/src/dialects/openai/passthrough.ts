@@ -1,4 +1,4 @@
-import { createSseParser, endSse, pushSse, sseEventEnd } from '../../transport/sse.js';
+import { sseEventEnd } from '../../transport/sse.js';
 
 /**
  * Helpers for relaying an OpenAI stream byte for byte (same-dialect passthrough) when the proxy
@@ -36,11 +36,15 @@ function mayHoldUsage(buf: Buffer, from = 0, to = buf.length): boolean {
   return false;
 }
 
-/** True when the raw bytes of one SSE event are a usage-only chunk. */
+/** True when the raw bytes of one SSE event (data lines only, no event name) are a usage-only chunk. */
 function isUsageOnlyEvent(bytes: Buffer): boolean {
-  const parser = createSseParser();
-  const events = [...pushSse(parser, bytes), ...endSse(parser)];
-  return events.length === 1 && isUsageOnlyChunk(events[0]!.data);
+  const data: string[] = [];
+  for (const line of bytes.toString('utf8').split(/\r\n|\r|\n/)) {
+    if (line === '' || line.startsWith(':')) continue;
+    if (!line.startsWith('data:')) return false;
+    data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+  }
+  return data.length > 0 && isUsageOnlyChunk(data.join('\n'));
 }
 
 /**
