@@ -51,6 +51,11 @@ const { values: flags } = parseArgs({
     'instr-count': { type: 'string', default: '200' },
     /** Warm-up requests per target before counting (V8 must have optimised the hot paths). */
     'instr-warmup': { type: 'string', default: '3000' },
+    /**
+     * Scenarios of the throughput section; passthrough-stream (100 events, unpaced, on a mock of its
+     * own) measures the relay of stream bytes.
+     */
+    'throughput-scenarios': { type: 'string', default: 'passthrough,conversion' },
     /** Scenarios of the instructions section. */
     'instr-scenarios': {
       type: 'string',
@@ -185,10 +190,13 @@ async function benchLatency(env) {
 }
 
 // ---------------------------------------------------------------- throughput (c=16, c=128)
-async function benchThroughput(env) {
+async function benchThroughput(env, kinds) {
   const out = {};
-  for (const kind of ['passthrough', 'conversion']) {
-    const targets = scenario(kind, env);
+  for (const kind of kinds) {
+    const targets =
+      kind === 'passthrough-stream'
+        ? scenario('passthrough', env, { stream: true, maxTokens: 100 })
+        : scenario(kind, env);
     out[kind] = {};
     for (const c of [16, 128]) {
       const runs = [];
@@ -588,8 +596,21 @@ if (sections.has('latency') || sections.has('throughput') || sections.has('strea
   const env = await startAll();
   try {
     if (sections.has('latency')) results.latency = await benchLatency(env);
-    if (sections.has('throughput')) results.throughput = await benchThroughput(env);
+    if (sections.has('throughput'))
+      results.throughput = await benchThroughput(
+        env,
+        flags['throughput-scenarios'].split(',').filter((k) => k !== 'passthrough-stream'),
+      );
     if (sections.has('streaming')) results.streaming = await benchStreaming(env);
+  } finally {
+    await env.stop();
+  }
+}
+if (sections.has('throughput') && flags['throughput-scenarios'].split(',').includes('passthrough-stream')) {
+  // streams back to back (the mock's 1 ms pacing would make this a measure of the pacing)
+  const env = await startAll({ intervalMs: 0 });
+  try {
+    results.throughput = { ...results.throughput, ...(await benchThroughput(env, ['passthrough-stream'])) };
   } finally {
     await env.stop();
   }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { WireEvent } from '../canonical/types.js';
+import { sseEventEnd } from '../transport/sse.js';
 import type { SecretRedactor } from './redactor.js';
 
 /**
@@ -49,29 +50,6 @@ const CR = 13;
 /** An event longer than this is checked and passed on in pieces rather than held whole. */
 const MAX_HELD = 8 * 1024 * 1024;
 
-/** The end (index after its blank line) of the first complete event in buf from `from`, or -1. */
-function eventEnd(buf: Buffer, from: number, hasCR: boolean): number {
-  if (!hasCR) {
-    const i = buf.indexOf('\n\n', from);
-    return i < 0 ? -1 : i + 2;
-  }
-  let emptyLine = true;
-  for (let i = from; i < buf.length; i++) {
-    const c = buf[i];
-    if (c === LF || c === CR) {
-      let len = 1;
-      if (c === CR) {
-        if (i + 1 >= buf.length) return -1; // CR LF may be split across reads
-        if (buf[i + 1] === LF) len = 2;
-      }
-      if (emptyLine) return i + len;
-      emptyLine = true;
-      i += len - 1;
-    } else emptyLine = false;
-  }
-  return -1;
-}
-
 /**
  * Splits an SSE byte stream into events and redacts the suspect ones. Pure state; `push` returns
  * the bytes ready to send (whole events), `end` the rest.
@@ -119,7 +97,7 @@ export class SseRedactor {
     let start = 0;
     let changed = false;
     for (;;) {
-      const end = eventEnd(buf, start, this.#hasCR);
+      const end = sseEventEnd(buf, start, this.#hasCR);
       if (end < 0) break;
       const ev = buf.subarray(start, end);
       const out = this.#event(ev);

@@ -27,6 +27,7 @@ import {
   readBodyText,
 } from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
+import { isUsageOnlyChunk, UsageChunkCutter } from './openai-passthrough.js';
 import { sendError, sendJson } from './respond.js';
 
 /** Optional steps around conversion (reasoning-signature restore, image inlining, …). */
@@ -357,17 +358,6 @@ function isJson(data: string): boolean {
   }
 }
 
-/** True for an OpenAI usage-only chunk (`choices: []` with `usage`). */
-function isUsageOnlyChunk(data: string): boolean {
-  if (!data.includes('"usage"')) return false;
-  try {
-    const j = JSON.parse(data) as { choices?: unknown[]; usage?: unknown };
-    return Array.isArray(j.choices) && j.choices.length === 0 && j.usage != null;
-  } catch {
-    return false;
-  }
-}
-
 async function relayStream(
   ctx: ChatContext,
   env: PipelineEnv,
@@ -407,7 +397,9 @@ async function relayStream(
   };
 
   let inbandError: ProxyError | undefined;
-  const rawBytes = passthrough && provider.rawStreamPassthrough && ctx.streamMode === 'sse' && !injectedUsage;
+  const rawBytes = passthrough && provider.rawStreamPassthrough && ctx.streamMode === 'sse';
+  // The usage chunk the proxy asked for (and the client did not) is cut out of the relayed bytes.
+  const cutter = rawBytes && injectedUsage ? new UsageChunkCutter() : undefined;
   try {
     if (rawBytes) {
       // Same dialect, same framing: relay the upstream bytes untouched; a side parser taps usage.
@@ -415,9 +407,12 @@ async function relayStream(
       for await (const chunk of upstream.body) {
         for (const wev of pushSse(tap, chunk))
           inbandError = observe(safe(() => decoder.decode(decState, wev)) ?? []) ?? inbandError;
-        await writer.raw(chunk);
+        const out = cutter ? cutter.push(chunk) : chunk;
+        if (out.length > 0) await writer.raw(out);
         if (writer.closed) break;
       }
+      const held = cutter?.end();
+      if (held?.length) await writer.raw(held);
       // An upstream stream cut short (or that was never SSE) is told to the client, not ended as
       // if whole. The blank line first ends whatever partial event the raw bytes left open.
       let tailError: ProxyError | undefined;
@@ -465,7 +460,11 @@ async function relayStream(
     if (!writer.committed) throw new BeforeFirstByte(pe);
     // Mid-stream failure: end with an error event in the client's dialect, never silently. Raw
     // bytes may have left an event half-written: a blank line ends it first.
-    if (rawBytes) await writer.raw(Buffer.from('\n\n'));
+    if (rawBytes) {
+      const held = cutter?.end();
+      if (held?.length) await writer.raw(held);
+      await writer.raw(Buffer.from('\n\n'));
+    }
     // Converted streams end through their encoder, which then writes nothing that claims a
     // normal stop (no message_stop, finishReason or [DONE] after the error).
     await writer.events(

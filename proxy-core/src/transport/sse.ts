@@ -107,3 +107,33 @@ export function formatSse(ev: { event?: string; data: string }): string {
   for (const l of lines) s += `data: ${l}\n`;
   return `${s}\n`;
 }
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Where the first complete SSE event in `buf` from `from` ends (the index after its blank line),
+ * or -1 when none is complete yet. `hasCR`: the stream uses CR or CRLF line ends (else only LF
+ * is looked for, natively). A CR at the very end may be half of a CRLF split across reads: -1.
+ */
+export function sseEventEnd(buf: Buffer, from: number, hasCR: boolean): number {
+  if (!hasCR) {
+    const i = buf.indexOf('\n\n', from);
+    return i < 0 ? -1 : i + 2;
+  }
+  let emptyLine = true;
+  for (let i = from; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === LF || c === CR) {
+      let len = 1;
+      if (c === CR) {
+        if (i + 1 >= buf.length) return -1;
+        if (buf[i + 1] === LF) len = 2;
+      }
+      if (emptyLine) return i + len;
+      emptyLine = true;
+      i += len - 1;
+    } else emptyLine = false;
+  }
+  return -1;
+}
