@@ -257,58 +257,36 @@ export async function runWithFailover<T, R extends RouteRef>(
       }
 
       const started = now();
-      try {
-        const value = await attemptFn(route, { attempt, routeIndex: index, signal });
+      /** Notes this attempt (its status and error, when it has them) for the record and the listener. */
+      const note = (status: number | undefined, error?: ProxyError): void => {
         const record: AttemptRecord = {
           account: route.account,
           provider: route.provider,
           upstreamModel: route.upstreamModel,
           latencyMs: now() - started,
         };
-        const status = opts.statusOf?.(value);
         if (status !== undefined) record.status = status;
+        if (error) record.error = error.toInfo();
         attempts.push(record);
         opts.onAttempt?.(record);
+      };
+      try {
+        const value = await attemptFn(route, { attempt, routeIndex: index, signal });
+        note(opts.statusOf?.(value));
         return { ok: true, value, route, routeIndex: index, attempts };
       } catch (thrown) {
         if (!clientSignal.aborted && deadline.signal.aborted) {
           const error = deadlineError(opts.deadlineMs ?? 0, lastError);
-          const record: AttemptRecord = {
-            account: route.account,
-            provider: route.provider,
-            upstreamModel: route.upstreamModel,
-            status: error.status,
-            latencyMs: now() - started,
-            error: error.toInfo(),
-          };
-          attempts.push(record);
-          opts.onAttempt?.(record);
+          note(error.status, error);
           return { ok: false, error, attempts, aborted: false };
         }
         if (clientSignal.aborted) {
-          const record: AttemptRecord = {
-            account: route.account,
-            provider: route.provider,
-            upstreamModel: route.upstreamModel,
-            latencyMs: now() - started,
-            error: clientAbortedError().toInfo(),
-          };
-          attempts.push(record);
-          opts.onAttempt?.(record);
+          note(undefined, clientAbortedError());
           return aborted();
         }
         const err = toProxyError(thrown);
         lastError = err;
-        const record: AttemptRecord = {
-          account: route.account,
-          provider: route.provider,
-          upstreamModel: route.upstreamModel,
-          status: err.status,
-          latencyMs: now() - started,
-          error: err.toInfo(),
-        };
-        attempts.push(record);
-        opts.onAttempt?.(record);
+        note(err.status, err);
 
         const cls = classifyFailure(err);
         if (cls === 'fatal') return { ok: false, error: err, attempts, aborted: false };

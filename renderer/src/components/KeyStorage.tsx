@@ -75,6 +75,23 @@ export function KeyStorageChoice({ storage }: { storage: SecretStorageView }) {
 }
 
 /** The no-keychain notice: what is missing, where the keys are now, and the choice. */
+/** Where the keys are now, the choice, and what happens when a keychain appears (notice and Settings). */
+export function KeyStorageOptions({ storage }: { storage: SecretStorageView }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <WhereKeysAre storage={storage} />
+      <KeyStorageChoice storage={storage} />
+      <Text size="xs" c="dimmed">
+        {t('keyStorage.later')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('keyStorage.installHint')}
+      </Text>
+    </>
+  );
+}
+
 export function NoKeychainNotice({ onClose, closeLabel }: { onClose: () => void; closeLabel: string }) {
   const { t } = useTranslation();
   const settings = useLoad('settings.get');
@@ -93,14 +110,7 @@ export function NoKeychainNotice({ onClose, closeLabel }: { onClose: () => void;
     >
       <Stack gap="xs">
         <NoKeychainReason storage={storage} />
-        <WhereKeysAre storage={storage} />
-        <KeyStorageChoice storage={storage} />
-        <Text size="xs" c="dimmed">
-          {t('keyStorage.later')}
-        </Text>
-        <Text size="xs" c="dimmed">
-          {t('keyStorage.installHint')}
-        </Text>
+        <KeyStorageOptions storage={storage} />
       </Stack>
     </Alert>
   );

@@ -32,7 +32,7 @@ import {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
-import { KeyStorageChoice, NoKeychainReason, WhereKeysAre } from '../components/KeyStorage.js';
+import { KeyStorageOptions, NoKeychainReason } from '../components/KeyStorage.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { useFieldError, useMessage } from '../i18n/messages.js';
 
@@ -248,14 +248,7 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
                 >
                   <NoKeychainReason storage={s.secretStorage} />
                 </Alert>
-                <WhereKeysAre storage={s.secretStorage} />
-                <KeyStorageChoice storage={s.secretStorage} />
-                <Text size="xs" c="dimmed">
-                  {t('keyStorage.later')}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {t('keyStorage.installHint')}
-                </Text>
+                <KeyStorageOptions storage={s.secretStorage} />
               </>
             )}
           </Stack>
