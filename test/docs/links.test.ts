@@ -1,6 +1,6 @@
 /**
  * Every link in the README and docs/ resolves inside the repository: a file that exists in the
- * clone, or a heading of the same page — never a path beside the clone (../shared/…).
+ * clone, or a heading of the same page — never a path outside the clone (a sibling folder of it).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
