@@ -42,6 +42,17 @@ export async function startProxy(
   };
 }
 
+/** The one OpenAI-compatible account most server tests put in front of an OpenAI mock. */
+export function mockOpenAiAccount(mockUrl: string) {
+  return {
+    id: 'up',
+    provider: 'openai-compatible' as const,
+    baseUrl: `${mockUrl}/v1`,
+    apiKey: 'sk-test-upstream',
+    models: ['gpt-4.1-nano'],
+  };
+}
+
 export interface RawResponse {
   status: number;
   reason: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
+import { mockOpenAiAccount, type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
 import { type OpenAIMock, startOpenAIMock } from '../../upstreams/openai-mock.js';
 
 // Every bad request gets a clear JSON error in the caller's dialect, the message in the status
@@ -12,15 +12,7 @@ beforeAll(async () => {
   mock = await startOpenAIMock();
   px = await startProxy({
     server: { bodyLimitMb: 1, allowedOrigins: ['http://allowed.example'], accessKey: 'kb-secret-key' },
-    accounts: [
-      {
-        id: 'up',
-        provider: 'openai-compatible',
-        baseUrl: `${mock.url}/v1`,
-        apiKey: 'sk-test-upstream',
-        models: ['gpt-4.1-nano'],
-      },
-    ],
+    accounts: [mockOpenAiAccount(mock.url)],
   });
 });
 afterAll(async () => {
@@ -192,15 +184,7 @@ describe('required access key', () => {
   beforeAll(async () => {
     locked = await startProxy({
       server: { accessKey: 'kb-secret-key', requireAccessKey: true },
-      accounts: [
-        {
-          id: 'up',
-          provider: 'openai-compatible',
-          baseUrl: `${mock.url}/v1`,
-          apiKey: 'sk-test-upstream',
-          models: ['gpt-4.1-nano'],
-        },
-      ],
+      accounts: [mockOpenAiAccount(mock.url)],
     });
   });
   afterAll(() => locked?.close());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
+import { mockOpenAiAccount, type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
 import { type OpenAIMock, startOpenAIMock } from '../../upstreams/openai-mock.js';
 
 // Issue 15, item 8 (proxy side): a browser request that says it comes from another web site
@@ -13,15 +13,7 @@ beforeAll(async () => {
   mock = await startOpenAIMock();
   px = await startProxy({
     server: { accessKey: KEY, allowedOrigins: ['http://allowed.example'] },
-    accounts: [
-      {
-        id: 'up',
-        provider: 'openai-compatible',
-        baseUrl: `${mock.url}/v1`,
-        apiKey: 'sk-test-upstream',
-        models: ['gpt-4.1-nano'],
-      },
-    ],
+    accounts: [mockOpenAiAccount(mock.url)],
   });
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageStore } from '../../../proxy-core/src/observability/usage-store.js';
-import { type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
+import { mockOpenAiAccount, type RunningProxy, rawRequest, startProxy } from '../../support/proxy-harness.js';
 import { type OpenAIMock, startOpenAIMock } from '../../upstreams/openai-mock.js';
 
 // Issue 15, item 3: names that are also Object.prototype members are plain ids everywhere —
@@ -47,15 +47,7 @@ beforeAll(async () => {
   usage = await UsageStore.open({ path: join(dir, 'usage.json'), warn: () => {} });
   px.proxy.onRequest((r) => usage.record(r));
   empty = await startProxy({
-    accounts: [
-      {
-        id: 'up',
-        provider: 'openai-compatible',
-        baseUrl: `${mock.url}/v1`,
-        apiKey: 'sk-test-upstream',
-        models: ['gpt-4.1-nano'],
-      },
-    ],
+    accounts: [mockOpenAiAccount(mock.url)],
   });
 });
 afterAll(async () => {
