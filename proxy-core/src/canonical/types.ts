@@ -21,7 +21,11 @@ import type { MessageRef } from '../messages.js';
 export type Dialect = 'openai' | 'anthropic' | 'gemini';
 
 /** What a provider speaks on the wire: a dialect, or Bedrock Converse. */
-export type WireFormat = Dialect | 'bedrock-converse';
+/**
+ * A body format an upstream takes: a client dialect, or one a provider brings with its own codec
+ * (named by that codec's `format`; see `ProviderModule.wireCodecs`).
+ */
+export type WireFormat = Dialect | (string & {});
 
 export interface CacheControl {
   type: 'ephemeral';

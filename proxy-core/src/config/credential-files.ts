@@ -2,7 +2,7 @@
  * Credential files a config points to, read and validated the way `serve` reads them, so a
  * config `check` passes is one `serve` can use.
  */
-import { loadServiceAccount, serviceAccountPath } from '../providers/vertex/service-account.js';
+import { moduleFor } from '../providers/registry.js';
 import { formatPath } from './format-path.js';
 import type { KeybridgeConfig } from './schema.js';
 
@@ -10,12 +10,10 @@ import type { KeybridgeConfig } from './schema.js';
 export function checkCredentialFiles(config: KeybridgeConfig, baseDir: string): string[] {
   const problems: string[] = [];
   config.accounts.forEach((account, i) => {
-    if (!account.enabled || account.provider !== 'vertex' || account.serviceAccountFile === undefined) return;
-    const loaded = loadServiceAccount(account, baseDir);
-    if (loaded.ok) return;
-    const where = formatPath(['accounts', i, 'serviceAccountFile']);
-    const file = serviceAccountPath(account.serviceAccountFile, baseDir);
-    problems.push(`${where} (${file}): ${loaded.error.userMessage}`);
+    if (!account.enabled) return;
+    const found = moduleFor(account.provider)?.credentialFileProblem?.(account as never, baseDir);
+    if (!found) return;
+    problems.push(`${formatPath(['accounts', i, found.field])} (${found.file}): ${found.message}`);
   });
   return problems;
 }

@@ -1,25 +1,13 @@
 import { z } from 'zod';
-import { anthropicAccountSchema } from '../providers/anthropic/config.js';
-import { azureAccountSchema } from '../providers/azure/config.js';
-import { bedrockAccountSchema } from '../providers/bedrock/config.js';
-import { googleAiAccountSchema } from '../providers/google-ai/config.js';
-import { openaiCompatibleAccountSchema } from '../providers/openai-compatible/config.js';
-import { vertexAccountSchema } from '../providers/vertex/config.js';
+import { ACCOUNT_SCHEMAS } from '../providers/registry.js';
 import { isProxyUrl } from './account-base.js';
 import { didYouMean } from './did-you-mean.js';
 
 /**
- * Every provider's account schema, discriminated by `provider`. A provider folder exports its
- * schema from `config.ts` and is added here once.
+ * Every provider's account schema, discriminated by `provider`: the modules of
+ * providers/registry.ts, each listed there once.
  */
-export const accountSchema = z.discriminatedUnion('provider', [
-  openaiCompatibleAccountSchema,
-  anthropicAccountSchema,
-  vertexAccountSchema,
-  bedrockAccountSchema,
-  azureAccountSchema,
-  googleAiAccountSchema,
-]);
+export const accountSchema = z.discriminatedUnion('provider', ACCOUNT_SCHEMAS);
 export type AccountConfig = z.infer<typeof accountSchema>;
 
 export const routeSchema = z.object({

@@ -10,12 +10,22 @@ const DIALECTS: Record<Dialect, DialectCodec> = {
   gemini: geminiCodec,
 };
 
-/** Builds the codec set; wire formats that are not client dialects are passed in by providers. */
-export function createCodecSet(extraWire: Partial<Record<WireFormat, WireCodec>> = {}): CodecSet {
+/**
+ * Builds the codec set: the client dialects, and the wire formats providers bring (each codec
+ * keyed by its `format`; the providers' registry assembles them).
+ */
+export function createCodecSet(extraWire: readonly WireCodec[] = []): CodecSet {
+  const extra = new Map<WireFormat, WireCodec>();
+  for (const codec of extraWire) {
+    if (codec.format in DIALECTS || extra.has(codec.format)) {
+      throw new Error(`Two codecs for wire format ${codec.format}`);
+    }
+    extra.set(codec.format, codec);
+  }
   return {
     dialect: (d) => DIALECTS[d],
     wire: (f) => {
-      const codec = f in DIALECTS ? DIALECTS[f as Dialect] : extraWire[f];
+      const codec = f in DIALECTS ? DIALECTS[f as Dialect] : extra.get(f);
       if (!codec) throw new Error(`No codec for wire format ${f}`);
       return codec;
     },

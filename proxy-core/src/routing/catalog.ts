@@ -1,5 +1,5 @@
 import type { KeybridgeConfig } from '../config/schema.js';
-import { servedDeployments } from '../providers/azure/config.js';
+import { servedModels } from '../providers/registry.js';
 import type { ModelListing, Provider } from '../providers/types.js';
 
 /** One way to serve a public model: an account and the upstream model id there. */
@@ -22,21 +22,15 @@ type AccountConfig = KeybridgeConfig['accounts'][number];
 
 /**
  * The models an account serves from its config, as [public id, upstream id] pairs: its
- * `models`, and for Azure its deployments — each by its deployment name and, as a second
- * name, by the model behind it (`deployments: {my-gpt4o: gpt-4o}` serves both `my-gpt4o` and
- * `gpt-4o`, the first deployment of a model taking the model's name).
+ * `models`, then what its provider serves besides (Azure: its deployments, by name and by the
+ * model behind each); a public id already taken keeps its first pair.
  */
 export function configuredModels(account: AccountConfig): Array<[string, string]> {
   const pairs: Array<[string, string]> = account.models.map((m) =>
     typeof m === 'string' ? [m, m] : [m.id, m.upstream ?? m.id],
   );
-  if (account.provider === 'azure') {
-    const deployments = servedDeployments(account);
-    const add = (pub: string, deployment: string) => {
-      if (!pairs.some(([p]) => p === pub)) pairs.push([pub, deployment]);
-    };
-    for (const d of deployments) add(d.name, d.name);
-    for (const d of deployments) if (d.model) add(d.model, d.name);
+  for (const [pub, upstream] of servedModels(account)) {
+    if (!pairs.some(([p]) => p === pub)) pairs.push([pub, upstream]);
   }
   return pairs;
 }

@@ -12,8 +12,12 @@ import { createCodecSet } from '../dialects/registry.js';
 import { proxyMsg } from '../messages.js';
 import { estimateCost } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
-import { bedrockConverseCodec } from '../providers/bedrock/converse/index.js';
-import { createProvider, createProviderShared, type ProviderShared } from '../providers/registry.js';
+import {
+  createProvider,
+  createProviderShared,
+  type ProviderShared,
+  providerWireCodecs,
+} from '../providers/registry.js';
 import type { CredentialTestResult, ModelListing, Provider } from '../providers/types.js';
 import {
   type AccountKeys,
@@ -206,7 +210,7 @@ function buildGeneration(
     retired: false,
     extraHosts: isLanBind(config.server) ? lanHosts() : new Set(),
     env: {
-      codecs: createCodecSet({ 'bedrock-converse': bedrockConverseCodec }),
+      codecs: createCodecSet(providerWireCodecs()),
       http: (id) => {
         const c = byAccount.get(id);
         if (!c) throw new ProxyError('not_found', `No account "${id}"`);

@@ -1,19 +1,29 @@
 import { z } from 'zod';
 import { accountBase } from '../../config/account-base.js';
+import { presentationOf } from '../presentation.js';
 
-/** Known OpenAI-compatible services and their default base URLs. */
-export const OPENAI_COMPATIBLE_PRESETS = {
-  openai: 'https://api.openai.com/v1',
-  deepseek: 'https://api.deepseek.com/v1',
-  openrouter: 'https://openrouter.ai/api/v1',
-  ollama: 'http://127.0.0.1:11434/v1',
-  lmstudio: 'http://127.0.0.1:1234/v1',
-  vllm: 'http://127.0.0.1:8000/v1',
-} as const;
-export type OpenAICompatiblePreset = keyof typeof OPENAI_COMPATIBLE_PRESETS;
+/** The kinds this folder serves: a custom server, and the known services (presets). */
+export const OPENAI_COMPATIBLE_KINDS = [
+  'openai-compatible',
+  'openai',
+  'deepseek',
+  'openrouter',
+  'ollama',
+  'lmstudio',
+  'vllm',
+] as const;
+export type OpenAICompatiblePreset = Exclude<(typeof OPENAI_COMPATIBLE_KINDS)[number], 'openai-compatible'>;
+
+/** Known OpenAI-compatible services and their default base URLs (from the presentation table). */
+export const OPENAI_COMPATIBLE_PRESETS = Object.fromEntries(
+  OPENAI_COMPATIBLE_KINDS.flatMap((kind) => {
+    const url = presentationOf(kind).presetBaseUrl;
+    return kind !== 'openai-compatible' && url ? [[kind, url]] : [];
+  }),
+) as Record<OpenAICompatiblePreset, string>;
 
 export const openaiCompatibleAccountSchema = accountBase.extend({
-  provider: z.enum(['openai-compatible', 'openai', 'deepseek', 'openrouter', 'ollama', 'lmstudio', 'vllm']),
+  provider: z.enum(OPENAI_COMPATIBLE_KINDS),
   /** Upstream API key (may be empty for local servers like Ollama). */
   apiKey: z.string().optional(),
   /** Extra headers sent upstream (OpenRouter's HTTP-Referer, X-Title, …). */
