@@ -3,6 +3,7 @@ export * from './browser.js';
 export * from './client.js';
 export * from './messages.js';
 export * from './methods.js';
+export * from './providers.js';
 export * from './schemas.js';
 export * from './ws-protocol.js';
 export * from './ws-transport.js';

@@ -10,6 +10,7 @@
  *   own language; the English text stays for logs and as the fallback.
  */
 import { z } from 'zod';
+import { PROVIDER_KINDS } from '../../proxy-core/src/providers/presentation.js';
 import { messageRefSchema } from './messages.js';
 
 // ───────────────────────────── shared pieces ─────────────────────────────
@@ -103,20 +104,8 @@ export type ProxyStatusView = z.infer<typeof proxyStatusSchema>;
 
 // ───────────────────────────── accounts ─────────────────────────────
 
-export const providerKindSchema = z.enum([
-  'vertex',
-  'bedrock',
-  'azure',
-  'anthropic',
-  'google-ai',
-  'openai',
-  'openai-compatible',
-  'deepseek',
-  'openrouter',
-  'ollama',
-  'lmstudio',
-  'vllm',
-]);
+/** Every provider kind, from proxy-core's presentation table (the registry's kinds, in the window's order). */
+export const providerKindSchema = z.enum(PROVIDER_KINDS);
 export type ProviderKind = z.infer<typeof providerKindSchema>;
 
 /**

@@ -10,8 +10,12 @@ import {
   appMsg,
   type CredentialDetection,
   type FieldError,
+  KEY_SHAPES,
   type MessageRef,
+  PROVIDER_PRESENTATION,
   type ProviderKind,
+  type ProviderPresentation,
+  providerKindSchema,
   SECRET_FIELD_NAMES,
   zodIssueHintRef,
   zodIssueRef,
@@ -176,8 +180,18 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-/** OpenAI-compatible kinds whose service always asks for an API key. */
-const KEY_REQUIRED_KINDS = new Set<string>(['openai', 'deepseek', 'openrouter']);
+/** The presentation of a known provider kind, or undefined. */
+function presentationFor(kind: unknown): ProviderPresentation | undefined {
+  const parsed = providerKindSchema.safeParse(kind);
+  return parsed.success ? PROVIDER_PRESENTATION[parsed.data] : undefined;
+}
+
+/** Whether the kind's form asks for the API address and the kind brings no default one. */
+function needsBaseUrl(p: ProviderPresentation): boolean {
+  const form = presentationFor(p.form);
+  const asked = form?.fields?.some((f) => f.name === 'baseUrl' && f.required) ?? false;
+  return asked && !p.presetBaseUrl;
+}
 
 /**
  * What an account needs beyond proxy-core's schema before the window may save it: a custom
@@ -187,14 +201,16 @@ const KEY_REQUIRED_KINDS = new Set<string>(['openai', 'deepseek', 'openrouter'])
 function missingForWindow(account: Record<string, unknown>): FieldError[] {
   const empty = (v: unknown) => typeof v !== 'string' || v.trim() === '';
   const errors: FieldError[] = [];
-  if (account.provider === 'openai-compatible' && empty(account.baseUrl)) {
+  const presentation = presentationFor(account.provider);
+  if (!presentation) return errors;
+  if (needsBaseUrl(presentation) && empty(account.baseUrl)) {
     errors.push({
       path: 'baseUrl',
       message: "is required: the server's address, e.g. http://127.0.0.1:11434/v1",
     });
   }
   const extraKeys = Array.isArray(account.apiKeys) && account.apiKeys.length > 0;
-  if (KEY_REQUIRED_KINDS.has(String(account.provider)) && empty(account.apiKey) && !extraKeys) {
+  if (presentation.keyRequired && empty(account.apiKey) && !extraKeys) {
     errors.push({ path: 'apiKey', message: 'is required' });
   }
   return errors;
@@ -267,7 +283,7 @@ export function detectCredential(text: string): CredentialDetection {
       if (typeof json.project_id === 'string') facts.projectId = json.project_id;
       if (typeof json.client_email === 'string') facts.clientEmail = json.client_email;
       return {
-        provider: 'vertex',
+        provider: kindRecognising('service-account-json'),
         summary: `Google Cloud service account${facts.projectId ? ` for project ${facts.projectId}` : ''} (Vertex AI)`,
         summaryRef: facts.projectId
           ? appMsg('credServiceAccountProject', { project: facts.projectId })
@@ -297,7 +313,7 @@ export function detectCredential(text: string): CredentialDetection {
     const facts: Record<string, string> = { accessKeyId: maskString(awsId[1]!) };
     const hasSecret = /(^|[\s,:=])[A-Za-z0-9/+]{40}($|[\s,])/.test(t);
     return {
-      provider: 'bedrock',
+      provider: kindRecognising('aws-access-key'),
       summary: `AWS access key ${facts.accessKeyId}${hasSecret ? ' with its secret' : ''} (Bedrock)`,
       summaryRef: appMsg(hasSecret ? 'credAwsWithSecret' : 'credAws', { keyId: facts.accessKeyId ?? '' }),
       facts,
@@ -314,47 +330,23 @@ export function detectCredential(text: string): CredentialDetection {
   }
   const single = t.split(/\s+/).length === 1;
   if (!single) return none('This does not look like a single key.', appMsg('credNotSingleKey'));
-  if (/^sk-ant-/.test(t)) return keyFound('anthropic', 'Anthropic API key', 'credAnthropic', t);
-  if (/^AIza[0-9A-Za-z_-]{30,}$/.test(t))
-    return keyFound('google-ai', 'Google AI Studio API key', 'credGoogleAi', t);
-  if (/^sk-or-/.test(t)) return keyFound('openrouter', 'OpenRouter API key', 'credOpenRouter', t);
-  if (/^(ABSK[A-Za-z0-9+/=]{20,}|bedrock-api-key-\S{20,})$/.test(t))
-    return keyFound('bedrock', 'Amazon Bedrock API key', 'credBedrockKey', t);
-  if (/^sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}$/.test(t))
-    return keyFound('openai', 'OpenAI API key', 'credOpenAiKey', t);
-  // DeepSeek's keys are "sk-" and 32 hexadecimal digits; OpenAI's older ones are longer, mixed case.
-  if (/^sk-[0-9a-f]{32}$/.test(t)) return keyFound('deepseek', 'DeepSeek API key', 'credDeepSeek', t);
-  if (/^sk-[A-Za-z0-9_-]{20,}$/.test(t))
-    return keyFound(
-      'openai',
-      'OpenAI-style API key (OpenAI, DeepSeek or another compatible service)',
-      'credOpenAi',
-      t,
-    );
-  if (/^[0-9a-f]{32}$/i.test(t) || /^[A-Za-z0-9]{84}$/.test(t))
-    return keyFound('azure', 'Azure OpenAI key', 'credAzure', t);
+  const shape = KEY_SHAPES.find((k) => k.pattern.test(t));
+  if (shape) {
+    return {
+      provider: shape.kind,
+      summary: `${shape.what} ${maskString(t)}`,
+      summaryRef: appMsg(shape.code, { mask: maskString(t) }),
+      facts: { apiKey: maskString(t) },
+      errors: [],
+    };
+  }
   return none('Keybridge does not recognise this key; choose the provider yourself.', appMsg('credUnknown'));
 }
 
-function keyFound(
-  provider: ProviderKind,
-  what: string,
-  code:
-    | 'credAnthropic'
-    | 'credGoogleAi'
-    | 'credOpenRouter'
-    | 'credOpenAi'
-    | 'credOpenAiKey'
-    | 'credDeepSeek'
-    | 'credBedrockKey'
-    | 'credAzure',
-  key: string,
-): CredentialDetection {
-  return {
-    provider,
-    summary: `${what} ${maskString(key)}`,
-    summaryRef: appMsg(code, { mask: maskString(key) }),
-    facts: { apiKey: maskString(key) },
-    errors: [],
-  };
+/** The provider kind whose credentials of this structured sort the presentation table claims. */
+function kindRecognising(what: NonNullable<ProviderPresentation['recognises']>): ProviderKind | null {
+  const entry = Object.entries(PROVIDER_PRESENTATION).find(
+    ([, p]) => (p as ProviderPresentation).recognises === what,
+  );
+  return entry ? providerKindSchema.parse(entry[0]) : null;
 }

@@ -3,7 +3,11 @@
  * `session.resolveProxy`, injected) and turns its PAC-style answer into proxy-core's outbound
  * proxy value (`none`, `env`, or a proxy URL).
  */
-import type { OutboundProxySetting } from '../contract/index.js';
+import {
+  type OutboundProxySetting,
+  PROVIDER_PRESENTATION,
+  type ProviderPresentation,
+} from '../contract/index.js';
 
 /** Electron's `session.resolveProxy(url)`: "DIRECT", "PROXY host:port; DIRECT", "SOCKS5 host:port"… */
 export type ResolveProxy = (url: string) => Promise<string>;
@@ -65,17 +69,11 @@ export function pacToOutboundProxy(pac: string): OutboundProxyValue | null {
 }
 
 /** Default API hosts per provider, to ask the OS about (an account's baseUrl wins). */
-export const PROVIDER_PROBE_URLS: Record<string, string> = {
-  vertex: 'https://aiplatform.googleapis.com/',
-  bedrock: 'https://bedrock-runtime.us-east-1.amazonaws.com/',
-  azure: 'https://openai.azure.com/',
-  anthropic: 'https://api.anthropic.com/',
-  'google-ai': 'https://generativelanguage.googleapis.com/',
-  openai: 'https://api.openai.com/',
-  'openai-compatible': 'https://api.openai.com/',
-  deepseek: 'https://api.deepseek.com/',
-  openrouter: 'https://openrouter.ai/',
-};
+export const PROVIDER_PROBE_URLS: Record<string, string> = Object.fromEntries(
+  Object.entries(PROVIDER_PRESENTATION).flatMap(([kind, p]: [string, ProviderPresentation]) =>
+    p.probeUrl ? [[kind, p.probeUrl]] : [],
+  ),
+);
 
 export interface ResolvedOutbound {
   /** Global outbound proxy for proxy-core. */

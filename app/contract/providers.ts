@@ -1,0 +1,12 @@
+/**
+ * What the window shows and recognises for each provider kind: proxy-core's presentation table
+ * (plain data, no runtime), shared here so the window needs nothing else of proxy-core.
+ */
+export {
+  type FieldDef,
+  type FieldKind,
+  KEY_SHAPES,
+  PROVIDER_PRESENTATION,
+  type ProviderPresentation,
+  presentationOf,
+} from '../../proxy-core/src/providers/presentation.js';
