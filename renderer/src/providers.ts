@@ -1,128 +1,51 @@
 /**
- * What the account forms ask for, per provider. Field names are those of proxy-core's account
- * schemas (the draft is sent flat: `{ provider, label, apiKey, region, … }`).
+ * What the account forms ask for, per provider: derived from proxy-core's presentation table
+ * (shared through the contract). Field names are those of proxy-core's account schemas (the draft
+ * is sent flat: `{ provider, label, apiKey, region, … }`).
  */
-import type { AccountDraft, ProviderKind } from '../../app/contract/index.js';
+import {
+  type AccountDraft,
+  type FieldDef,
+  PROVIDER_PRESENTATION,
+  type ProviderKind,
+  type ProviderPresentation,
+  presentationOf,
+  providerKindSchema,
+} from '../../app/contract/index.js';
 
-export type FieldKind = 'text' | 'secret' | 'json-secret' | 'region' | 'url' | 'list';
+export type { FieldDef, FieldKind } from '../../app/contract/index.js';
 
-export interface FieldDef {
-  name: string;
-  kind: FieldKind;
-  required: boolean;
-  /** Choices for 'region' fields (the user may also type another). */
-  options?: readonly string[];
-  placeholder?: string;
-  /** Shown under "Advanced" (e.g. the API address override for gateways and test servers). */
-  advanced?: boolean;
+type Table = typeof PROVIDER_PRESENTATION;
+/** Kinds with a form of their own: the ones the user picks from (presets are chosen inside their family's form). */
+export type PickableProvider = { [K in ProviderKind]: Table[K]['form'] extends K ? K : never }[ProviderKind];
+
+/** Providers the user picks from, in the table's order. */
+export const PICKABLE_PROVIDERS = providerKindSchema.options.filter(
+  (k): k is PickableProvider => PROVIDER_PRESENTATION[k].form === k,
+);
+
+/** The fields of each form, in the order shown. */
+export const PROVIDER_FIELDS = Object.fromEntries(
+  PICKABLE_PROVIDERS.map((p) => [p, presentationOf(p).fields ?? []]),
+) as Record<PickableProvider, readonly FieldDef[]>;
+
+/** A family form's presets: each kind it edits and the API address that kind fills in (none for other forms). */
+export function presetsOf(form: PickableProvider): Array<{ kind: ProviderKind; baseUrl: string }> {
+  if (!presentationOf(form).presetPicker) return [];
+  return providerKindSchema.options.flatMap((kind) => {
+    const p: ProviderPresentation = PROVIDER_PRESENTATION[kind];
+    return p.form === form && p.presetBaseUrl !== undefined ? [{ kind, baseUrl: p.presetBaseUrl }] : [];
+  });
 }
 
-/** Providers the user picks from (OpenAI-compatible presets are chosen inside that form). */
-export const PICKABLE_PROVIDERS = [
-  'vertex',
-  'bedrock',
-  'azure',
-  'anthropic',
-  'google-ai',
-  'openai',
-  'openai-compatible',
-] as const satisfies readonly ProviderKind[];
-export type PickableProvider = (typeof PICKABLE_PROVIDERS)[number];
-
-export const VERTEX_REGIONS = [
-  'global',
-  'us-east5',
-  'us-central1',
-  'us-east4',
-  'us-west1',
-  'europe-west1',
-  'europe-west4',
-  'europe-west9',
-  'asia-southeast1',
-  'asia-northeast1',
-  'us',
-  'eu',
-] as const;
-
-export const BEDROCK_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-3',
-  'ap-northeast-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-south-1',
-] as const;
-
-/** OpenAI-compatible presets: the provider kind proxy-core knows and its default base URL. */
-export const OPENAI_COMPATIBLE_PRESETS = [
-  { kind: 'openai-compatible', baseUrl: '' },
-  { kind: 'deepseek', baseUrl: 'https://api.deepseek.com/v1' },
-  { kind: 'openrouter', baseUrl: 'https://openrouter.ai/api/v1' },
-  { kind: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1' },
-  { kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' },
-] as const satisfies readonly { kind: ProviderKind; baseUrl: string }[];
-
-const label: FieldDef = { name: 'label', kind: 'text', required: false };
-/** Every account may point at another API address (gateways, self-hosted mirrors, test servers). */
-const baseUrlOverride: FieldDef = { name: 'baseUrl', kind: 'url', required: false, advanced: true };
-
-export const PROVIDER_FIELDS: Record<PickableProvider, readonly FieldDef[]> = {
-  vertex: [
-    { name: 'serviceAccount', kind: 'json-secret', required: true },
-    { name: 'region', kind: 'region', required: true, options: VERTEX_REGIONS },
-    { name: 'projectId', kind: 'text', required: false },
-    label,
-    baseUrlOverride,
-  ],
-  bedrock: [
-    { name: 'accessKeyId', kind: 'secret', required: true, placeholder: 'AKIA…' },
-    { name: 'secretAccessKey', kind: 'secret', required: true },
-    { name: 'sessionToken', kind: 'secret', required: false },
-    { name: 'region', kind: 'region', required: true, options: BEDROCK_REGIONS },
-    label,
-    baseUrlOverride,
-  ],
-  azure: [
-    { name: 'endpoint', kind: 'url', required: true, placeholder: 'https://my-resource.openai.azure.com' },
-    { name: 'apiKey', kind: 'secret', required: true },
-    { name: 'deployments', kind: 'list', required: true },
-    label,
-  ],
-  anthropic: [
-    { name: 'apiKey', kind: 'secret', required: true, placeholder: 'sk-ant-…' },
-    label,
-    baseUrlOverride,
-  ],
-  'google-ai': [
-    { name: 'apiKey', kind: 'secret', required: true, placeholder: 'AIza…' },
-    label,
-    baseUrlOverride,
-  ],
-  openai: [{ name: 'apiKey', kind: 'secret', required: true, placeholder: 'sk-…' }, label, baseUrlOverride],
-  'openai-compatible': [
-    { name: 'baseUrl', kind: 'url', required: true, placeholder: 'https://…/v1' },
-    { name: 'apiKey', kind: 'secret', required: false },
-    label,
-  ],
-};
-
-/** The form a provider kind is edited with (presets share the OpenAI-compatible form). */
+/** The form a provider kind is edited with (presets share their family's form). */
 export function formProviderFor(kind: ProviderKind): PickableProvider {
-  return (PICKABLE_PROVIDERS as readonly string[]).includes(kind)
-    ? (kind as PickableProvider)
-    : 'openai-compatible';
+  return presentationOf(kind).form as PickableProvider;
 }
-
-/** Hosted OpenAI-compatible services refuse every call without a key (local servers need none). */
-const KEY_REQUIRED_KINDS: readonly ProviderKind[] = ['openai', 'deepseek', 'openrouter'];
 
 /** Whether a field must be filled for this kind of account (the preset can make the key required). */
 export function isRequired(f: FieldDef, kind: ProviderKind): boolean {
-  return f.required || (f.name === 'apiKey' && KEY_REQUIRED_KINDS.includes(kind));
+  return f.required || (f.name === 'apiKey' && presentationOf(kind).keyRequired === true);
 }
 
 export type FormValues = Record<string, string | string[]>;

@@ -33,6 +33,8 @@ export interface ProviderPresentation {
   form: string;
   /** The fields of the kind's own form, in the order shown. */
   fields?: readonly FieldDef[];
+  /** The form starts with a choice among the kinds edited with it (its presets). */
+  presetPicker?: boolean;
   /** A preset of a family form: the API address it fills in ('' = the user types one). */
   presetBaseUrl?: string;
   /** The hosted service refuses every call without a key, though the schema lets it be empty. */
@@ -168,6 +170,7 @@ export const PROVIDER_PRESENTATION = {
       label,
     ],
     pasteField: 'apiKey',
+    presetPicker: true,
     presetBaseUrl: '',
     probeUrl: 'https://api.openai.com/',
   },

@@ -4,22 +4,7 @@
  * `accounts.detectCredential`. Secrets are never shown back: an edit shows the mask and keeps the
  * stored secret unless the user types a new one.
  */
-import {
-  Accordion,
-  Alert,
-  Autocomplete,
-  Button,
-  FileButton,
-  Group,
-  Paper,
-  PasswordInput,
-  SegmentedControl,
-  Stack,
-  TagsInput,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -31,18 +16,26 @@ import type {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
-import { useFieldError, useMessage } from '../i18n/messages.js';
+import { useFieldError } from '../i18n/messages.js';
 import {
   buildDraft,
-  type FieldDef,
   type FormValues,
   formProviderFor,
   initialValues,
   isRequired,
-  OPENAI_COMPATIBLE_PRESETS,
   type PickableProvider,
   PROVIDER_FIELDS,
+  presetsOf,
 } from '../providers.js';
+import { AccountFields } from './account-form/AccountFields.js';
+import {
+  carryTo,
+  errorsByField,
+  otherProviderFor,
+  pasteFieldOf,
+  valuesFromAccount,
+} from './account-form/credential-routing.js';
+import { PresetPicker } from './account-form/PresetPicker.js';
 import { ErrorAlert } from './ResultAlert.js';
 
 export interface AccountFormProps {
@@ -63,85 +56,6 @@ export interface AccountFormProps {
   onDraftChange?: (kind: ProviderKind, values: FormValues) => void;
 }
 
-/** The field a provider's credential is pasted into, first. */
-const PRIMARY_SECRET: Record<PickableProvider, string> = {
-  vertex: 'serviceAccount',
-  bedrock: 'accessKeyId',
-  azure: 'apiKey',
-  anthropic: 'apiKey',
-  'google-ai': 'apiKey',
-  openai: 'apiKey',
-  'openai-compatible': 'apiKey',
-};
-
-/** Shapes that are never anything else: worth a word even on a custom OpenAI-compatible server. */
-const UNMISTAKABLE = new Set<ProviderKind>(['anthropic', 'google-ai', 'vertex', 'bedrock', 'openrouter']);
-
-/**
- * Whether a recognised credential belongs to another provider than the form's, and which form
- * and kind it would go to. A generic "sk-…" key fits every OpenAI-compatible service.
- */
-export function otherProviderFor(
-  detected: ProviderKind | null,
-  form: PickableProvider,
-  kind: ProviderKind,
-): { form: PickableProvider; kind: ProviderKind } | null {
-  if (!detected) return null;
-  const target = formProviderFor(detected);
-  if (form === 'openai-compatible') {
-    if (kind === 'openai-compatible' && !UNMISTAKABLE.has(detected)) return null;
-    if (detected === 'openai' || detected === kind) return null;
-    if (target === 'openai-compatible' && (detected === 'azure' || kind === 'openai-compatible')) return null;
-    return { form: target, kind: detected };
-  }
-  if (target === form) return null;
-  return { form: target, kind: detected };
-}
-
-/** Moves the credential into the other form's field for it (a lone AWS key ID, or an API key). */
-function carryTo(form: PickableProvider, kind: ProviderKind, text: string, label: string): FormValues {
-  const values = initialValues(form);
-  const field = PRIMARY_SECRET[form];
-  if (form !== 'bedrock' || /^(AKIA|ASIA)[0-9A-Z]{16}$/.test(text.trim())) values[field] = text.trim();
-  if (form === 'openai-compatible') {
-    values.baseUrl = OPENAI_COMPATIBLE_PRESETS.find((p) => p.kind === kind)?.baseUrl ?? '';
-  }
-  if (label) values.label = label;
-  return values;
-}
-
-function valuesFromAccount(account: AccountView, form: PickableProvider): FormValues {
-  const values = initialValues(form);
-  for (const f of PROVIDER_FIELDS[form]) {
-    if (f.kind === 'secret' || f.kind === 'json-secret') {
-      values[f.name] = '';
-      continue;
-    }
-    const v = f.name === 'label' ? account.label : account.settings[f.name];
-    if (Array.isArray(v)) values[f.name] = v.map(String);
-    else if (typeof v === 'string' || typeof v === 'number') values[f.name] = String(v);
-  }
-  return values;
-}
-
-/** Field errors keyed by the form field they belong to ("serviceAccount.private_key" → serviceAccount). */
-function errorsByField(
-  errors: FieldError[],
-  fields: readonly FieldDef[],
-  fieldError: (e: FieldError) => string,
-) {
-  const byField: Record<string, string> = {};
-  const general: string[] = [];
-  for (const e of errors) {
-    const head = e.path.split('.')[0] ?? '';
-    const field = fields.find((f) => f.name === head);
-    const text = fieldError(e);
-    if (field) byField[field.name] = byField[field.name] ? `${byField[field.name]}; ${text}` : text;
-    else general.push(e.path ? `${e.path}: ${text}` : text);
-  }
-  return { byField, general };
-}
-
 export function AccountForm({
   provider,
   account,
@@ -153,7 +67,6 @@ export function AccountForm({
   onDraftChange,
 }: AccountFormProps) {
   const { t } = useTranslation();
-  const msg = useMessage();
   const fieldError = useFieldError();
   const api = useApi();
   const form: PickableProvider = account ? formProviderFor(account.provider) : (provider ?? 'openai');
@@ -166,10 +79,9 @@ export function AccountForm({
   const [showAll, setShowAll] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [detection, setDetection] = useState<CredentialDetection | null>(null);
-  const [dragging, setDragging] = useState(false);
   const draft = useMemo(() => buildDraft(kind, values), [kind, values]);
   const [debouncedDraft] = useDebouncedValue(draft, 250);
-  const secretText = String(values[PRIMARY_SECRET[form]] ?? '');
+  const secretText = String(values[pasteFieldOf(form)] ?? '');
   const [debouncedSecret] = useDebouncedValue(secretText, 300);
 
   const draftListener = useRef(onDraftChange);
@@ -233,9 +145,10 @@ export function AccountForm({
     else if (r && !r.ok && r.error.fields) setErrors(r.error.fields);
   }, [save.result, onSaved]);
 
+  const touch = (name: string) => setTouched((s) => (s.has(name) ? s : new Set(s).add(name)));
   const setValue = (name: string, value: string | string[]) => {
     setValues((v) => ({ ...v, [name]: value }));
-    setTouched((s) => (s.has(name) ? s : new Set(s).add(name)));
+    touch(name);
   };
 
   const describe = async (text: string) => {
@@ -257,148 +170,8 @@ export function AccountForm({
       ? otherProviderFor(detection.provider, form, kind)
       : null;
 
-  const readFile = async (file: File | null) => {
-    if (!file) return;
-    const text = await file.text();
-    setValue('serviceAccount', text);
-    void describe(text);
-  };
-
   const { byField, general } = errorsByField(errors, fields, fieldError);
-  const errorFor = (name: string) => (showAll || touched.has(name) ? byField[name] : undefined);
-  const maskFor = (name: string) => account?.secrets[name];
-  const fieldLabel = (name: string) => t(`fields.${name}.label`);
-  const fieldHelp = (f: FieldDef) =>
-    `${f.advanced ? t('accountForm.baseUrlOverrideHelp') : t(`fields.${f.name}.help`)}${isRequired(f, kind) ? '' : ` ${t('common.optional')}`}`;
-  const advanced = fields.filter((f) => f.advanced);
-
-  const renderField = (f: FieldDef) => {
-    const common = {
-      label: fieldLabel(f.name),
-      description: fieldHelp(f),
-      error: errorFor(f.name),
-      withAsterisk: isRequired(f, kind) && !(account && maskFor(f.name)),
-      onBlur: () => setTouched((s) => (s.has(f.name) ? s : new Set(s).add(f.name))),
-    };
-    const value = values[f.name];
-    switch (f.kind) {
-      case 'json-secret':
-        return (
-          <Stack gap={6} key={f.name}>
-            <Paper
-              withBorder
-              p="xs"
-              data-testid="sa-dropzone"
-              style={{
-                borderStyle: 'dashed',
-                borderColor: dragging ? 'var(--mantine-color-blue-6)' : undefined,
-              }}
-              onDragOver={(e: React.DragEvent) => {
-                e.preventDefault();
-                setDragging(true);
-              }}
-              onDragLeave={() => setDragging(false)}
-              onDrop={(e: React.DragEvent) => {
-                e.preventDefault();
-                setDragging(false);
-                void readFile(e.dataTransfer.files[0] ?? null);
-              }}
-            >
-              <Textarea
-                {...common}
-                placeholder={
-                  account && maskFor(f.name)
-                    ? t('accountForm.keepSecret', { mask: maskFor(f.name) })
-                    : t('fields.serviceAccount.placeholder')
-                }
-                autosize
-                minRows={3}
-                maxRows={6}
-                spellCheck={false}
-                autoComplete="off"
-                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } }}
-                value={value as string}
-                onChange={(e) => setValue(f.name, e.currentTarget.value)}
-                onPaste={(e: React.ClipboardEvent) => void describe(e.clipboardData.getData('text'))}
-              />
-              <Group mt={6} gap="xs">
-                <FileButton onChange={(file) => void readFile(file)} accept="application/json,.json">
-                  {(props) => (
-                    <Button size="xs" variant="default" {...props}>
-                      {t('accountForm.chooseFile')}
-                    </Button>
-                  )}
-                </FileButton>
-                <Text size="xs" c="dimmed">
-                  {t('accountForm.dropHint')}
-                </Text>
-              </Group>
-            </Paper>
-            {detection && (
-              <Alert
-                color={detection.errors.length ? 'orange' : 'blue'}
-                variant="light"
-                p="xs"
-                data-testid="credential-detection"
-              >
-                <Text size="sm">{msg(detection.summary, detection.summaryRef)}</Text>
-                {detection.errors.map((e) => (
-                  <Text size="sm" c="red" key={`${e.path}:${e.message}`}>
-                    {fieldError(e)}
-                  </Text>
-                ))}
-              </Alert>
-            )}
-          </Stack>
-        );
-      case 'secret':
-        return (
-          <PasswordInput
-            key={f.name}
-            {...common}
-            autoComplete="off"
-            placeholder={
-              account && maskFor(f.name)
-                ? t('accountForm.keepSecret', { mask: maskFor(f.name) })
-                : (f.placeholder ?? '')
-            }
-            value={value as string}
-            onChange={(e) => setValue(f.name, e.currentTarget.value)}
-          />
-        );
-      case 'region':
-        return (
-          <Autocomplete
-            key={f.name}
-            {...common}
-            data={[...(f.options ?? [])]}
-            value={value as string}
-            onChange={(v) => setValue(f.name, v)}
-            comboboxProps={{ withinPortal: true }}
-          />
-        );
-      case 'list':
-        return (
-          <TagsInput
-            key={f.name}
-            {...common}
-            placeholder={t(`fields.${f.name}.placeholder`)}
-            value={value as string[]}
-            onChange={(v) => setValue(f.name, v)}
-          />
-        );
-      default:
-        return (
-          <TextInput
-            key={f.name}
-            {...common}
-            placeholder={f.placeholder ?? ''}
-            value={value as string}
-            onChange={(e) => setValue(f.name, e.currentTarget.value)}
-          />
-        );
-    }
-  };
+  const presets = presetsOf(form);
 
   return (
     <form
@@ -409,38 +182,27 @@ export function AccountForm({
       noValidate
     >
       <Stack gap="sm">
-        {form === 'openai-compatible' && (
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {t('accountForm.preset')}
-            </Text>
-            <SegmentedControl
-              fullWidth
-              size="xs"
-              value={kind}
-              data={OPENAI_COMPATIBLE_PRESETS.map((p) => ({
-                value: p.kind,
-                label: t(`providers.${p.kind}`),
-              }))}
-              onChange={(k) => {
-                const preset = OPENAI_COMPATIBLE_PRESETS.find((p) => p.kind === k);
-                setKind(k as ProviderKind);
-                setValue('baseUrl', preset?.baseUrl ?? '');
-              }}
-            />
-          </Stack>
+        {presets.length > 0 && (
+          <PresetPicker
+            presets={presets}
+            kind={kind}
+            onChange={(k, baseUrl) => {
+              setKind(k);
+              setValue('baseUrl', baseUrl);
+            }}
+          />
         )}
-        {fields.filter((f) => !f.advanced).map(renderField)}
-        {advanced.length > 0 && (
-          <Accordion variant="contained" chevronPosition="left">
-            <Accordion.Item value="advanced">
-              <Accordion.Control>{t('accountForm.advanced')}</Accordion.Control>
-              <Accordion.Panel>
-                <Stack gap="sm">{advanced.map(renderField)}</Stack>
-              </Accordion.Panel>
-            </Accordion.Item>
-          </Accordion>
-        )}
+        <AccountFields
+          fields={fields}
+          values={values}
+          setValue={setValue}
+          touch={touch}
+          errorFor={(name) => (showAll || touched.has(name) ? byField[name] : undefined)}
+          maskFor={(name) => account?.secrets[name]}
+          required={(f) => isRequired(f, kind)}
+          detection={detection}
+          describe={(text) => void describe(text)}
+        />
         {elsewhere && (
           <Alert
             color="orange"
@@ -452,7 +214,7 @@ export function AccountForm({
             <Stack gap={6}>
               <Text size="sm">
                 {t('accountForm.otherProviderHelp', {
-                  here: t(`providers.${form === 'openai-compatible' ? kind : form}`),
+                  here: t(`providers.${presets.length > 0 ? kind : form}`),
                   provider: t(`providers.${elsewhere.kind}`),
                 })}
               </Text>

@@ -13,11 +13,15 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ModelSettings, ProviderKind } from '../../../app/contract/index.js';
+import { type ModelSettings, type ProviderKind, presentationOf } from '../../../app/contract/index.js';
 import { useLoad } from '../api/hooks.js';
 import { useMessage } from '../i18n/messages.js';
 import { isRouted, toggleRoute } from '../model-settings.js';
 import { ErrorAlert } from './ResultAlert.js';
+
+/** Whether the account's models are the user's own deployment names (Azure). */
+const deploymentModels = (provider: ProviderKind | undefined) =>
+  provider !== undefined && presentationOf(provider).deploymentModels === true;
 
 /** The models an account already offers (ticked or typed earlier), as upstream ids. */
 function routedModels(settings: ModelSettings, accountId: string): string[] {
@@ -50,7 +54,7 @@ function AddModelByName({
         style={{ flex: 1 }}
         size="sm"
         label={t('accountModels.typeLabel')}
-        description={t(provider === 'azure' ? 'accountModels.typeHelpAzure' : 'accountModels.typeHelp')}
+        description={t(deploymentModels(provider) ? 'accountModels.typeHelpAzure' : 'accountModels.typeHelp')}
         placeholder={t(`accountModels.placeholder.${provider ?? 'other'}`, {
           defaultValue: t('accountModels.placeholder.other'),
         })}
@@ -151,7 +155,7 @@ export function AccountModels({
             <Text size="sm">
               {data.reason
                 ? t('accountModels.emptyWithReason')
-                : t(provider === 'azure' ? 'accountModels.emptyAzure' : 'accountModels.empty')}
+                : t(deploymentModels(provider) ? 'accountModels.emptyAzure' : 'accountModels.empty')}
             </Text>
             <Group gap="xs">
               {retry}
