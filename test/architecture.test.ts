@@ -11,6 +11,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PRICE_TABLE } from '../proxy-core/src/observability/price-table.js';
+import type { ProviderModule } from '../proxy-core/src/providers/module.js';
+import { PROVIDER_KINDS } from '../proxy-core/src/providers/presentation.js';
+import { PROVIDER_MODULES, providerWireCodecs } from '../proxy-core/src/providers/registry.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_EXT = /\.(ts|tsx|cts|mts)$/;
@@ -162,6 +166,40 @@ function publicApiViolations(graph: ImportGraph, folder: string, allowIndex: boo
   return out;
 }
 
+/** Where a provider kind may be named besides its own folder (the registry names folders, not kinds). */
+const KIND_NAMING_ALLOWED = new Set(['proxy-core/src/providers/presentation.ts']);
+
+/**
+ * Product-code lines that name a provider kind (or a wire format a provider brings) outside the
+ * folder that owns it. Names that also mean something else — a client dialect (`openai`,
+ * `anthropic`) or a model maker (`deepseek`: a Bedrock model family, a price-table source) — count
+ * only where they are compared with or assigned to a provider or kind (`provider === 'openai'`,
+ * `kind: 'deepseek'`). Comment lines are skipped.
+ */
+function kindMentions(
+  files: ReadonlyMap<string, string>,
+  owners: ReadonlyMap<string, string>,
+  homonyms: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  const quoted = (name: string) => `['"\`]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"\`]`;
+  for (const [file, text] of files) {
+    if (KIND_NAMING_ALLOWED.has(file)) continue;
+    text.split('\n').forEach((line, i) => {
+      const code = line.trim();
+      if (code.startsWith('//') || code.startsWith('*') || code.startsWith('/*')) return;
+      for (const [name, folder] of owners) {
+        if (file.startsWith(folder)) continue;
+        const re = homonyms.has(name)
+          ? new RegExp(`\\b(provider|kind)[\\w.?]*\\s*(?:[!=]==?|:)\\s*${quoted(name)}`, 'i')
+          : new RegExp(quoted(name));
+        if (re.test(line)) out.push(`${file}:${i + 1} names '${name}' (owned by ${folder})`);
+      }
+    });
+  }
+  return out;
+}
+
 describe('the checker itself', () => {
   const graph: ImportGraph = new Map([
     ['proxy-core/src/dialects/registry.ts', ['proxy-core/src/server/chat-pipeline.ts']],
@@ -217,6 +255,29 @@ describe('the checker itself', () => {
     );
   });
 
+  it('flags a provider kind named outside its folder, and a dialect-named kind only as a provider', () => {
+    const owners = new Map([
+      ['vertex', 'proxy-core/src/providers/vertex/'],
+      ['openai', 'proxy-core/src/providers/openai-compatible/'],
+      ['bedrock-converse', 'proxy-core/src/providers/bedrock/'],
+    ]);
+    const files = new Map([
+      ['proxy-core/src/providers/vertex/index.ts', "const k = 'vertex';"],
+      ['proxy-core/src/providers/presentation.ts', "vertex: { form: 'vertex' },"],
+      [
+        'proxy-core/src/routing/catalog.ts',
+        "if (account.provider === 'vertex') {}\n// 'vertex' in a comment",
+      ],
+      ['proxy-core/src/server/proxy.ts', "if (wire === 'openai') {}\ncodecs({ 'bedrock-converse': c })"],
+      ['app/services/x.ts', "return { provider: 'openai' };"],
+    ]);
+    expect(kindMentions(files, owners, new Set(['openai']))).toEqual([
+      "proxy-core/src/routing/catalog.ts:1 names 'vertex' (owned by proxy-core/src/providers/vertex/)",
+      "proxy-core/src/server/proxy.ts:2 names 'bedrock-converse' (owned by proxy-core/src/providers/bedrock/)",
+      "app/services/x.ts:1 names 'openai' (owned by proxy-core/src/providers/openai-compatible/)",
+    ]);
+  });
+
   it('flags app/ reaching past proxy-core/src/index.ts', () => {
     expect(publicApiViolations(graph, 'app/', true)).toEqual([
       'app/services/a.ts → proxy-core/src/config/schema.ts',
@@ -243,5 +304,42 @@ describe('the source tree', () => {
   it('app/ uses proxy-core only through proxy-core/src/index.ts, and the renderer not at all', () => {
     expect(publicApiViolations(graph, 'app/', true)).toEqual([]);
     expect(publicApiViolations(graph, 'renderer/', false)).toEqual([]);
+  });
+});
+
+describe('the provider seam', () => {
+  it('names each provider kind only in its folder and the presentation table', async () => {
+    // Each folder's module.ts, loaded, tells which registered module (kinds, codecs) the folder owns.
+    const owners = new Map<string, string>();
+    for (const file of sourceFiles(path.join(REPO, 'proxy-core/src/providers'))) {
+      if (path.basename(file) !== 'module.ts' || path.dirname(file).endsWith('providers')) continue;
+      const where = `${path.relative(REPO, path.dirname(file)).split(path.sep).join('/')}/`;
+      const exported = Object.values((await import(file)) as Record<string, unknown>);
+      for (const m of PROVIDER_MODULES as ReadonlyArray<Pick<ProviderModule, 'kinds' | 'wireCodecs'>>) {
+        if (!exported.includes(m)) continue;
+        for (const kind of m.kinds) owners.set(kind, where);
+        for (const codec of m.wireCodecs ?? []) owners.set(codec.format, where);
+      }
+    }
+    expect([...owners.keys()].sort()).toEqual(
+      [...PROVIDER_KINDS, ...providerWireCodecs().map((c) => c.format)].sort(),
+    );
+    expect([...owners.values()].every((f) => f.startsWith('proxy-core/src/providers/'))).toBe(true);
+    expect(owners.get('vertex')).toBe('proxy-core/src/providers/vertex/');
+    const files = new Map(
+      ['proxy-core/src', 'app', 'renderer/src']
+        .flatMap((f) => sourceFiles(path.join(REPO, f)))
+        .map((f) => [path.relative(REPO, f).split(path.sep).join('/'), readFileSync(f, 'utf8')] as const),
+    );
+    const homonyms = new Set(['openai', 'anthropic', 'gemini', ...Object.keys(PRICE_TABLE.sources)]);
+    expect(kindMentions(files, owners, homonyms)).toEqual([]);
+  });
+
+  it('the registry and the presentation table list the same kinds, and the table imports nothing', () => {
+    const registered = PROVIDER_MODULES.flatMap((m) => [...m.kinds]).sort();
+    expect(registered).toEqual([...PROVIDER_KINDS].sort());
+    const table = readFileSync(path.join(REPO, 'proxy-core/src/providers/presentation.ts'), 'utf8');
+    expect(importSpecifiers(table)).toEqual([]);
+    expect(table).not.toMatch(/^\s*import\b/m);
   });
 });
