@@ -335,8 +335,10 @@ describe('the provider seam', () => {
     expect(kindMentions(files, owners, homonyms)).toEqual([]);
   });
 
-  it('the registry and the presentation table list the same kinds, and the table imports nothing', () => {
+  it('the registry and the presentation table list the same kinds, price sources exist, the table imports nothing', () => {
     const registered = PROVIDER_MODULES.flatMap((m) => [...m.kinds]).sort();
+    const sources = Object.keys(PRICE_TABLE.sources);
+    for (const m of PROVIDER_MODULES) expect(sources).toEqual(expect.arrayContaining([...m.priceSources]));
     expect(registered).toEqual([...PROVIDER_KINDS].sort());
     const table = readFileSync(path.join(REPO, 'proxy-core/src/providers/presentation.ts'), 'utf8');
     expect(importSpecifiers(table)).toEqual([]);
