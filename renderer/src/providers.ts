@@ -3,24 +3,23 @@
  * (shared through the contract). Field names are those of proxy-core's account schemas (the draft
  * is sent flat: `{ provider, label, apiKey, region, … }`).
  */
+import type { AccountDraft, ProviderKind } from '../../app/contract/index.js';
 import {
-  type AccountDraft,
   type FieldDef,
+  PROVIDER_KINDS,
   PROVIDER_PRESENTATION,
-  type ProviderKind,
   type ProviderPresentation,
   presentationOf,
-  providerKindSchema,
-} from '../../app/contract/index.js';
+} from '../../app/contract/providers.js';
 
-export type { FieldDef, FieldKind } from '../../app/contract/index.js';
+export type { FieldDef, FieldKind } from '../../app/contract/providers.js';
 
 type Table = typeof PROVIDER_PRESENTATION;
 /** Kinds with a form of their own: the ones the user picks from (presets are chosen inside their family's form). */
 export type PickableProvider = { [K in ProviderKind]: Table[K]['form'] extends K ? K : never }[ProviderKind];
 
 /** Providers the user picks from, in the table's order. */
-export const PICKABLE_PROVIDERS = providerKindSchema.options.filter(
+export const PICKABLE_PROVIDERS = PROVIDER_KINDS.filter(
   (k): k is PickableProvider => PROVIDER_PRESENTATION[k].form === k,
 );
 
@@ -32,7 +31,7 @@ export const PROVIDER_FIELDS = Object.fromEntries(
 /** A family form's presets: each kind it edits and the API address that kind fills in (none for other forms). */
 export function presetsOf(form: PickableProvider): Array<{ kind: ProviderKind; baseUrl: string }> {
   if (!presentationOf(form).presetPicker) return [];
-  return providerKindSchema.options.flatMap((kind) => {
+  return PROVIDER_KINDS.flatMap((kind) => {
     const p: ProviderPresentation = PROVIDER_PRESENTATION[kind];
     return p.form === form && p.presetBaseUrl !== undefined ? [{ kind, baseUrl: p.presetBaseUrl }] : [];
   });

@@ -13,7 +13,8 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ModelSettings, type ProviderKind, presentationOf } from '../../../app/contract/index.js';
+import type { ModelSettings, ProviderKind } from '../../../app/contract/index.js';
+import { presentationOf } from '../../../app/contract/providers.js';
 import { useLoad } from '../api/hooks.js';
 import { useMessage } from '../i18n/messages.js';
 import { isRouted, toggleRoute } from '../model-settings.js';

@@ -4,7 +4,7 @@
  * which field an error is shown under.
  */
 import type { AccountView, FieldError, ProviderKind } from '../../../../app/contract/index.js';
-import { presentationOf } from '../../../../app/contract/index.js';
+import { presentationOf } from '../../../../app/contract/providers.js';
 import {
   type FieldDef,
   type FormValues,
