@@ -31,7 +31,7 @@ import { createOutboundDispatcher, resolveProxySetting } from '../transport/outb
 import { readVersion } from '../version.js';
 import { defaultHooks } from './conversion-hooks.js';
 import { authority, lanHosts, networkAddresses } from './listen-addresses.js';
-import type { PipelineHooks } from './pipeline-types.js';
+import type { PipelineEnv, PipelineHooks } from './pipeline-types.js';
 import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from './proxy-handle.js';
 import { createRequestHandler } from './request-handler.js';
 import { isLanBind, lanKeyProblem } from './security-gate.js';
@@ -46,6 +46,8 @@ export interface CreateProxyOptions {
   /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
   httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
   hooks?: PipelineHooks;
+  /** A check before each try of a request is sent (see PipelineEnv.beforeSend). */
+  beforeSend?: PipelineEnv['beforeSend'];
 }
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
@@ -173,6 +175,7 @@ function buildGeneration(
       },
       timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
+      beforeSend: opts.beforeSend,
       redactor,
     },
   };
