@@ -52,63 +52,72 @@ export interface AttemptJob {
  * finished and, when no route answered, the error sent in the client's dialect.
  */
 export async function serveAttempts(job: AttemptJob, env: PipelineEnv): Promise<void> {
-  const leases = new Map<Route, ProviderLease>();
-  const refused = new WeakSet<ProxyError>();
+  const tries: Tries = { job, env, leases: new Map(), refused: new WeakSet() };
   const refs = job.routes.map((route) => ({
     account: route.account,
     provider: route.provider.kind,
     upstreamModel: route.upstreamModel,
     route,
   }));
-  const result = await runWithFailover(
-    refs,
-    async ({ route }, actx) => {
-      try {
-        await env.beforeSend?.({ route, record: job.record });
-      } catch (err) {
-        const pe = toProxyError(err);
-        refused.add(pe);
-        throw pe;
-      }
-      const lease = env.lease(route);
-      leases.set(route, lease);
-      job.record.set({
-        account: route.account,
-        provider: lease.provider.kind,
-        upstreamModel: route.upstreamModel,
-      });
-      const attempt: Attempt = {
-        route,
-        provider: lease.provider,
-        lease,
-        signal: actx.signal,
-        clientSignal: job.signal,
-        record: job.record,
-        headers: job.headers,
-        responseHeaders: { ...job.cors },
-      };
-      try {
-        const outcome = await job.run(attempt);
-        lease.succeeded();
-        return outcome;
-      } catch (err) {
-        const pe = toProxyError(err);
-        // Our own errors (bugs, limits) are no key's fault: they never cool a key down.
-        if (!actx.signal.aborted && pe.kind !== 'internal') lease.failed(pe);
-        throw pe;
-      }
-    },
-    {
-      signal: job.signal,
-      statusOf: (o) => o.status,
-      hasAlternateKey: (ref) => leases.get(ref.route)?.hasAlternate() ?? false,
-      dropsRoute: (err) => refused.has(err),
-      onAttempt: (a) => job.record.attempt(a),
-      deadlineMs: env.timeouts.deadlineMs,
-      isCommitted: () => job.res.headersSent,
-    },
-  );
+  const result = await runWithFailover(refs, ({ route }, actx) => tryRoute(tries, route, actx.signal), {
+    signal: job.signal,
+    statusOf: (o) => o.status,
+    hasAlternateKey: (ref) => tries.leases.get(ref.route)?.hasAlternate() ?? false,
+    dropsRoute: (err) => tries.refused.has(err),
+    onAttempt: (a) => job.record.attempt(a),
+    deadlineMs: env.timeouts.deadlineMs,
+    isCommitted: () => job.res.headersSent,
+  });
   finishJob(job, env, result);
+}
+
+/** The state of one request's tries. */
+interface Tries {
+  job: AttemptJob;
+  env: PipelineEnv;
+  /** The lease of each route's latest try (whether another key of its account is usable). */
+  leases: Map<Route, ProviderLease>;
+  /** Refusals of the check before sending: they rule their route out, and are no key's fault. */
+  refused: WeakSet<ProxyError>;
+}
+
+/** One try on one route. `signal`: the client's, joined with the deadline. */
+async function tryRoute(t: Tries, route: Route, signal: AbortSignal): Promise<Outcome> {
+  const { job, env } = t;
+  try {
+    await env.beforeSend?.({ route, record: job.record });
+  } catch (err) {
+    const pe = toProxyError(err);
+    t.refused.add(pe);
+    throw pe;
+  }
+  const lease = env.lease(route);
+  t.leases.set(route, lease);
+  job.record.set({
+    account: route.account,
+    provider: lease.provider.kind,
+    upstreamModel: route.upstreamModel,
+  });
+  const attempt: Attempt = {
+    route,
+    provider: lease.provider,
+    lease,
+    signal,
+    clientSignal: job.signal,
+    record: job.record,
+    headers: job.headers,
+    responseHeaders: { ...job.cors },
+  };
+  try {
+    const outcome = await job.run(attempt);
+    lease.succeeded();
+    return outcome;
+  } catch (err) {
+    const pe = toProxyError(err);
+    // Our own errors (bugs, limits) are no key's fault: they never cool a key down.
+    if (!signal.aborted && pe.kind !== 'internal') lease.failed(pe);
+    throw pe;
+  }
 }
 
 function finishJob(job: AttemptJob, env: PipelineEnv, result: FailoverResult<Outcome, RouteRef>): void {
