@@ -54,6 +54,26 @@ export interface WireCodec {
   streamDecoder: StreamDecoder<unknown>;
   /** Reads usage from a response body or stream event of this format, for same-format taps. */
   readUsage(body: unknown): Partial<Usage> | undefined;
+  /** The model version an answer of this format reports (for pricing and the log); absent: none. */
+  readModel?(answer: Record<string, unknown>): string | undefined;
+  /**
+   * Which remote media links (image URLs) this format's upstreams fetch themselves: `'all'` (the
+   * request is sent as it is), or a test per link (the others, and data URLs, are fetched or
+   * checked and inlined before encoding). Absent: every link is fetched and inlined.
+   */
+  mediaLinks?: 'all' | ((url: string) => boolean);
+}
+
+/**
+ * A dialect whose streams report usage only when the client asks (OpenAI's
+ * `stream_options.include_usage`): the proxy asks on the client's behalf, for the log, and cuts
+ * the usage-only event out again when the client did not ask.
+ */
+export interface StreamUsageRequest {
+  /** The request body with usage asked for (a copy; the client's body is left as it is). */
+  ask(body: Record<string, unknown>): Record<string, unknown>;
+  /** True for a stream event's data that carries only usage. */
+  isUsageOnly(data: string): boolean;
 }
 
 /** Where a whole answer's top-level members sit, for reading them without parsing the rest. */
@@ -76,6 +96,8 @@ export interface DialectCodec extends WireCodec {
   encodeError(err: ProxyError): Record<string, unknown>;
   /** Renders an error as the SSE event(s) that end a stream in this dialect. */
   encodeStreamError(err: ProxyError): OutboundEvent[];
+  /** Present when this dialect's streams carry usage only on request (see StreamUsageRequest). */
+  streamUsage?: StreamUsageRequest;
 }
 
 /** Facts about the inbound HTTP request that a decoder may need (not part of the body). */

@@ -109,6 +109,12 @@ export interface FailoverOptions<R extends RouteRef, T = unknown> {
   deadlineMs?: number;
   /** True once the answer has started reaching the client (the deadline no longer applies). */
   isCommitted?: () => boolean;
+  /**
+   * True for a failure that rules its route out for this request at once, whatever its status: a
+   * refusal before anything was sent (a spend limit). The next route is tried; when none is left,
+   * the request ends with that error.
+   */
+  dropsRoute?: (err: ProxyError) => boolean;
 }
 
 /** The error a request gets when its deadline passes before any answer could start. */
@@ -288,13 +294,14 @@ export async function runWithFailover<T, R extends RouteRef>(
         lastError = err;
         note(err.status, err);
 
+        const refused = opts.dropsRoute?.(err) === true;
         const cls = classifyFailure(err);
-        if (cls === 'fatal') return { ok: false, error: err, attempts, aborted: false };
+        if (cls === 'fatal' && !refused) return { ok: false, error: err, attempts, aborted: false };
 
         // Another key of the same account? Try it at once.
-        if (isKeySpecificFailure(err) && opts.hasAlternateKey?.(route, err)) continue;
+        if (!refused && isKeySpecificFailure(err) && opts.hasAlternateKey?.(route, err)) continue;
 
-        if (cls === 'failover') {
+        if (refused || cls === 'failover') {
           state.dropped = true;
         } else if (isRetriedOnce(err) && ++state.cuts > 1) {
           state.dropped = true;

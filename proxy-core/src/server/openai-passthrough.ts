@@ -1,20 +1,12 @@
+import { isUsageOnlyChunk } from '../dialects/openai/index.js';
 import { sseEventEnd } from '../transport/sse.js';
 
 /**
- * Helpers for relaying an OpenAI stream byte for byte (same-dialect passthrough) when the proxy
- * asked the upstream for usage (`stream_options.include_usage`) and the client did not.
+ * Relaying an SSE stream byte for byte (same-dialect passthrough) when the proxy asked the upstream
+ * for usage the client did not ask for (a dialect's `streamUsage`, OpenAI's
+ * `stream_options.include_usage`): the usage-only event is cut out. Which event that is, is the
+ * dialect's to say (`isUsageOnly`); an event is judged only when it holds `"usage":{`.
  */
-
-/** True for an OpenAI usage-only chunk (`choices: []` with `usage`). */
-export function isUsageOnlyChunk(data: string): boolean {
-  if (!data.includes('"usage"')) return false;
-  try {
-    const j = JSON.parse(data) as { choices?: unknown[]; usage?: unknown };
-    return Array.isArray(j.choices) && j.choices.length === 0 && j.usage != null;
-  } catch {
-    return false;
-  }
-}
 
 const LF = 10;
 const CR = 13;
@@ -37,14 +29,14 @@ function mayHoldUsage(buf: Buffer, from = 0, to = buf.length): boolean {
 }
 
 /** True when the raw bytes of one SSE event (data lines only, no event name) are a usage-only chunk. */
-function isUsageOnlyEvent(bytes: Buffer): boolean {
+function isUsageOnlyEvent(bytes: Buffer, isUsageOnly: (data: string) => boolean): boolean {
   const data: string[] = [];
   for (const line of bytes.toString('utf8').split(/\r\n|\r|\n/)) {
     if (line === '' || line.startsWith(':')) continue;
     if (!line.startsWith('data:')) return false;
     data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
   }
-  return data.length > 0 && isUsageOnlyChunk(data.join('\n'));
+  return data.length > 0 && isUsageOnly(data.join('\n'));
 }
 
 /**
@@ -54,6 +46,9 @@ function isUsageOnlyEvent(bytes: Buffer): boolean {
  * nothing is cut. Events may be split anywhere across reads, with LF, CR or CRLF line ends.
  */
 export class UsageChunkCutter {
+  /** `isUsageOnly`: the dialect's test for a usage-only event's data (default: OpenAI's). */
+  constructor(private readonly isUsageOnly: (data: string) => boolean = isUsageOnlyChunk) {}
+
   #held: Buffer[] = [];
   #heldBytes = 0;
   #hasCR = false;
@@ -96,7 +91,7 @@ export class UsageChunkCutter {
     this.#held = [];
     this.#heldBytes = 0;
     if (rest.length === 0 || this.#passing) return rest;
-    return mayHoldUsage(rest) && isUsageOnlyEvent(rest) ? EMPTY : rest;
+    return mayHoldUsage(rest) && isUsageOnlyEvent(rest, this.isUsageOnly) ? EMPTY : rest;
   }
 
   /** Whole events, with the usage-only one left out. */
@@ -111,14 +106,14 @@ export class UsageChunkCutter {
       end = sseEventEnd(events, end, this.#hasCR)
     ) {
       const ev = events.subarray(start, end);
-      if (mayHoldUsage(ev) && isUsageOnlyEvent(ev)) cut = true;
+      if (mayHoldUsage(ev) && isUsageOnlyEvent(ev, this.isUsageOnly)) cut = true;
       else parts.push(ev);
       start = end;
     }
     // The region ends where an event ends; a CR at its very end may hide that from sseEventEnd.
     if (start < events.length) {
       const ev = events.subarray(start);
-      if (mayHoldUsage(ev) && isUsageOnlyEvent(ev)) cut = true;
+      if (mayHoldUsage(ev) && isUsageOnlyEvent(ev, this.isUsageOnly)) cut = true;
       else parts.push(ev);
     }
     if (!cut) return events;

@@ -1,11 +1,10 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ProxyError } from '../canonical/errors.js';
-import { createMediaFetcher, type FetchMedia, inlineRemoteMedia } from '../canonical/inline-images.js';
-import { ReasoningCache, rememberReasoning, restoreReasoning } from '../canonical/reasoning-cache.js';
+import { createMediaFetcher } from '../canonical/inline-images.js';
+import { ReasoningCache } from '../canonical/reasoning-cache.js';
 import type { Usage } from '../canonical/types.js';
 import type { AccountConfig, KeybridgeConfig } from '../config/schema.js';
 import { createCodecSet } from '../dialects/registry.js';
@@ -34,7 +33,9 @@ import { createAccountHttpClient } from '../transport/account-http-client.js';
 import type { HttpClient } from '../transport/http-client.js';
 import { createOutboundDispatcher, resolveProxySetting } from '../transport/outbound-proxy.js';
 import { readVersion } from '../version.js';
-import type { PipelineHooks } from './chat-pipeline.js';
+import { defaultHooks } from './conversion-hooks.js';
+import { authority, lanHosts, networkAddresses } from './listen-addresses.js';
+import type { PipelineEnv, PipelineHooks } from './pipeline-types.js';
 import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from './proxy-handle.js';
 import { createRequestHandler } from './request-handler.js';
 import { isLanBind, lanKeyProblem } from './security-gate.js';
@@ -49,6 +50,8 @@ export interface CreateProxyOptions {
   /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
   httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
   hooks?: PipelineHooks;
+  /** A check before each try of a request is sent (see PipelineEnv.beforeSend). */
+  beforeSend?: PipelineEnv['beforeSend'];
 }
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
@@ -89,36 +92,6 @@ interface Generation extends ServingState {
   retired: boolean;
 }
 
-/** `host:port` as a URL authority (IPv6 in brackets). */
-function authority(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** This machine's own network (non-loopback) addresses, for telling other devices where to connect. */
-function networkAddresses(family: 'IPv4' | 'IPv6' | 'any'): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const nic of list ?? []) {
-      if (nic.internal || (family !== 'any' && nic.family !== family)) continue;
-      if (nic.family === 'IPv6' && nic.address.toLowerCase().startsWith('fe80:')) continue;
-      out.push(nic.address);
-    }
-  }
-  return out;
-}
-
-function lanHosts(): Set<string> {
-  const out = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) {
-    for (const nic of list ?? [])
-      out.add(nic.family === 'IPv6' ? `[${nic.address.toLowerCase()}]` : nic.address);
-  }
-  const h = hostname().toLowerCase();
-  out.add(h);
-  out.add(`${h}.local`);
-  return out;
-}
-
 /**
  * Estimated cost of a request: priced by the model the upstream reported, else the upstream id,
  * else the public id (Azure deployment names and aliases are not model names). Null when none is
@@ -131,23 +104,6 @@ function costOf(r: RequestRecord, usage: Usage): number | null {
     if (cost !== null) return cost;
   }
   return null;
-}
-
-/** The default steps around conversion: restore dropped signatures, inline images where needed. */
-function defaultHooks(reasoning: ReasoningCache, fetchMedia: FetchMedia): PipelineHooks {
-  return {
-    async beforeEncode(req, wire, signal) {
-      const restored = restoreReasoning(reasoning, req);
-      if (wire === 'openai') return restored;
-      // Gemini can read some Google-hosted links itself; Claude on Bedrock/Vertex and Converse cannot.
-      return inlineRemoteMedia(
-        restored,
-        fetchMedia,
-        wire === 'gemini' ? { signal } : { signal, keep: () => false },
-      );
-    },
-    onResponse: (res) => rememberReasoning(reasoning, res),
-  };
 }
 
 function buildGeneration(
@@ -223,6 +179,7 @@ function buildGeneration(
       },
       timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
+      beforeSend: opts.beforeSend,
       redactor,
     },
   };

@@ -1,18 +1,23 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError } from '../canonical/errors.js';
 import { type JsonObject, parseJsonObject, peekJsonMembers } from '../canonical/json.js';
+import type { Dialect } from '../canonical/types.js';
+import type { DialectCodec } from '../dialects/types.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
-import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
-import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
+import { openUpstream, readAnswer, serveAttempts } from './attempt.js';
+import { ClientStreamWriter } from './client-writer.js';
+import type { Attempt, ClientHeaders, OpenedUpstream, Outcome } from './pipeline-types.js';
 import type { ServingState } from './serving-state.js';
 
 /** What an endpoint that relays one upstream answer needs. */
 export interface RelayContext {
   state: ServingState;
-  req: IncomingMessage;
+  /** The dialect of the endpoint (errors are answered in it). */
+  dialect: Dialect;
+  headers: ClientHeaders;
   res: ServerResponse;
   record: RecordBuilder;
   cors: Record<string, string>;
@@ -20,63 +25,87 @@ export interface RelayContext {
 }
 
 /**
- * Sends a prepared request on one route and relays the answer's bytes untouched, reading usage
- * on the way for the log; an upstream error becomes the provider's mapped ProxyError.
+ * Serves a request whose answer is relayed untouched (no canonical form): through attempts, as
+ * chat is — failover across routes and keys, the first-byte timeout, the deadline — reading usage
+ * on the way for the log.
  */
-async function relayOnce(
+async function relayUntouched(
   ctx: RelayContext,
-  route: Route,
-  prepare: (route: Route) => Promise<UpstreamRequest>,
+  routes: Route[],
+  prepare: (a: Attempt) => Promise<UpstreamRequest>,
 ): Promise<void> {
-  const { record, res } = ctx;
-  const lease = ctx.state.env.lease(route);
-  const provider = lease.provider;
-  record.set({ account: route.account, provider: provider.kind, upstreamModel: route.upstreamModel });
-  const started = Date.now();
-  const attempt = { account: route.account, provider: provider.kind, upstreamModel: route.upstreamModel };
-  const up = await ctx.state.env.http(route.account).send(await prepare(route), { signal: ctx.signal });
-  if (up.status >= 400) {
-    const text = await readBodyText(up.body).catch(() => '');
-    const err = provider.mapError(
-      { status: up.status, headers: up.headers, body: text },
-      { upstreamModel: route.upstreamModel },
-    );
-    lease.failed(err);
-    record.attempt({ ...attempt, status: up.status, latencyMs: Date.now() - started, error: err.toInfo() });
-    throw err;
+  const env = ctx.state.env;
+  const codec = env.codecs.dialect(ctx.dialect);
+  await serveAttempts(
+    {
+      routes,
+      res: ctx.res,
+      signal: ctx.signal,
+      record: ctx.record,
+      headers: ctx.headers,
+      cors: ctx.cors,
+      clientCodec: codec,
+      async run(a) {
+        const up = await openUpstream(a, env, () => prepare(a));
+        const ct = up.response.headers['content-type'];
+        const type = typeof ct === 'string' ? ct : 'application/json';
+        if (type.includes('event-stream')) return relaySse(ctx, a, up, codec);
+        const bytes = await readAnswer(a, up, env, 64 * 1024 * 1024);
+        ctx.record.firstToken();
+        noteUsage(ctx.record, codec, peekJsonMembers(bytes, codec.answerMembers));
+        ctx.res.writeHead(up.response.status, {
+          'content-type': type,
+          'cache-control': 'no-cache',
+          ...a.responseHeaders,
+        });
+        ctx.res.end(bytes);
+        return { status: up.response.status };
+      },
+    },
+    env,
+  );
+}
+
+function noteUsage(record: RecordBuilder, codec: DialectCodec, body: JsonObject | undefined): void {
+  try {
+    if (body) record.addUsage(codec.readUsage(body));
+  } catch {
+    // usage is informative only
   }
-  lease.succeeded();
-  record.attempt({ ...attempt, status: up.status, latencyMs: Date.now() - started });
-  const ct = up.headers['content-type'];
-  const type = typeof ct === 'string' ? ct : 'application/json';
-  res.writeHead(up.status, { 'content-type': type, 'cache-control': 'no-cache', ...ctx.cors });
-  const codec = ctx.state.env.codecs.dialect('openai');
-  const noteUsage = (body: JsonObject | undefined) => {
-    try {
-      if (body) record.addUsage(codec.readUsage(body));
-    } catch {
-      // usage is informative only
-    }
+}
+
+/** A stream's bytes as they come; headers go with the first byte, so failover stays possible until then. */
+async function relaySse(
+  ctx: RelayContext,
+  a: Attempt,
+  up: OpenedUpstream,
+  codec: DialectCodec,
+): Promise<Outcome> {
+  const writer = new ClientStreamWriter(ctx.res, a.responseHeaders, 'sse', ctx.state.env.redactor);
+  const tap = createSseParser();
+  const read = (data: string) => {
+    if (data.includes('"usage"')) noteUsage(ctx.record, codec, parseJsonObject(data));
   };
-  if (type.includes('event-stream')) {
-    const tap = createSseParser();
-    const readUsage = (data: string) => {
-      if (data.includes('"usage"')) noteUsage(parseJsonObject(data));
-    };
-    for await (const chunk of up.body) {
-      record.firstToken();
-      for (const ev of pushSse(tap, chunk)) readUsage(ev.data);
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+  try {
+    for await (const chunk of up.response.body) {
+      ctx.record.firstToken();
+      for (const ev of pushSse(tap, chunk)) read(ev.data);
+      await writer.raw(chunk);
+      if (writer.closed) break;
     }
-    for (const ev of endSse(tap)) readUsage(ev.data);
-    res.end();
-  } else {
-    const bytes = redactRelayedAnswer(await readBodyBytes(up.body, 64 * 1024 * 1024), ctx.state.env.redactor);
-    record.firstToken();
-    noteUsage(peekJsonMembers(bytes, codec.answerMembers));
-    res.end(bytes);
+  } catch (err) {
+    if (a.clientSignal.aborted) throw err;
+    const pe = up.readFailure(err);
+    if (!writer.committed) throw pe;
+    // Mid-stream: end with an error event, never silently; the blank line ends a half-written event.
+    await writer.raw(Buffer.from('\n\n'));
+    await writer.events(codec.encodeStreamError(pe));
+    writer.end();
+    return { status: 200, error: pe.toInfo() };
   }
-  record.finish(up.status);
+  for (const ev of endSse(tap)) read(ev.data);
+  writer.end();
+  return { status: 200 };
 }
 
 function requireModel(model: unknown): string {
@@ -92,18 +121,21 @@ export async function serveCompletions(
 ): Promise<void> {
   const model = requireModel(body.model);
   ctx.record.set({ publicModel: model, stream: body.stream === true, passthrough: true });
-  const route = (await routesFor(model)).find((r) => r.provider.prepareCompletions);
-  if (!route) {
+  const routes = (await routesFor(model)).filter((r) => r.provider.prepareCompletions);
+  if (routes.length === 0) {
     throw new ProxyError('invalid_request', `Model "${model}" does not offer text completions`, {
       hint: 'Use /v1/chat/completions, or point this model at an OpenAI-compatible server that has /v1/completions.',
     });
   }
-  await relayOnce(ctx, route, (r) => r.provider.prepareCompletions!(body, r.upstreamModel));
+  await relayUntouched(ctx, routes, async (a) => {
+    if (!a.provider.prepareCompletions)
+      throw new ProxyError('internal', 'This account has no text completions');
+    return a.provider.prepareCompletions(body, a.route.upstreamModel);
+  });
 }
 
 /** Token counting, relayed to a provider that speaks the same dialect and can count. */
 export async function serveCountTokens(
-  dialect: 'anthropic' | 'gemini',
   modelField: unknown,
   body: Record<string, unknown>,
   ctx: RelayContext,
@@ -111,24 +143,23 @@ export async function serveCountTokens(
 ): Promise<void> {
   const model = requireModel(modelField);
   ctx.record.set({ publicModel: model, passthrough: true });
-  const route = (await routesFor(model)).find(
-    (r) => r.provider.prepareCountTokens && r.provider.wireFor(r.upstreamModel) === dialect,
+  const routes = (await routesFor(model)).filter(
+    (r) => r.provider.prepareCountTokens && r.provider.wireFor(r.upstreamModel) === ctx.dialect,
   );
-  if (!route) {
+  if (routes.length === 0) {
     throw new ProxyError('not_found', `Token counting is not available for "${model}"`, {
       status: 501,
       hint: 'Its provider cannot count tokens for this client style; token counts still appear in the request log after each reply.',
     });
   }
-  const beta = ctx.req.headers['anthropic-beta'];
-  const version = ctx.req.headers['anthropic-version'];
-  await relayOnce(ctx, route, (r) =>
-    r.provider.prepareCountTokens!({
-      upstreamModel: r.upstreamModel,
+  await relayUntouched(ctx, routes, async (a) => {
+    if (!a.provider.prepareCountTokens) throw new ProxyError('internal', 'This account cannot count tokens');
+    return a.provider.prepareCountTokens({
+      upstreamModel: a.route.upstreamModel,
       stream: false,
       body,
-      anthropicBeta: typeof beta === 'string' ? beta.split(',').map((b) => b.trim()) : undefined,
-      anthropicVersion: typeof version === 'string' ? version : undefined,
-    }),
-  );
+      anthropicBeta: a.headers.anthropicBeta,
+      anthropicVersion: a.headers.anthropicVersion,
+    });
+  });
 }

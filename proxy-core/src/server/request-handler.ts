@@ -6,6 +6,7 @@ import { proxyMsg } from '../messages.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
+import { parseClientHeaders } from './attempt.js';
 import { serveChat } from './chat-pipeline.js';
 import { checkJsonLimits } from './json-limits.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
@@ -128,7 +129,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     };
 
     const abort = new AbortController();
-    const relay = (): RelayContext => ({ state, req, res, record, cors, signal: abort.signal });
+    // The headers the upstream call needs, parsed once for every path and attempt.
+    const headers = parseClientHeaders(req.headers);
+    const relay = (): RelayContext => ({ state, dialect, headers, res, record, cors, signal: abort.signal });
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
@@ -211,9 +214,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         return;
       }
       if (match.kind === 'count_tokens') {
-        await serveCountTokens(match.dialect, match.model ?? obj.model, obj, relay(), (m) =>
-          routesFor(state, m),
-        );
+        await serveCountTokens(match.model ?? obj.model, obj, relay(), (m) => routesFor(state, m));
         return;
       }
       if (match.kind !== 'chat') throw new ProxyError('not_found', `No endpoint at ${method} ${path}`);
@@ -221,10 +222,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       const meta: InboundMeta = {
         pathModel: match.model,
         pathStream: match.stream,
-        anthropicBeta:
-          typeof req.headers['anthropic-beta'] === 'string'
-            ? req.headers['anthropic-beta'].split(',').map((s) => s.trim())
-            : undefined,
+        anthropicBeta: headers.anthropicBeta,
       };
       const canonical = codec.decodeRequest(obj, meta);
       record.set({ publicModel: canonical.model, stream: canonical.stream });
@@ -236,7 +234,7 @@ export function createRequestHandler(deps: HandlerDeps) {
             dialect,
             body: obj,
             meta,
-            headers: req.headers,
+            headers,
             res,
             signal: abort.signal,
             record,

@@ -257,6 +257,41 @@ describe('runWithFailover', () => {
     expect(res.attempts).toHaveLength(1);
   });
 
+  it('a refusal before sending (a spend limit) moves on to the next route at once, without waiting', async () => {
+    const t = fakeTime();
+    const limit = new ProxyError('rate_limit', 'The daily limit of azure-east is used up', { status: 429 });
+    const tried: string[] = [];
+    const res = await runWithFailover(
+      routes,
+      async (route) => {
+        tried.push(route.account);
+        if (route.account === 'azure-east') throw limit;
+        return `via ${route.account}`;
+      },
+      { now: t.now, sleep: t.sleep, dropsRoute: (err) => err === limit, hasAlternateKey: () => true },
+    );
+    expect(res.ok && res.value).toBe('via azure-west');
+    expect(tried).toEqual(['azure-east', 'azure-west']);
+    expect(t.clock.waits).toEqual([]);
+  });
+
+  it('when every route refuses before sending, the request ends with the refusal after one round', async () => {
+    const t = fakeTime();
+    const limit = new ProxyError('invalid_request', 'The monthly limit is used up', { status: 429 });
+    const res = await runWithFailover(
+      routes,
+      async () => {
+        throw limit;
+      },
+      { now: t.now, sleep: t.sleep, dropsRoute: (err) => err === limit },
+    );
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.error).toBe(limit);
+    expect(res.attempts).toHaveLength(3);
+    expect(t.clock.waits).toEqual([]);
+  });
+
   it('tries the next key of the same account before moving to the next route', async () => {
     const pool = new KeyPool(
       'azure-east',

@@ -21,6 +21,8 @@ export const anthropicCodec: DialectCodec = {
   encodeStreamError: encodeAnthropicStreamError,
   answerMembers: { first: ['model'], last: ['usage'] },
   readUsage: readAnthropicUsage,
+  readModel: (answer) => (typeof answer.model === 'string' && answer.model ? answer.model : undefined),
+  // mediaLinks absent: Claude on Vertex and Bedrock cannot fetch image links, so every one is inlined.
 };
 
 export { errorInfoFromAnthropicBody } from './errors.js';

@@ -18,6 +18,7 @@
  * - Answers with no content (safety, recitation, max tokens spent thinking, blocked prompt) decode
  *   to an empty answer with finish reason content_filter / max_tokens, never to an error.
  */
+import { isGoogleReadableUrl } from '../../canonical/inline-images.js';
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
 import { canonicalToGeminiRequest } from './canonical-to-request.js';
 import { canonicalToGeminiResponse } from './canonical-to-response.js';
@@ -44,6 +45,10 @@ export const geminiCodec: DialectCodec = {
       : undefined,
   encodeError: (err) => encodeGeminiError(err) as unknown as Record<string, unknown>,
   encodeStreamError: encodeGeminiStreamError,
+  readModel: (answer) =>
+    typeof answer.modelVersion === 'string' && answer.modelVersion ? answer.modelVersion : undefined,
+  // Gemini reads some Google-hosted links (Cloud Storage, YouTube) itself; the rest are inlined.
+  mediaLinks: isGoogleReadableUrl,
 };
 
 export { DEFAULT_SAFETY_SETTINGS, SKIP_SIGNATURE } from './canonical-to-request.js';

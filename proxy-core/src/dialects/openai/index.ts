@@ -6,6 +6,7 @@ import { encodeOpenaiError, encodeOpenaiStreamError } from './errors.js';
 import { openaiRequestToCanonical } from './request-to-canonical.js';
 import { openaiResponseToCanonical } from './response-to-canonical.js';
 import { openaiStreamDecoder } from './stream-to-canonical.js';
+import { askOpenaiStreamUsage, isUsageOnlyChunk } from './stream-usage.js';
 import { usageFromOpenai } from './usage.js';
 
 /** OpenAI Chat Completions: the client dialect and the OpenAI-compatible/Azure wire format. */
@@ -24,6 +25,11 @@ export const openaiCodec: DialectCodec = {
     if (body === null || typeof body !== 'object') return undefined;
     return usageFromOpenai((body as Record<string, unknown>).usage);
   },
+  readModel: (answer) => (typeof answer.model === 'string' && answer.model ? answer.model : undefined),
+  // OpenAI-compatible servers and Azure read image links themselves.
+  mediaLinks: 'all',
+  streamUsage: { ask: askOpenaiStreamUsage, isUsageOnly: isUsageOnlyChunk },
 };
 
 export { errorInfoFromOpenaiBody } from './errors.js';
+export { isUsageOnlyChunk } from './stream-usage.js';
