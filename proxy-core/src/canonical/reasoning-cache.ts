@@ -129,6 +129,37 @@ export function assistantTextKey(parts: Part[]): string | undefined {
 
 const toolKey = (id: string) => `tool:${id}`;
 
+/** JSON text with object keys sorted, so the same arguments give the same text however spaced or ordered. */
+function stableJson(text: string): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sort(o[k])]),
+    );
+  };
+  try {
+    return JSON.stringify(sort(JSON.parse(text === '' ? '{}' : text)));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A turn's tool calls by what they are (names and arguments, in order), for clients that do not
+ * send the call ids back: Gemini has no ids on the wire, so a Gemini client's calls come back with
+ * ids of the proxy's own making.
+ */
+function callsKey(parts: Part[]): string | undefined {
+  const calls = parts.filter((p) => p.type === 'tool_call');
+  if (calls.length === 0) return undefined;
+  const text = calls.map((c) => `${c.name}\u0000${stableJson(c.arguments)}`).join('\u0001');
+  return `calls:${createHash('sha256').update(text).digest('base64url')}`;
+}
+
 function isReasoning(p: Part): p is ThinkingPart | RedactedThinkingPart {
   return p.type === 'thinking' || p.type === 'redacted_thinking';
 }
@@ -148,6 +179,8 @@ export function rememberReasoning(cache: ReasoningCache, response: CanonicalResp
   const entry: RememberedReasoning = { reasoning, toolSignatures };
   if (toolCalls.length > 0) {
     for (const call of toolCalls) cache.set(toolKey(call.id), entry);
+    const byContent = callsKey(response.content);
+    if (byContent) cache.set(byContent, entry);
     return;
   }
   const key = assistantTextKey(response.content);
@@ -161,7 +194,8 @@ function lookup(cache: ReasoningCache, msg: Message): RememberedReasoning | unde
       if (hit) return hit;
     }
   }
-  if (msg.content.some((p) => p.type === 'tool_call')) return undefined;
+  const byContent = callsKey(msg.content);
+  if (byContent) return cache.get(byContent);
   if (!cache.hasTextEnds(textEnds(msg.content))) return undefined;
   const key = assistantTextKey(msg.content);
   return key ? cache.get(key) : undefined;

@@ -18,6 +18,11 @@ export interface GeminiStreamEncodeState {
   usage: Partial<Usage>;
   finish?: FinishReason;
   thinkingWithText: number[];
+  /**
+   * The latest thought text, held back one event: when the block's signature follows, the two go
+   * out as one part, so clients that keep a signature only with text (the Vercel AI SDK) keep it.
+   */
+  heldThought?: { index: number; text: string };
   calls: Array<{ index: number; name: string; signature?: string; args: string }>;
   errored: boolean;
   ended: boolean;
@@ -43,6 +48,13 @@ function flushCall(s: GeminiStreamEncodeState, index: number, out: OutboundEvent
   out.push(chunk(s, [part]));
 }
 
+function flushThought(s: GeminiStreamEncodeState, out: OutboundEvent[]): void {
+  const held = s.heldThought;
+  if (!held) return;
+  s.heldThought = undefined;
+  out.push(chunk(s, [{ text: held.text, thought: true }]));
+}
+
 function flushAllCalls(s: GeminiStreamEncodeState, out: OutboundEvent[]): void {
   for (const c of [...s.calls]) flushCall(s, c.index, out);
 }
@@ -61,6 +73,7 @@ export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> = {
   encode(s, ev: StreamEvent): OutboundEvent[] {
     if (s.errored || s.ended) return [];
     const out: OutboundEvent[] = [];
+    if (s.heldThought && !(ev.type === 'signature' && ev.index === s.heldThought.index)) flushThought(s, out);
     switch (ev.type) {
       case 'start':
         s.id = ev.id || s.id;
@@ -72,10 +85,16 @@ export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> = {
       case 'thinking_delta':
         if (ev.text !== '') {
           if (!s.thinkingWithText.includes(ev.index)) s.thinkingWithText.push(ev.index);
-          out.push(chunk(s, [{ text: ev.text, thought: true }]));
+          s.heldThought = { index: ev.index, text: ev.text };
         }
         break;
-      case 'signature':
+      case 'signature': {
+        const held = s.heldThought;
+        if (held) {
+          s.heldThought = undefined;
+          out.push(chunk(s, [{ text: held.text, thought: true, thoughtSignature: ev.signature }]));
+          break;
+        }
         out.push(
           chunk(s, [
             s.thinkingWithText.includes(ev.index)
@@ -84,6 +103,7 @@ export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> = {
           ]),
         );
         break;
+      }
       case 'redacted_thinking':
         break;
       case 'tool_call_start':
@@ -119,6 +139,7 @@ export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> = {
     if (s.errored || s.ended) return [];
     s.ended = true;
     const out: OutboundEvent[] = [];
+    flushThought(s, out);
     flushAllCalls(s, out);
     out.push({
       data: JSON.stringify({
