@@ -169,22 +169,30 @@ function worthKeeping(p: ThinkingPart | RedactedThinkingPart): boolean {
   return p.type === 'redacted_thinking' || Boolean(p.signature);
 }
 
-/** Stores the response's signed thinking and tool-call signatures, keyed for the next request. */
+/**
+ * Stores the response's signed thinking and tool-call signatures, keyed for the next request —
+ * for every choice when there are several, since the client goes on with whichever it picks.
+ */
 export function rememberReasoning(cache: ReasoningCache, response: CanonicalResponse): void {
-  const reasoning = response.content.filter(isReasoning).map((p) => ({ ...p }));
-  const toolCalls = response.content.filter((p) => p.type === 'tool_call');
+  rememberContent(cache, response.content);
+  for (const choice of response.moreChoices ?? []) rememberContent(cache, choice.content);
+}
+
+function rememberContent(cache: ReasoningCache, content: Part[]): void {
+  const reasoning = content.filter(isReasoning).map((p) => ({ ...p }));
+  const toolCalls = content.filter((p) => p.type === 'tool_call');
   const toolSignatures: Record<string, string> = {};
   for (const call of toolCalls) if (call.signature) toolSignatures[call.id] = call.signature;
   if (!reasoning.some(worthKeeping) && Object.keys(toolSignatures).length === 0) return;
   const entry: RememberedReasoning = { reasoning, toolSignatures };
   if (toolCalls.length > 0) {
     for (const call of toolCalls) cache.set(toolKey(call.id), entry);
-    const byContent = callsKey(response.content);
+    const byContent = callsKey(content);
     if (byContent) cache.set(byContent, entry);
     return;
   }
-  const key = assistantTextKey(response.content);
-  if (key) cache.set(key, entry, textEnds(response.content));
+  const key = assistantTextKey(content);
+  if (key) cache.set(key, entry, textEnds(content));
 }
 
 function lookup(cache: ReasoningCache, msg: Message): RememberedReasoning | undefined {
