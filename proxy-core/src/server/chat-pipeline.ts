@@ -27,6 +27,7 @@ import {
   readBodyText,
 } from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
+import { fanOutWidth, MAX_FAN_OUT, serveFanOut, tooManyChoices } from './fan-out.js';
 import { isUsageOnlyChunk, UsageChunkCutter } from './openai-passthrough.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -175,9 +176,13 @@ async function attempt(
     passthrough,
   });
 
-  let upstream: UpstreamResponse;
+  let upstream!: UpstreamResponse; // sent unless [fan-out] takes the request
   let upstreamUrl = '';
   let injectedUsage = false;
+  // [fan-out] n > 1 where the upstream makes one answer per request: n requests (server/fan-out.ts).
+  const width = passthrough ? 1 : fanOutWidth(ctx.canonical, wire);
+  if (width > MAX_FAN_OUT) throw new BeforeFirstByte(tooManyChoices(width, route));
+  let fanOut: UpstreamRequest | undefined;
   try {
     let body: Record<string, unknown>;
     if (passthrough) {
@@ -203,13 +208,29 @@ async function attempt(
     };
     const req: UpstreamRequest = await provider.prepareChat(call);
     upstreamUrl = req.url;
-    upstream = await env.http(route.account).send(req, {
-      signal,
-      headersTimeoutMs: env.timeouts.firstByteMs,
-    });
+    if (width > 1)
+      fanOut = req; // [fan-out]
+    else
+      upstream = await env.http(route.account).send(req, {
+        signal,
+        headersTimeoutMs: env.timeouts.firstByteMs,
+      });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     throw new BeforeFirstByte(withRoute(toProxyError(err), route));
+  }
+  if (fanOut) {
+    // [fan-out]
+    const readFailure = (err: unknown): ProxyError =>
+      withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
+    return serveFanOut({
+      ...{ ctx, env, route, provider, clientCodec, wire, req: fanOut, n: width, signal },
+      seam: {
+        beforeFirstByte: (e) => new BeforeFirstByte(e),
+        withRoute: (e) => withRoute(e, route),
+        readFailure,
+      },
+    });
   }
 
   if (upstream.status >= 400) {
