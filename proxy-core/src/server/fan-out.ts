@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { accumulatedResponse, accumulateEvent, createAccumulator } from '../canonical/accumulate-stream.js';
 import { ProxyError, toProxyError, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type {
@@ -9,14 +10,15 @@ import type {
   Usage,
   WireFormat,
 } from '../canonical/types.js';
-import type { DialectCodec } from '../dialects/types.js';
+import type { CodecSet, DialectCodec } from '../dialects/types.js';
 import { proxyMsg } from '../messages.js';
+import type { RecordBuilder } from '../observability/recorder.js';
 import type { Provider, UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
 import { redactRelayedAnswer } from '../security/redacting-upstream.js';
-import type { UpstreamResponse } from '../transport/http-client.js';
+import type { SecretRedactor } from '../security/redactor.js';
+import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
-import type { ChatContext, PipelineEnv } from './chat-pipeline.js';
 import { ClientStreamWriter } from './client-writer.js';
 import { sendJson } from './respond.js';
 
@@ -50,9 +52,29 @@ export interface FanOutSeam {
   readFailure(err: unknown): ProxyError;
 }
 
+/** The parts of the pipeline's request context the fan-out uses. */
+export interface FanOutContext {
+  canonical: CanonicalRequest;
+  res: ServerResponse;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  record: RecordBuilder;
+  corsHeaders: Record<string, string>;
+  streamMode: 'sse' | 'json-array';
+}
+
+/** The parts of the pipeline's environment the fan-out uses. */
+export interface FanOutEnv {
+  codecs: CodecSet;
+  http(accountId: string): HttpClient;
+  timeouts: { firstByteMs: number };
+  hooks: { onResponse?(res: CanonicalResponse): void };
+  redactor?: SecretRedactor;
+}
+
 export interface FanOutArgs {
-  ctx: ChatContext;
-  env: PipelineEnv;
+  ctx: FanOutContext;
+  env: FanOutEnv;
   route: Route;
   provider: Provider;
   clientCodec: DialectCodec;
