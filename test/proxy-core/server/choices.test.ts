@@ -3,10 +3,16 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureChunks, fixtureJson } from '../../support/fixtures.js';
 import { type RunningProxy, startProxy } from '../../support/proxy-harness.js';
-import { type AnthropicMock, startAnthropicMock } from '../../upstreams/anthropic-mock.js';
+import {
+  type AnthropicMock,
+  replyFor,
+  startAnthropicMock,
+  streamAnthropicEvents,
+} from '../../upstreams/anthropic-mock.js';
 import { choiceText } from '../../upstreams/choices.js';
 import { type GoogleAiMock, startGoogleAiMock } from '../../upstreams/google-ai-mock.js';
 import { type OpenAIMock, startOpenAIMock } from '../../upstreams/openai-mock.js';
+import { type MockServer, sseFrame, startMock } from '../../upstreams/support.js';
 
 // Several answers to one request (OpenAI `n`, Gemini `candidateCount`), with the real SDKs: every
 // answer reaches the client, streaming and not — from upstreams that make them (Google AI Studio,
@@ -51,8 +57,20 @@ let openaiMock: OpenAIMock;
 let anthropicMock: AnthropicMock;
 let googleMock: GoogleAiMock;
 let px: RunningProxy;
+/** Claude whose every second streamed answer is cut off after a few events (the connection drops). */
+let cutting: MockServer;
 
 beforeAll(async () => {
+  let calls = 0;
+  cutting = await startMock(async (_req, res, seen) => {
+    const body = JSON.parse(seen.body) as Json;
+    const { events } = replyFor(body);
+    if (++calls % 2 === 1) return streamAnthropicEvents(res, events);
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const ev of events.slice(0, 4)) res.write(sseFrame(JSON.stringify(ev), String(ev.type)));
+    await new Promise((r) => setTimeout(r, 50));
+    res.destroy();
+  });
   openaiMock = await startOpenAIMock();
   anthropicMock = await startAnthropicMock();
   googleMock = await startGoogleAiMock({ apiKey: 'AIza-test-upstream' });
@@ -73,6 +91,13 @@ beforeAll(async () => {
         models: [{ id: 'claude-direct', upstream: 'claude-sonnet-4-5-20250929' }],
       },
       {
+        id: 'cut',
+        provider: 'anthropic',
+        baseUrl: cutting.url,
+        apiKey: 'sk-ant-test-upstream',
+        models: [{ id: 'claude-cut', upstream: 'claude-sonnet-4-5-20250929' }],
+      },
+      {
         id: 'gs',
         provider: 'google-ai',
         baseUrl: googleMock.url,
@@ -88,6 +113,7 @@ afterAll(async () => {
   await openaiMock?.close();
   await anthropicMock?.close();
   await googleMock?.close();
+  await cutting?.close();
 });
 
 const openai = () => new OpenAI({ baseURL: `${px.origin}/v1`, apiKey: 'x', maxRetries: 0 });
@@ -262,6 +288,31 @@ describe('openai client, n: 2', () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
     expect((err as Error).message).toMatch(/prompt is too long/);
+  });
+
+  it('one of the streams cut short: the stream ends with an error, never as if complete', async () => {
+    const texts: string[] = [];
+    const recorded = px.nextRecord();
+    const failure = await (async () => {
+      try {
+        for await (const chunk of await openai().chat.completions.create({
+          model: 'claude-cut',
+          messages: [{ role: 'user', content: 'Hello' }],
+          max_tokens: 50,
+          n: 2,
+          stream: true,
+        }))
+          for (const ch of chunk.choices)
+            texts[ch.index] = (texts[ch.index] ?? '') + (ch.delta?.content ?? '');
+      } catch (err) {
+        return err as Error;
+      }
+      return undefined;
+    })();
+    expect(failure).toBeInstanceOf(Error);
+    expect(texts.join('')).not.toBe(`${anthropicText.streamed}${anthropicText.streamed}`);
+    const record = await recorded;
+    expect(record.error?.message).toBeTruthy();
   });
 });
 
