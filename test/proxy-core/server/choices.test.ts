@@ -13,6 +13,7 @@ import { choiceText } from '../../upstreams/choices.js';
 import { type GoogleAiMock, startGoogleAiMock } from '../../upstreams/google-ai-mock.js';
 import { type OpenAIMock, startOpenAIMock } from '../../upstreams/openai-mock.js';
 import { type MockServer, sseFrame, startMock } from '../../upstreams/support.js';
+import { startVertexMock, type VertexMock } from '../../upstreams/vertex-mock.js';
 
 // Several answers to one request (OpenAI `n`, Gemini `candidateCount`), with the real SDKs: every
 // answer reaches the client, streaming and not — from upstreams that make them (Google AI Studio,
@@ -56,6 +57,7 @@ const geminiText = {
 let openaiMock: OpenAIMock;
 let anthropicMock: AnthropicMock;
 let googleMock: GoogleAiMock;
+let vertexMock: VertexMock;
 let px: RunningProxy;
 /** Claude whose every second streamed answer is cut off after a few events (the connection drops). */
 let cutting: MockServer;
@@ -74,6 +76,8 @@ beforeAll(async () => {
   openaiMock = await startOpenAIMock();
   anthropicMock = await startAnthropicMock();
   googleMock = await startGoogleAiMock({ apiKey: 'AIza-test-upstream' });
+  vertexMock = await startVertexMock({ claudeFixture: 'conversation', geminiFixture: 'conversation' });
+  const sa = vertexMock.makeServiceAccount({ projectId: 'kb-test' });
   px = await startProxy({
     accounts: [
       {
@@ -89,6 +93,14 @@ beforeAll(async () => {
         baseUrl: anthropicMock.url,
         apiKey: 'sk-ant-test-upstream',
         models: [{ id: 'claude-direct', upstream: 'claude-sonnet-4-5-20250929' }],
+      },
+      {
+        id: 'vx',
+        provider: 'vertex',
+        baseUrl: vertexMock.url,
+        region: 'us-east5',
+        serviceAccount: sa.json,
+        models: [{ id: 'claude-vertex', upstream: 'claude-sonnet-4-5@20250929' }],
       },
       {
         id: 'cut',
@@ -114,6 +126,7 @@ afterAll(async () => {
   await anthropicMock?.close();
   await googleMock?.close();
   await cutting?.close();
+  await vertexMock?.close();
 });
 
 const openai = () => new OpenAI({ baseURL: `${px.origin}/v1`, apiKey: 'x', maxRetries: 0 });
@@ -227,18 +240,27 @@ describe('openai client, n: 2', () => {
     ).toEqual([2]);
   });
 
-  it.each([false, true])(
-    'Claude (Anthropic): two requests at once, two choices, usage summed (stream=%s)',
-    async (stream) => {
+  it.each([
+    ['Anthropic', 'claude-direct', false],
+    ['Anthropic', 'claude-direct', true],
+    ['Vertex', 'claude-vertex', false],
+    ['Vertex', 'claude-vertex', true],
+  ] as const)(
+    'Claude (%s): two requests at once, two choices, usage summed (stream=%s)',
+    async (where, model, stream) => {
+      const bodies = () =>
+        where === 'Vertex'
+          ? vertexMock.apiRequests().map((r) => JSON.parse(r.body) as Json)
+          : anthropicMock.bodies();
       // One answer alone, the same way, to know what two must add up to.
-      const single = await oneAnswerUsage('claude-direct', stream);
-      const before = anthropicMock.bodies().length;
+      const single = await oneAnswerUsage(model, stream);
+      const before = bodies().length;
       const recorded = px.nextRecord();
-      const out = await openaiChoices('claude-direct', stream);
+      const out = await openaiChoices(model, stream);
       const text = stream ? anthropicText.streamed : anthropicText.whole;
       expect(out.texts).toEqual([text, text]);
       expect(out.finishes).toEqual(['stop', 'stop']);
-      const sent = anthropicMock.bodies().slice(before);
+      const sent = bodies().slice(before);
       expect(sent).toHaveLength(2);
       for (const body of sent) expect(body).not.toHaveProperty('n');
       expect(out.usage).toMatchObject({
