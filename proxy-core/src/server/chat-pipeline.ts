@@ -219,12 +219,21 @@ async function attempt(
     if (ctx.signal.aborted) throw err;
     throw new BeforeFirstByte(withRoute(toProxyError(err), route));
   }
+  /** An error while reading the upstream's bytes is the upstream's (a reset, a stall), not ours. */
+  const readFailure = (err: unknown): ProxyError =>
+    withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
   if (fanOut) {
     // [fan-out]
-    const readFailure = (err: unknown): ProxyError =>
-      withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
     return serveFanOut({
-      ...{ ctx, env, route, provider, clientCodec, wire, req: fanOut, n: width, signal },
+      ctx,
+      env,
+      route,
+      provider,
+      clientCodec,
+      wire,
+      req: fanOut,
+      n: width,
+      signal,
       seam: {
         beforeFirstByte: (e) => new BeforeFirstByte(e),
         withRoute: (e) => withRoute(e, route),
@@ -244,9 +253,6 @@ async function attempt(
       ),
     );
   }
-  /** An error while reading the upstream's bytes is the upstream's (a reset, a stall), not ours. */
-  const readFailure = (err: unknown): ProxyError =>
-    withRoute(isTransportError(err) ? describeNetworkError(err, upstreamUrl) : toProxyError(err), route);
   if (!stream)
     return relayWhole(ctx, env, provider, route, wire, passthrough, upstream, clientCodec, readFailure);
   return relayStream(
