@@ -281,6 +281,8 @@ export const PROXY_MESSAGES = {
   noModelsYetHint: [],
   noEndpoint: ['method', 'path'],
   noEndpointHint: [],
+  tooManyChoices: ['n', 'provider', 'account', 'max'],
+  tooManyChoicesHint: ['max'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProxyMessageCode = keyof typeof PROXY_MESSAGES;

@@ -23,19 +23,22 @@ export interface AnthropicMock extends MockServer {
   failNext(status: number, type: string, message: string, headers?: Record<string, string>): void;
 }
 
-/** The thinking block and signature the mock hands out, so it can check them on replay. */
-const THINKING = (() => {
+/**
+ * The thinking block and signature the mock hands out, so it can check them on replay; `pieces`
+ * are the captured thinking deltas, streamed as Claude streams them.
+ */
+export const THINKING = (() => {
   const lines = fixtureChunks('anthropic/anthropic-clear-thinking.1.chunks.txt').map(
     (l) => JSON.parse(l) as Json,
   );
-  let thinking = '';
+  const pieces: string[] = [];
   let signature = '';
   for (const l of lines) {
     const d = l.delta as Json | undefined;
-    if (d?.type === 'thinking_delta') thinking += d.thinking as string;
+    if (d?.type === 'thinking_delta') pieces.push(d.thinking as string);
     if (d?.type === 'signature_delta') signature = d.signature as string;
   }
-  return { thinking, signature };
+  return { thinking: pieces.join(''), pieces, signature };
 })();
 
 function anthropicError(
@@ -97,7 +100,11 @@ export function validateAnthropicBody(body: Json): string | undefined {
       if (first?.type !== 'thinking' && first?.type !== 'redacted_thinking') {
         return 'messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.';
       }
-      if (first.type === 'thinking' && first.signature !== THINKING.signature) {
+      // The signature signs the thinking text: a changed or partial text fails like a wrong signature.
+      if (
+        first.type === 'thinking' &&
+        (first.signature !== THINKING.signature || first.thinking !== THINKING.thinking)
+      ) {
         return 'messages.1.content.0: Invalid `signature` in `thinking` block';
       }
     }
@@ -167,11 +174,12 @@ export function replyFor(body: Json): { message: Json; events: Json[] } {
         index,
         content_block: { type: 'thinking', thinking: '', signature: '' },
       });
-      events.push({
-        type: 'content_block_delta',
-        index,
-        delta: { type: 'thinking_delta', thinking: THINKING.thinking },
-      });
+      for (const piece of THINKING.pieces)
+        events.push({
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'thinking_delta', thinking: piece },
+        });
       events.push({
         type: 'content_block_delta',
         index,

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
+import { candidateCountOf, FirstTextMarker, geminiCandidates } from './choices.js';
 import { sendJson, sseFrame, writeAwkwardly } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -71,8 +72,14 @@ export async function answerGenerateContent(
   const problem = validateGeminiBody(body);
   if (problem) return googleError(res, 400, problem, 'INVALID_ARGUMENT');
   const name = captureFor(body);
-  if (!mode.stream) return sendJson(res, 200, fixtureJson(`gemini/${name}.json`));
-  const lines = fixtureChunks(`gemini/${name}.chunks.txt`);
+  // candidateCount: that many candidates, each told apart by a mark on its first text.
+  const n = candidateCountOf(body);
+  const marker = new FirstTextMarker();
+  if (!mode.stream)
+    return sendJson(res, 200, geminiCandidates(fixtureJson(`gemini/${name}.json`), n, marker));
+  const lines = fixtureChunks(`gemini/${name}.chunks.txt`).map((l) =>
+    JSON.stringify(geminiCandidates(JSON.parse(l) as Json, n, marker)),
+  );
   if (!mode.sse)
     return sendJson(
       res,

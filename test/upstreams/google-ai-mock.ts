@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
+import { candidateCountOf, FirstTextMarker, geminiCandidates } from './choices.js';
 import { answerGenerateContent } from './gemini-conversation.js';
 import { type MockServer, sendJson, sseFrame, startMock, writeAwkwardly } from './support.js';
 
@@ -194,15 +195,19 @@ export async function startGoogleAiMock(opts: GoogleAiMockOptions): Promise<Goog
       return answerGenerateContent(res, body, { stream, sse: url.searchParams.get('alt') === 'sse' });
     }
     const capture = captureFor(body, model);
+    const n = candidateCountOf(body);
+    const marker = new FirstTextMarker();
     if (!stream) {
-      sendJson(res, 200, fixtureJson(`${capture}.json`));
+      sendJson(res, 200, geminiCandidates(fixtureJson(`${capture}.json`), n, marker));
       return;
     }
     if (url.searchParams.get('alt') !== 'sse') {
       return googleError(res, 400, 'INVALID_ARGUMENT', 'This mock only streams with alt=sse.');
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    let lines = fixtureChunks(`${capture}.chunks.txt`);
+    let lines = fixtureChunks(`${capture}.chunks.txt`).map((l) =>
+      JSON.stringify(geminiCandidates(JSON.parse(l) as Record<string, unknown>, n, marker)),
+    );
     if (model === 'broken-stream-model') {
       lines = [
         ...lines.slice(0, 1),

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
+import { choiceText, FirstTextMarker } from './choices.js';
 import {
   type MockServer,
   type SeenRequest,
@@ -37,6 +38,44 @@ function captureFor(model: string, body: Record<string, unknown>): { json: strin
   if (model.includes('tool'))
     return { json: 'deepseek/deepseek-tool-call.json', chunks: 'deepseek/deepseek-tool-call.chunks.txt' };
   return { json: 'openai/openai-text.json', chunks: 'openai/openai-text.chunks.txt' };
+}
+
+type Json = Record<string, unknown>;
+
+function scaleUsage(usage: unknown, n: number): unknown {
+  if (!usage || typeof usage !== 'object' || n <= 1) return usage;
+  const u = usage as { completion_tokens?: number; prompt_tokens?: number };
+  const completion = (u.completion_tokens ?? 0) * n;
+  return { ...u, completion_tokens: completion, total_tokens: (u.prompt_tokens ?? 0) + completion };
+}
+
+/** A whole answer with one choice → n choices (as OpenAI answers `n`). */
+function withChoices(answer: Json, n: number): Json {
+  const [first] = answer.choices as Json[];
+  if (!first || n <= 1) return answer;
+  const message = first.message as Json;
+  const choices = Array.from({ length: n }, (_, i) => ({
+    ...first,
+    index: i,
+    message: {
+      ...message,
+      ...(typeof message.content === 'string' ? { content: choiceText(i, message.content) } : {}),
+    },
+  }));
+  return { ...answer, choices, usage: scaleUsage(answer.usage, n) };
+}
+
+/** A stream chunk of one choice → one chunk per choice, each naming its index (as OpenAI streams `n`). */
+function chunkChoices(chunk: Json, n: number, marker: FirstTextMarker): Json[] {
+  const choices = chunk.choices as Json[];
+  if (n <= 1) return [chunk];
+  if (choices.length === 0) return [{ ...chunk, usage: scaleUsage(chunk.usage, n) }];
+  const [first] = choices as [Json];
+  return Array.from({ length: n }, (_, i) => {
+    const delta = (first.delta as Json | undefined) ?? {};
+    const content = typeof delta.content === 'string' ? { content: marker.mark(i, delta.content) } : {};
+    return { ...chunk, choices: [{ ...first, index: i, delta: { ...delta, ...content } }] };
+  });
 }
 
 /** What OpenAI checks on messages: a list, valid roles, and tool replies answering earlier tool calls. */
@@ -176,16 +215,21 @@ export async function startOpenAIMock(
       });
       return;
     }
+    // n: that many choices, each told apart by a mark on its first text; usage counts them all.
+    const n = typeof body.n === 'number' ? body.n : 1;
     if (body.stream !== true) {
-      sendJson(res, 200, fixtureJson(capture.json));
+      sendJson(res, 200, withChoices(fixtureJson(capture.json), n));
       return;
     }
     const includeUsage =
       (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    const lines = fixtureChunks(capture.chunks).filter((l) => {
-      const j = JSON.parse(l) as { choices: unknown[]; usage: unknown };
-      return includeUsage || !(j.choices.length === 0 && j.usage);
-    });
+    const marker = new FirstTextMarker();
+    const lines = fixtureChunks(capture.chunks)
+      .filter((l) => {
+        const j = JSON.parse(l) as { choices: unknown[]; usage: unknown };
+        return includeUsage || !(j.choices.length === 0 && j.usage);
+      })
+      .flatMap((l) => chunkChoices(JSON.parse(l) as Json, n, marker).map((c) => JSON.stringify(c)));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let sent = 0;
     for (const line of lines) {

@@ -129,6 +129,37 @@ export function assistantTextKey(parts: Part[]): string | undefined {
 
 const toolKey = (id: string) => `tool:${id}`;
 
+/** JSON text with object keys sorted, so the same arguments give the same text however spaced or ordered. */
+function stableJson(text: string): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sort(o[k])]),
+    );
+  };
+  try {
+    return JSON.stringify(sort(JSON.parse(text === '' ? '{}' : text)));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A turn's tool calls by what they are (names and arguments, in order), for clients that do not
+ * send the call ids back: Gemini has no ids on the wire, so a Gemini client's calls come back with
+ * ids of the proxy's own making.
+ */
+function callsKey(parts: Part[]): string | undefined {
+  const calls = parts.filter((p) => p.type === 'tool_call');
+  if (calls.length === 0) return undefined;
+  const text = calls.map((c) => `${c.name}\u0000${stableJson(c.arguments)}`).join('\u0001');
+  return `calls:${createHash('sha256').update(text).digest('base64url')}`;
+}
+
 function isReasoning(p: Part): p is ThinkingPart | RedactedThinkingPart {
   return p.type === 'thinking' || p.type === 'redacted_thinking';
 }
@@ -138,20 +169,30 @@ function worthKeeping(p: ThinkingPart | RedactedThinkingPart): boolean {
   return p.type === 'redacted_thinking' || Boolean(p.signature);
 }
 
-/** Stores the response's signed thinking and tool-call signatures, keyed for the next request. */
+/**
+ * Stores the response's signed thinking and tool-call signatures, keyed for the next request —
+ * for every choice when there are several, since the client goes on with whichever it picks.
+ */
 export function rememberReasoning(cache: ReasoningCache, response: CanonicalResponse): void {
-  const reasoning = response.content.filter(isReasoning).map((p) => ({ ...p }));
-  const toolCalls = response.content.filter((p) => p.type === 'tool_call');
+  rememberContent(cache, response.content);
+  for (const choice of response.moreChoices ?? []) rememberContent(cache, choice.content);
+}
+
+function rememberContent(cache: ReasoningCache, content: Part[]): void {
+  const reasoning = content.filter(isReasoning).map((p) => ({ ...p }));
+  const toolCalls = content.filter((p) => p.type === 'tool_call');
   const toolSignatures: Record<string, string> = {};
   for (const call of toolCalls) if (call.signature) toolSignatures[call.id] = call.signature;
   if (!reasoning.some(worthKeeping) && Object.keys(toolSignatures).length === 0) return;
   const entry: RememberedReasoning = { reasoning, toolSignatures };
   if (toolCalls.length > 0) {
     for (const call of toolCalls) cache.set(toolKey(call.id), entry);
+    const byContent = callsKey(content);
+    if (byContent) cache.set(byContent, entry);
     return;
   }
-  const key = assistantTextKey(response.content);
-  if (key) cache.set(key, entry, textEnds(response.content));
+  const key = assistantTextKey(content);
+  if (key) cache.set(key, entry, textEnds(content));
 }
 
 function lookup(cache: ReasoningCache, msg: Message): RememberedReasoning | undefined {
@@ -161,7 +202,8 @@ function lookup(cache: ReasoningCache, msg: Message): RememberedReasoning | unde
       if (hit) return hit;
     }
   }
-  if (msg.content.some((p) => p.type === 'tool_call')) return undefined;
+  const byContent = callsKey(msg.content);
+  if (byContent) return cache.get(byContent);
   if (!cache.hasTextEnds(textEnds(msg.content))) return undefined;
   const key = assistantTextKey(msg.content);
   return key ? cache.get(key) : undefined;

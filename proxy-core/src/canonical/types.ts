@@ -14,6 +14,10 @@
  *   from 0 in the order blocks start. Text and thinking blocks start implicitly with their
  *   first delta; tool calls start with `tool_call_start`. Every block ends with `block_stop`
  *   (encoders must still cope with a missing one by closing open blocks at `finish`).
+ * - Several answers to one request (OpenAI `n`, Gemini `candidateCount`): stream events of
+ *   content and `finish` carry `choice` (absent = 0), and block indexes count within each choice.
+ *   A whole response holds choice 0 in `content`/`finishReason` and the others in `moreChoices`.
+ *   `start`, `usage` and `error` are the response's, not one choice's; usage covers all choices.
  */
 import type { MessageRef } from '../messages.js';
 
@@ -156,7 +160,10 @@ export interface CanonicalRequest {
   presencePenalty?: number;
   frequencyPenalty?: number;
   seed?: number;
-  /** Number of choices/candidates requested (only 1 is supported across dialects). */
+  /**
+   * Number of choices/candidates requested (OpenAI `n`, Gemini `candidateCount`). Upstreams that
+   * make one answer per request get n requests (server/fan-out.ts).
+   */
   n?: number;
   reasoning?: ReasoningSettings;
   responseFormat?: ResponseFormat;
@@ -196,6 +203,13 @@ export interface Usage {
   reasoningTokens?: number;
 }
 
+/** One answer of several to the same request (see `CanonicalResponse.moreChoices`). */
+export interface CanonicalChoice {
+  content: Part[];
+  finishReason: FinishReason;
+  stopSequence?: string;
+}
+
 export interface CanonicalResponse {
   id: string;
   /** The model id to report to the client (normally the public id it asked for). */
@@ -204,6 +218,9 @@ export interface CanonicalResponse {
   finishReason: FinishReason;
   /** The stop sequence that ended generation, when known. */
   stopSequence?: string;
+  /** Choices 1, 2, … when the client asked for several (`n`); `content` is choice 0. */
+  moreChoices?: CanonicalChoice[];
+  /** Usage of the whole answer, every choice included. */
   usage: Usage;
 }
 
@@ -211,16 +228,16 @@ export type BlockKind = 'text' | 'thinking' | 'redacted_thinking' | 'tool_call';
 
 export type StreamEvent =
   | { type: 'start'; id: string; model: string; usage?: Partial<Usage> }
-  | { type: 'text_delta'; index: number; text: string }
-  | { type: 'thinking_delta'; index: number; text: string }
-  | { type: 'signature'; index: number; signature: string }
-  | { type: 'redacted_thinking'; index: number; data: string }
-  | { type: 'tool_call_start'; index: number; id: string; name: string; signature?: string }
-  | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
-  | { type: 'block_stop'; index: number }
+  | { type: 'text_delta'; index: number; text: string; choice?: number }
+  | { type: 'thinking_delta'; index: number; text: string; choice?: number }
+  | { type: 'signature'; index: number; signature: string; choice?: number }
+  | { type: 'redacted_thinking'; index: number; data: string; choice?: number }
+  | { type: 'tool_call_start'; index: number; id: string; name: string; signature?: string; choice?: number }
+  | { type: 'tool_call_delta'; index: number; argumentsDelta: string; choice?: number }
+  | { type: 'block_stop'; index: number; choice?: number }
   /** Usage so far; later usage events supersede earlier fields they carry. */
   | { type: 'usage'; usage: Partial<Usage> }
-  | { type: 'finish'; reason: FinishReason; stopSequence?: string }
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string; choice?: number }
   | { type: 'error'; error: ErrorInfo };
 
 /** A serialisable description of an error, as carried in stream events and records. */

@@ -62,6 +62,11 @@ export interface WireCodec {
    * checked and inlined before encoding). Absent: every link is fetched and inlined.
    */
   mediaLinks?: 'all' | ((url: string) => boolean);
+  /**
+   * True when this format's upstreams make one answer per request (no `n` / `candidateCount`):
+   * several answers are then asked for with several requests (server/fan-out.ts).
+   */
+  oneAnswerPerRequest?: boolean;
 }
 
 /**

@@ -209,7 +209,7 @@ export function notJsonError(a: Attempt): ProxyError {
 }
 
 /** Names the account in an upstream's error. Our own (internal) errors are no account's fault. */
-function withRoute(err: ProxyError, route: Route): ProxyError {
+export function withRoute(err: ProxyError, route: Route): ProxyError {
   if (err.account || err.kind === 'internal') return err;
   return new ProxyError(err.kind, `${route.provider.kind} account "${route.account}": ${err.message}`, {
     status: err.status,

@@ -1,7 +1,11 @@
+import { toProxyError } from '../canonical/errors.js';
 import type { WireFormat } from '../canonical/types.js';
 import type { DialectCodec } from '../dialects/types.js';
-import { openUpstream, serveAttempts } from './attempt.js';
+import type { UpstreamRequest } from '../providers/types.js';
+import { describeNetworkError, isTransportError } from '../transport/undici-http-client.js';
+import { openUpstream, serveAttempts, withRoute } from './attempt.js';
 import { relayConvertedStream, relayConvertedWhole } from './converted-relay.js';
+import { fanOutWidth, MAX_FAN_OUT, serveFanOut, tooManyChoices } from './fan-out.js';
 import { relayPassthroughStream, relayPassthroughWhole } from './passthrough-relay.js';
 import type { Attempt, ChatContext, Outcome, PipelineEnv, Relay } from './pipeline-types.js';
 
@@ -47,7 +51,7 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
   // Passthrough of a stream whose dialect reports usage only on request: ask for it (the log
   // needs the tokens), and cut it out again below when the client did not ask.
   const usage = passthrough && stream && !ctx.canonical.includeUsage ? t.clientCodec.streamUsage : undefined;
-  const upstream = await openUpstream(a, env, async () => {
+  const prepare = async () => {
     const body = passthrough ? (usage ? usage.ask(ctx.body) : { ...ctx.body }) : await convertedBody(t, wire);
     return a.provider.prepareChat({
       upstreamModel: a.route.upstreamModel,
@@ -56,7 +60,12 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
       anthropicBeta: a.headers.anthropicBeta,
       anthropicVersion: a.headers.anthropicVersion,
     });
-  });
+  };
+  // n > 1 where the upstream makes one answer per request: n requests at once (server/fan-out.ts).
+  const width = passthrough ? 1 : fanOutWidth(ctx.canonical, env.codecs.wire(wire));
+  if (width > MAX_FAN_OUT) throw tooManyChoices(width, a.route);
+  if (width > 1) return fanOut(t, wire, width, await prepare());
+  const upstream = await openUpstream(a, env, prepare);
   const relay: Relay = {
     ctx,
     env,
@@ -78,4 +87,27 @@ async function convertedBody(t: ChatTry, wire: WireFormat): Promise<Record<strin
     ? await hook(t.ctx.canonical, wire, t.attempt.signal, { codec, attempt: t.attempt })
     : t.ctx.canonical;
   return codec.encodeRequest(prepared, { upstreamModel: t.attempt.route.upstreamModel });
+}
+
+/** Sends the prepared request n times and relays the answers as the client's choices. */
+async function fanOut(t: ChatTry, wire: WireFormat, n: number, req: UpstreamRequest): Promise<Outcome> {
+  const { attempt: a } = t;
+  return serveFanOut({
+    ctx: { ...t.ctx, corsHeaders: a.responseHeaders },
+    env: t.env,
+    route: a.route,
+    provider: a.provider,
+    clientCodec: t.clientCodec,
+    wire,
+    req,
+    n,
+    signal: a.signal,
+    seam: {
+      // Failover stays possible until the answer's headers are sent (attempt.ts checks that).
+      beforeFirstByte: (e) => e,
+      withRoute: (e) => withRoute(e, a.route),
+      readFailure: (err) =>
+        withRoute(isTransportError(err) ? describeNetworkError(err, req.url) : toProxyError(err), a.route),
+    },
+  });
 }

@@ -221,4 +221,36 @@ describe('reasoning cache: multi-turn tool use with thinking through an OpenAI-o
     });
     expect(restored('A third answer that pushes the first one out.')).toMatchObject({ signature: 'S4' });
   });
+
+  it('finds a tool-call turn by its calls when the client did not send the ids back (Gemini)', () => {
+    const cache = new ReasoningCache(10);
+    rememberReasoning(cache, {
+      ...toolResponse,
+      content: [
+        { type: 'thinking', text: 'I should look up Oslo.', signature: 'SIG-1' },
+        { type: 'tool_call', id: 'toolu_1', name: 'weather', arguments: '{"city": "Oslo", "unit": "C"}' },
+      ],
+    });
+    const turn = (args: string): CanonicalRequest => ({
+      model: 'm',
+      system: [],
+      stream: false,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Weather in Oslo?' }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_call', id: 'call_1_0', name: 'weather', arguments: args }],
+        },
+      ],
+    });
+    // Same call, keys reordered and spaced differently, under an id of the proxy's own making.
+    const restored = restoreReasoning(cache, turn('{"unit":"C","city":"Oslo"}'));
+    expect(restored.messages[1]?.content[0]).toEqual({
+      type: 'thinking',
+      text: 'I should look up Oslo.',
+      signature: 'SIG-1',
+    });
+    // Another call is another turn: nothing is put in.
+    expect(restoreReasoning(cache, turn('{"city":"Rome","unit":"C"}')).messages[1]?.content).toHaveLength(1);
+  });
 });

@@ -11,6 +11,7 @@ import { anthropicStreamDecoder } from './stream-to-canonical.js';
 /** Anthropic Messages: the client dialect and the wire format of Claude on Anthropic, Vertex, Bedrock. */
 export const anthropicCodec: DialectCodec = {
   format: 'anthropic',
+  oneAnswerPerRequest: true,
   decodeRequest: anthropicRequestToCanonical,
   encodeRequest: canonicalToAnthropicRequest,
   decodeResponse: anthropicResponseToCanonical,

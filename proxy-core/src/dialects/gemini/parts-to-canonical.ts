@@ -46,22 +46,23 @@ export function geminiPartToCanonical(part: GeminiPart, toolCallId: () => string
 }
 
 /**
- * Appends decoded parts to a message, joining a signature-only thought part (how a streamed
- * thought's signature arrives) to the unsigned thinking right before it, so the reasoning and its
- * signature stay one block for targets that need them together (Claude).
+ * Appends decoded parts to a message, joining consecutive thought parts back into one thinking
+ * block: a streamed thought arrives as several `thought` parts, its signature on the last of them
+ * (or on an empty one after them), and a target that checks signatures (Claude) needs the whole
+ * text with the signature that signs it. A signed block is complete: what follows starts a new one.
  */
 export function appendDecodedParts(target: Part[], decoded: Part[]): void {
   for (const p of decoded) {
     const prev = target[target.length - 1];
     if (
       p.type === 'thinking' &&
-      p.text === '' &&
-      p.signature &&
       prev?.type === 'thinking' &&
       prev.text !== '' &&
-      prev.signature === undefined
+      prev.signature === undefined &&
+      (p.text !== '' || p.signature)
     ) {
-      prev.signature = p.signature;
+      prev.text += p.text;
+      if (p.signature) prev.signature = p.signature;
       continue;
     }
     target.push(p);

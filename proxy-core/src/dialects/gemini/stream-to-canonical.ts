@@ -16,14 +16,41 @@ import { usageFromGemini } from './usage.js';
  */
 export interface GeminiStreamDecodeState {
   started: boolean;
+  /** Each candidate's answer so far, by candidate index (several when candidateCount > 1). */
+  candidates: Map<number, GeminiCandidateDecodeState>;
+  responseId?: string;
+  /** Function calls so far across candidates (numbers their ids). */
+  toolCalls: number;
+  usage?: Partial<Usage>;
+  errored: boolean;
+}
+
+/** Where one candidate's answer stands. */
+export interface GeminiCandidateDecodeState {
   nextIndex: number;
   open?: { kind: 'text' | 'thinking'; index: number };
   pendingCall?: PartialArgsState & { index: number };
-  responseId?: string;
   toolCalls: number;
-  usage?: Partial<Usage>;
   finished: boolean;
-  errored: boolean;
+}
+
+function candidateState(s: GeminiStreamDecodeState, index: number): GeminiCandidateDecodeState {
+  let c = s.candidates.get(index);
+  if (!c) {
+    c = { nextIndex: 0, toolCalls: 0, finished: false };
+    s.candidates.set(index, c);
+  }
+  return c;
+}
+
+/** Events of candidate 0 name no choice (as with a single answer); the others carry theirs. */
+function tagged(events: StreamEvent[], choice: number): StreamEvent[] {
+  if (choice === 0) return events;
+  return events.map((ev) => (ev.type === 'usage' ? ev : ({ ...ev, choice } as StreamEvent)));
+}
+
+function allFinished(s: GeminiStreamDecodeState): boolean {
+  return s.candidates.size > 0 && [...s.candidates.values()].every((c) => c.finished);
 }
 
 function unreadable(what: string): ProxyError {
@@ -32,14 +59,14 @@ function unreadable(what: string): ProxyError {
   });
 }
 
-function closeOpen(s: GeminiStreamDecodeState, out: StreamEvent[]): void {
+function closeOpen(s: GeminiCandidateDecodeState, out: StreamEvent[]): void {
   if (s.open) {
     out.push({ type: 'block_stop', index: s.open.index });
     s.open = undefined;
   }
 }
 
-function finishPendingCall(s: GeminiStreamDecodeState, out: StreamEvent[]): void {
+function finishPendingCall(s: GeminiCandidateDecodeState, out: StreamEvent[]): void {
   const call = s.pendingCall;
   if (!call) return;
   out.push({ type: 'tool_call_delta', index: call.index, argumentsDelta: JSON.stringify(call.args) });
@@ -47,7 +74,7 @@ function finishPendingCall(s: GeminiStreamDecodeState, out: StreamEvent[]): void
   s.pendingCall = undefined;
 }
 
-function closeAll(s: GeminiStreamDecodeState, out: StreamEvent[]): void {
+function closeAll(s: GeminiCandidateDecodeState, out: StreamEvent[]): void {
   closeOpen(s, out);
   finishPendingCall(s, out);
 }
@@ -59,7 +86,7 @@ function nextToolId(s: GeminiStreamDecodeState, fc: GeminiFunctionCall): string 
 }
 
 function textInto(
-  s: GeminiStreamDecodeState,
+  s: GeminiCandidateDecodeState,
   kind: 'text' | 'thinking',
   text: string,
   out: StreamEvent[],
@@ -75,12 +102,18 @@ function textInto(
   return index;
 }
 
-function functionCallPart(s: GeminiStreamDecodeState, part: GeminiPart, out: StreamEvent[]): void {
+function functionCallPart(
+  r: GeminiStreamDecodeState,
+  s: GeminiCandidateDecodeState,
+  part: GeminiPart,
+  out: StreamEvent[],
+): void {
   const fc = part.functionCall as GeminiFunctionCall;
   if (fc.name) {
     closeAll(s, out);
     const index = s.nextIndex++;
-    const start: StreamEvent = { type: 'tool_call_start', index, id: nextToolId(s, fc), name: fc.name };
+    s.toolCalls++;
+    const start: StreamEvent = { type: 'tool_call_start', index, id: nextToolId(r, fc), name: fc.name };
     if (part.thoughtSignature) start.signature = part.thoughtSignature;
     out.push(start);
     const args = { ...(fc.args ?? {}) };
@@ -99,9 +132,14 @@ function functionCallPart(s: GeminiStreamDecodeState, part: GeminiPart, out: Str
   if (fc.willContinue !== true) finishPendingCall(s, out);
 }
 
-function partEvents(s: GeminiStreamDecodeState, part: GeminiPart, out: StreamEvent[]): void {
+function partEvents(
+  r: GeminiStreamDecodeState,
+  s: GeminiCandidateDecodeState,
+  part: GeminiPart,
+  out: StreamEvent[],
+): void {
   if (part.functionCall) {
-    functionCallPart(s, part, out);
+    functionCallPart(r, s, part, out);
     return;
   }
   const sig = part.thoughtSignature;
@@ -131,15 +169,20 @@ function partEvents(s: GeminiStreamDecodeState, part: GeminiPart, out: StreamEve
   }
 }
 
-function finishEvents(s: GeminiStreamDecodeState, reason: FinishReason, out: StreamEvent[]): void {
+function finishEvents(
+  r: GeminiStreamDecodeState,
+  s: GeminiCandidateDecodeState,
+  reason: FinishReason,
+  out: StreamEvent[],
+): void {
   closeAll(s, out);
-  if (s.usage) out.push({ type: 'usage', usage: { ...s.usage } });
+  if (r.usage) out.push({ type: 'usage', usage: { ...r.usage } });
   out.push({ type: 'finish', reason });
   s.finished = true;
 }
 
 export const geminiStreamDecoder: StreamDecoder<GeminiStreamDecodeState> = {
-  init: () => ({ started: false, nextIndex: 0, toolCalls: 0, finished: false, errored: false }),
+  init: () => ({ started: false, candidates: new Map(), toolCalls: 0, errored: false }),
 
   decode(s, ev: WireEvent): StreamEvent[] {
     const out: StreamEvent[] = [];
@@ -178,29 +221,40 @@ export const geminiStreamDecoder: StreamDecoder<GeminiStreamDecodeState> = {
     }
     const usage = usageFromGemini(res.usageMetadata);
     if (usage) s.usage = usage;
-    if (s.finished) {
+    if (allFinished(s)) {
       if (usage) out.push({ type: 'usage', usage: { ...usage } });
       return out;
     }
-    const first: unknown = Array.isArray(res.candidates) ? res.candidates[0] : undefined;
-    const candidate = first !== null && typeof first === 'object' ? (first as GeminiCandidate) : undefined;
-    const parts: unknown = candidate?.content?.parts;
-    for (const raw of Array.isArray(parts) ? parts : []) {
-      const part = readUpstreamPart(raw);
-      if (part) partEvents(s, part, out);
-    }
-    if (typeof candidate?.finishReason === 'string') {
-      finishEvents(s, finishReasonFromGemini(candidate.finishReason, s.toolCalls > 0), out);
-    } else if (!candidate && res.promptFeedback?.blockReason) {
-      finishEvents(s, finishReasonForBlockedPrompt(), out);
-    }
+    const list: unknown[] = Array.isArray(res.candidates) ? res.candidates : [];
+    list.forEach((raw, position) => {
+      if (raw === null || typeof raw !== 'object') return;
+      const candidate = raw as GeminiCandidate;
+      const at = typeof candidate.index === 'number' ? candidate.index : position;
+      const c = candidateState(s, at);
+      if (c.finished) return;
+      const own: StreamEvent[] = [];
+      const parts: unknown = candidate.content?.parts;
+      for (const rawPart of Array.isArray(parts) ? parts : []) {
+        const part = readUpstreamPart(rawPart);
+        if (part) partEvents(s, c, part, own);
+      }
+      if (typeof candidate.finishReason === 'string')
+        finishEvents(s, c, finishReasonFromGemini(candidate.finishReason, c.toolCalls > 0), own);
+      out.push(...tagged(own, at));
+    });
+    if (list.length === 0 && res.promptFeedback?.blockReason)
+      finishEvents(s, candidateState(s, 0), finishReasonForBlockedPrompt(), out);
     return out;
   },
 
   end(s): StreamEvent[] {
-    if (s.errored || s.finished) return [];
+    if (s.errored || allFinished(s)) return [];
     const out: StreamEvent[] = [];
-    closeAll(s, out);
+    for (const [at, c] of s.candidates) {
+      const own: StreamEvent[] = [];
+      closeAll(c, own);
+      out.push(...tagged(own, at));
+    }
     if (s.usage) out.push({ type: 'usage', usage: { ...s.usage } });
     const err = new ProxyError(
       'upstream',

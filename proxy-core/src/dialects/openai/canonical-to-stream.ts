@@ -1,3 +1,4 @@
+import { choiceOf } from '../../canonical/accumulate-stream.js';
 import { ProxyError } from '../../canonical/errors.js';
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
@@ -7,23 +8,40 @@ import { usageToOpenai } from './usage.js';
 
 type Json = Record<string, unknown>;
 
+/** Where one choice of the answer stands (several when the client asked for `n` > 1). */
+export interface OpenaiChoiceEncodeState {
+  index: number;
+  roleSent: boolean;
+  /** Canonical tool-call block index → OpenAI tool_calls[].index (counts tool calls only). */
+  toolIndex: Map<number, number>;
+  finishSent: boolean;
+  finish?: FinishReason;
+}
+
 export interface OpenaiStreamEncodeState {
   id: string;
   model: string;
   created: number;
   includeUsage: boolean;
-  roleSent: boolean;
-  /** Canonical tool-call block index → OpenAI tool_calls[].index (counts tool calls only). */
-  toolIndex: Map<number, number>;
+  /** Choices by index; choice 0 is always there. */
+  choices: Map<number, OpenaiChoiceEncodeState>;
   usage: Partial<Usage>;
-  finishSent: boolean;
-  finish?: FinishReason;
   failed: boolean;
   ended: boolean;
 }
 
+function choiceState(state: OpenaiStreamEncodeState, index: number): OpenaiChoiceEncodeState {
+  let c = state.choices.get(index);
+  if (!c) {
+    c = { index, roleSent: false, toolIndex: new Map(), finishSent: false };
+    state.choices.set(index, c);
+  }
+  return c;
+}
+
 function chunk(
   state: OpenaiStreamEncodeState,
+  c: OpenaiChoiceEncodeState,
   delta: Json,
   finishReason: string | null = null,
 ): OutboundEvent {
@@ -33,22 +51,27 @@ function chunk(
       object: 'chat.completion.chunk',
       created: state.created,
       model: state.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      choices: [{ index: c.index, delta, logprobs: null, finish_reason: finishReason }],
     }),
   };
 }
 
-function ensureRole(state: OpenaiStreamEncodeState, out: OutboundEvent[]): void {
-  if (state.roleSent) return;
-  state.roleSent = true;
-  out.push(chunk(state, { role: 'assistant', content: '' }));
+function ensureRole(state: OpenaiStreamEncodeState, c: OpenaiChoiceEncodeState, out: OutboundEvent[]): void {
+  if (c.roleSent) return;
+  c.roleSent = true;
+  out.push(chunk(state, c, { role: 'assistant', content: '' }));
 }
 
-function finishChunk(state: OpenaiStreamEncodeState, reason: FinishReason, out: OutboundEvent[]): void {
-  if (state.finishSent) return;
-  ensureRole(state, out);
-  state.finishSent = true;
-  out.push(chunk(state, {}, finishReasonToOpenai(reason)));
+function finishChunk(
+  state: OpenaiStreamEncodeState,
+  c: OpenaiChoiceEncodeState,
+  reason: FinishReason,
+  out: OutboundEvent[],
+): void {
+  if (c.finishSent) return;
+  ensureRole(state, c, out);
+  c.finishSent = true;
+  out.push(chunk(state, c, {}, finishReasonToOpenai(reason)));
 }
 
 /** Canonical events → OpenAI chat.completion.chunk SSE events, ending with `[DONE]`. */
@@ -59,10 +82,8 @@ export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> = {
       model: ctx.model,
       created: Math.floor(Date.now() / 1000),
       includeUsage: ctx.includeUsage === true,
-      roleSent: false,
-      toolIndex: new Map(),
+      choices: new Map([[0, { index: 0, roleSent: false, toolIndex: new Map(), finishSent: false }]]),
       usage: {},
-      finishSent: false,
       failed: false,
       ended: false,
     };
@@ -71,26 +92,27 @@ export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> = {
   encode(state, event: StreamEvent): OutboundEvent[] {
     if (state.failed || state.ended) return [];
     const out: OutboundEvent[] = [];
+    const c = choiceState(state, choiceOf(event));
     switch (event.type) {
       case 'start':
         if (event.id) state.id = event.id;
         if (event.usage) state.usage = { ...state.usage, ...event.usage };
-        ensureRole(state, out);
+        ensureRole(state, c, out);
         break;
       case 'text_delta':
-        ensureRole(state, out);
-        if (event.text !== '') out.push(chunk(state, { content: event.text }));
+        ensureRole(state, c, out);
+        if (event.text !== '') out.push(chunk(state, c, { content: event.text }));
         break;
       case 'thinking_delta':
-        ensureRole(state, out);
-        if (event.text !== '') out.push(chunk(state, { reasoning_content: event.text }));
+        ensureRole(state, c, out);
+        if (event.text !== '') out.push(chunk(state, c, { reasoning_content: event.text }));
         break;
       case 'tool_call_start': {
-        ensureRole(state, out);
-        const index = state.toolIndex.size;
-        state.toolIndex.set(event.index, index);
+        ensureRole(state, c, out);
+        const index = c.toolIndex.size;
+        c.toolIndex.set(event.index, index);
         out.push(
-          chunk(state, {
+          chunk(state, c, {
             tool_calls: [
               { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
             ],
@@ -99,17 +121,17 @@ export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> = {
         break;
       }
       case 'tool_call_delta': {
-        const index = state.toolIndex.get(event.index);
+        const index = c.toolIndex.get(event.index);
         if (index === undefined || event.argumentsDelta === '') break;
-        out.push(chunk(state, { tool_calls: [{ index, function: { arguments: event.argumentsDelta } }] }));
+        out.push(chunk(state, c, { tool_calls: [{ index, function: { arguments: event.argumentsDelta } }] }));
         break;
       }
       case 'usage':
         state.usage = { ...state.usage, ...event.usage };
         break;
       case 'finish':
-        state.finish = event.reason;
-        finishChunk(state, event.reason, out);
+        c.finish = event.reason;
+        finishChunk(state, c, event.reason, out);
         break;
       case 'error':
         state.failed = true;
@@ -129,7 +151,8 @@ export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> = {
     state.ended = true;
     if (state.failed) return [];
     const out: OutboundEvent[] = [];
-    finishChunk(state, state.finish ?? 'end_turn', out);
+    for (const c of [...state.choices.values()].sort((a, b) => a.index - b.index))
+      finishChunk(state, c, c.finish ?? 'end_turn', out);
     if (state.includeUsage) {
       out.push({
         data: JSON.stringify({

@@ -1,6 +1,6 @@
 import { ProxyError } from '../../canonical/errors.js';
 import { asJsonObject } from '../../canonical/json.js';
-import type { CanonicalResponse, Part } from '../../canonical/types.js';
+import type { CanonicalChoice, CanonicalResponse, Part } from '../../canonical/types.js';
 import { finishReasonFromOpenai } from './map-finish-reason.js';
 import { usageFromOpenai } from './usage.js';
 
@@ -49,24 +49,34 @@ export function partsFromOpenaiMessage(message: Json): Part[] {
   return parts;
 }
 
-/** OpenAI chat.completion body → canonical response (first choice). */
+/** One OpenAI choice as a canonical choice. */
+function choiceToCanonical(choice: Json | undefined): CanonicalChoice {
+  const content = partsFromOpenaiMessage(asJsonObject(choice?.message) ?? {});
+  let finishReason = choice ? finishReasonFromOpenai(str(choice.finish_reason)) : 'other';
+  // Some servers say "stop" after calling tools; clients look for the tool-use reason.
+  if (finishReason === 'end_turn' && content.some((p) => p.type === 'tool_call')) finishReason = 'tool_use';
+  return { content, finishReason };
+}
+
+/** OpenAI chat.completion body → canonical response (every choice, in `index` order). */
 export function openaiResponseToCanonical(body: unknown): CanonicalResponse {
   const b = asJsonObject(body);
   if (!b)
     throw new ProxyError('upstream', 'The upstream answered with something that is not a chat completion');
-  const choices = Array.isArray(b.choices) ? b.choices : [];
-  const choice = asJsonObject(choices[0]);
-  const message = asJsonObject(choice?.message) ?? {};
+  const choices = (Array.isArray(b.choices) ? b.choices : [])
+    .map((c, i) => ({ c: asJsonObject(c), i }))
+    .filter((x): x is { c: Json; i: number } => x.c !== undefined)
+    .map(({ c, i }) => ({ c, at: typeof c.index === 'number' ? c.index : i }))
+    .sort((x, y) => x.at - y.at)
+    .map(({ c }) => choiceToCanonical(c));
+  const [first, ...more] = choices.length > 0 ? choices : [choiceToCanonical(undefined)];
   const usage = usageFromOpenai(b.usage) ?? {};
-  const content = partsFromOpenaiMessage(message);
-  let finishReason = choice ? finishReasonFromOpenai(str(choice.finish_reason)) : 'other';
-  // Some servers say "stop" after calling tools; clients look for the tool-use reason.
-  if (finishReason === 'end_turn' && content.some((p) => p.type === 'tool_call')) finishReason = 'tool_use';
   return {
     id: str(b.id) || `chatcmpl-${crypto.randomUUID()}`,
     model: str(b.model) ?? '',
-    content,
-    finishReason,
+    content: first?.content ?? [],
+    finishReason: first?.finishReason ?? 'other',
+    ...(more.length > 0 ? { moreChoices: more } : {}),
     usage: { inputTokens: 0, outputTokens: 0, ...usage },
   };
 }

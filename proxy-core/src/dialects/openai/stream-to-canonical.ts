@@ -7,8 +7,8 @@ import { usageFromOpenai } from './usage.js';
 
 type Json = Record<string, unknown>;
 
-export interface OpenaiStreamDecodeState {
-  started: boolean;
+/** Where one choice's answer stands (a request with `n` > 1 streams several, by `index`). */
+export interface OpenaiChoiceDecodeState {
   nextIndex: number;
   /** The text or thinking block receiving deltas, if any. */
   open?: { kind: 'text' | 'thinking'; index: number };
@@ -18,6 +18,12 @@ export interface OpenaiStreamDecodeState {
   /** finish_reason seen, held back until usage arrives or the stream ends. */
   pendingFinish?: FinishReason;
   finished: boolean;
+}
+
+export interface OpenaiStreamDecodeState {
+  started: boolean;
+  /** Choices by their `index`, in the order they first appeared. */
+  choices: Map<number, OpenaiChoiceDecodeState>;
   done: boolean;
   failed: boolean;
   usage?: Partial<Usage>;
@@ -27,39 +33,48 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function closeOpen(state: OpenaiStreamDecodeState, out: StreamEvent[]): void {
-  if (state.open) out.push({ type: 'block_stop', index: state.open.index });
-  state.open = undefined;
-  if (state.openTool !== undefined) out.push({ type: 'block_stop', index: state.openTool });
-  state.openTool = undefined;
+/** Events of choice 0 name no choice (as with a single answer); the others carry theirs. */
+function tagged(ev: StreamEvent, choice: number): StreamEvent {
+  return choice === 0 ? ev : ({ ...ev, choice } as StreamEvent);
 }
 
-function deltaText(
-  state: OpenaiStreamDecodeState,
-  kind: 'text' | 'thinking',
-  text: string,
-  out: StreamEvent[],
-) {
-  if (text === '') return;
-  if (state.open?.kind !== kind) {
-    closeOpen(state, out);
-    state.open = { kind, index: state.nextIndex++ };
+function choiceState(state: OpenaiStreamDecodeState, index: number): OpenaiChoiceDecodeState {
+  let c = state.choices.get(index);
+  if (!c) {
+    c = { nextIndex: 0, tools: new Map(), finished: false };
+    state.choices.set(index, c);
   }
-  const index = state.open.index;
+  return c;
+}
+
+function closeOpen(c: OpenaiChoiceDecodeState, out: StreamEvent[]): void {
+  if (c.open) out.push({ type: 'block_stop', index: c.open.index });
+  c.open = undefined;
+  if (c.openTool !== undefined) out.push({ type: 'block_stop', index: c.openTool });
+  c.openTool = undefined;
+}
+
+function deltaText(c: OpenaiChoiceDecodeState, kind: 'text' | 'thinking', text: string, out: StreamEvent[]) {
+  if (text === '') return;
+  if (c.open?.kind !== kind) {
+    closeOpen(c, out);
+    c.open = { kind, index: c.nextIndex++ };
+  }
+  const index = c.open.index;
   out.push(kind === 'text' ? { type: 'text_delta', index, text } : { type: 'thinking_delta', index, text });
 }
 
-function toolDelta(state: OpenaiStreamDecodeState, raw: unknown, position: number, out: StreamEvent[]) {
+function toolDelta(c: OpenaiChoiceDecodeState, raw: unknown, position: number, out: StreamEvent[]) {
   const call = asJsonObject(raw);
   if (!call) return;
   const fn = asJsonObject(call.function);
   const wireIndex = typeof call.index === 'number' ? call.index : position;
-  let index = state.tools.get(wireIndex);
+  let index = c.tools.get(wireIndex);
   if (index === undefined) {
-    closeOpen(state, out);
-    index = state.nextIndex++;
-    state.tools.set(wireIndex, index);
-    state.openTool = index;
+    closeOpen(c, out);
+    index = c.nextIndex++;
+    c.tools.set(wireIndex, index);
+    c.openTool = index;
     out.push({
       type: 'tool_call_start',
       index,
@@ -71,10 +86,21 @@ function toolDelta(state: OpenaiStreamDecodeState, raw: unknown, position: numbe
   if (args) out.push({ type: 'tool_call_delta', index, argumentsDelta: args });
 }
 
+/** Sends the held finish of every choice that has one. */
 function flushFinish(state: OpenaiStreamDecodeState, out: StreamEvent[]): void {
-  if (state.finished || state.pendingFinish === undefined) return;
-  out.push({ type: 'finish', reason: state.pendingFinish });
-  state.finished = true;
+  for (const [i, c] of state.choices) {
+    if (c.finished || c.pendingFinish === undefined) continue;
+    out.push(tagged({ type: 'finish', reason: c.pendingFinish }, i));
+    c.finished = true;
+  }
+}
+
+function closeAll(state: OpenaiStreamDecodeState, out: StreamEvent[]): void {
+  for (const [i, c] of state.choices) {
+    const closed: StreamEvent[] = [];
+    closeOpen(c, closed);
+    for (const ev of closed) out.push(tagged(ev, i));
+  }
 }
 
 function start(state: OpenaiStreamDecodeState, chunk: Json, out: StreamEvent[]): void {
@@ -87,10 +113,38 @@ function start(state: OpenaiStreamDecodeState, chunk: Json, out: StreamEvent[]):
   });
 }
 
+function choiceEvents(state: OpenaiStreamDecodeState, choice: Json, position: number, out: StreamEvent[]) {
+  const i = typeof choice.index === 'number' ? choice.index : position;
+  const c = choiceState(state, i);
+  if (c.finished) return;
+  const own: StreamEvent[] = [];
+  const delta = asJsonObject(choice.delta) ?? {};
+  const reasoning = str(delta.reasoning_content) ?? str(delta.reasoning);
+  if (reasoning) deltaText(c, 'thinking', reasoning, own);
+  const content = str(delta.content);
+  if (content) deltaText(c, 'text', content, own);
+  const refusal = str(delta.refusal);
+  if (refusal) deltaText(c, 'text', refusal, own);
+  const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+  calls.forEach((call, k) => {
+    toolDelta(c, call, k, own);
+  });
+  const legacy = asJsonObject(delta.function_call);
+  if (legacy) toolDelta(c, { index: 0, id: 'call_legacy_0', function: legacy }, 0, own);
+  const reason = str(choice.finish_reason);
+  if (reason) {
+    closeOpen(c, own);
+    const mapped = finishReasonFromOpenai(reason);
+    // Some servers say "stop" after calling tools; clients look for the tool-use reason.
+    c.pendingFinish = mapped === 'end_turn' && c.tools.size > 0 ? 'tool_use' : mapped;
+  }
+  for (const ev of own) out.push(tagged(ev, i));
+}
+
 function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[] {
   const out: StreamEvent[] = [];
   if (chunk.error !== undefined) {
-    closeOpen(state, out);
+    closeAll(state, out);
     state.failed = true;
     out.push({ type: 'error', error: errorInfoFromOpenaiBody(chunk, 502) });
     return out;
@@ -100,29 +154,10 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
   // Azure opens with an empty-choices chunk carrying only prompt_filter_results.
   if (choices.length === 0 && !usage) return out;
   start(state, chunk, out);
-  const choice = asJsonObject(choices.find((c) => (asJsonObject(c)?.index ?? 0) === 0));
-  if (choice) {
-    const delta = asJsonObject(choice.delta) ?? {};
-    const reasoning = str(delta.reasoning_content) ?? str(delta.reasoning);
-    if (reasoning) deltaText(state, 'thinking', reasoning, out);
-    const content = str(delta.content);
-    if (content) deltaText(state, 'text', content, out);
-    const refusal = str(delta.refusal);
-    if (refusal) deltaText(state, 'text', refusal, out);
-    const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
-    calls.forEach((c, i) => {
-      toolDelta(state, c, i, out);
-    });
-    const legacy = asJsonObject(delta.function_call);
-    if (legacy) toolDelta(state, { index: 0, id: 'call_legacy_0', function: legacy }, 0, out);
-    const reason = str(choice.finish_reason);
-    if (reason) {
-      closeOpen(state, out);
-      const mapped = finishReasonFromOpenai(reason);
-      // Some servers say "stop" after calling tools; clients look for the tool-use reason.
-      state.pendingFinish = mapped === 'end_turn' && state.tools.size > 0 ? 'tool_use' : mapped;
-    }
-  }
+  choices.forEach((raw, position) => {
+    const choice = asJsonObject(raw);
+    if (choice) choiceEvents(state, choice, position, out);
+  });
   if (usage) {
     state.usage = usage;
     out.push({ type: 'usage', usage });
@@ -131,16 +166,9 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
   return out;
 }
 
-/** OpenAI-compatible chat.completion.chunk stream → canonical events. */
+/** OpenAI-compatible chat.completion.chunk stream → canonical events (every choice). */
 export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
-  init: () => ({
-    started: false,
-    nextIndex: 0,
-    tools: new Map(),
-    finished: false,
-    done: false,
-    failed: false,
-  }),
+  init: () => ({ started: false, choices: new Map(), done: false, failed: false }),
 
   decode(state, event: WireEvent): StreamEvent[] {
     if (state.failed || state.done) return [];
@@ -149,8 +177,10 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
     if (data === '[DONE]') {
       state.done = true;
       const out: StreamEvent[] = [];
-      closeOpen(state, out);
-      if (state.pendingFinish === undefined && !state.finished) state.pendingFinish = 'end_turn';
+      closeAll(state, out);
+      if (state.choices.size === 0) choiceState(state, 0);
+      for (const c of state.choices.values())
+        if (c.pendingFinish === undefined && !c.finished) c.pendingFinish = 'end_turn';
       flushFinish(state, out);
       return out;
     }
@@ -170,9 +200,9 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
   end(state): StreamEvent[] {
     if (state.failed) return [];
     const out: StreamEvent[] = [];
-    closeOpen(state, out);
-    if (state.finished) return out;
-    if (state.pendingFinish !== undefined) {
+    closeAll(state, out);
+    const choices = [...state.choices.values()];
+    if (choices.length > 0 && choices.every((c) => c.finished || c.pendingFinish !== undefined)) {
       flushFinish(state, out);
       return out;
     }

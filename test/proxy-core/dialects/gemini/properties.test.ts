@@ -46,6 +46,25 @@ const assistantSegment: fc.Arbitrary<Part[]> = fc.oneof(
     ]),
 );
 
+/**
+ * On the Gemini wire, thought parts in a row are one block until one carries a signature (a
+ * streamed thought arrives in pieces): the form the codec keeps has one part per such run.
+ */
+function oneBlockPerThought(parts: Part[]): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    const prev = out.at(-1);
+    if (p.type === 'thinking' && prev?.type === 'thinking' && prev.text !== '' && !prev.signature) {
+      out[out.length - 1] = {
+        ...prev,
+        text: prev.text + p.text,
+        ...(p.signature ? { signature: p.signature } : {}),
+      };
+    } else out.push(p);
+  }
+  return out;
+}
+
 const resultText = fc.oneof(
   text.filter((t) => !t.trim().startsWith('{')),
   argsObject
@@ -55,7 +74,9 @@ const resultText = fc.oneof(
 
 const round = fc.record({
   user: fc.array(userPart, { minLength: 1, maxLength: 3 }),
-  assistant: fc.array(assistantSegment, { minLength: 1, maxLength: 3 }).map((s) => s.flat()),
+  assistant: fc
+    .array(assistantSegment, { minLength: 1, maxLength: 3 })
+    .map((s) => oneBlockPerThought(s.flat())),
   results: fc.array(fc.tuple(resultText, fc.boolean()), { minLength: 4, maxLength: 4 }),
 });
 

@@ -19,6 +19,34 @@ function run(events: StreamEvent[]): Chunk[] {
 }
 
 describe('Gemini stream encoding', () => {
+  it('sends the thinking signature on the last thought piece, and candidates by index', () => {
+    const chunks = run([
+      { type: 'thinking_delta', index: 0, text: 'Let me ' },
+      { type: 'thinking_delta', index: 0, text: 'think.' },
+      { type: 'signature', index: 0, signature: 'SIG' },
+      { type: 'block_stop', index: 0 },
+      { type: 'thinking_delta', index: 0, text: 'Other ', choice: 1 },
+      { type: 'text_delta', index: 1, text: 'Hi', choice: 1 },
+      { type: 'text_delta', index: 1, text: 'Hello' },
+      { type: 'finish', reason: 'end_turn' },
+      { type: 'finish', reason: 'max_tokens', choice: 1 },
+    ]);
+    const parts = (i: number) =>
+      chunks.flatMap((c) =>
+        (c.candidates ?? [])
+          .filter((k) => ((k as { index?: number }).index ?? 0) === i && !k.finishReason)
+          .flatMap((k) => k.content.parts),
+      );
+    expect(parts(0)).toEqual([
+      { text: 'Let me ', thought: true },
+      { text: 'think.', thought: true, thoughtSignature: 'SIG' },
+      { text: 'Hello' },
+    ]);
+    // An unsigned thought is sent as soon as something else follows it.
+    expect(parts(1)).toEqual([{ text: 'Other ', thought: true }, { text: 'Hi' }]);
+    expect(chunks.at(-1)?.candidates?.map((k) => k.finishReason)).toEqual(['STOP', 'MAX_TOKENS']);
+  });
+
   it('holds a tool call until its block ends, then sends it whole', () => {
     const chunks = run([
       { type: 'start', id: 'abc', model: 'upstream' },

@@ -15,6 +15,7 @@ function readConverseUsage(body: unknown): Partial<Usage> | undefined {
 /** The Bedrock Converse / ConverseStream wire codec. */
 export const bedrockConverseCodec: WireCodec = {
   format: 'bedrock-converse',
+  oneAnswerPerRequest: true,
   encodeRequest: canonicalToConverseRequest,
   decodeResponse: converseResponseToCanonical,
   streamDecoder: converseStreamDecoder as StreamDecoder<unknown>,
