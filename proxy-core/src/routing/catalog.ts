@@ -1,5 +1,6 @@
 import type { KeybridgeConfig } from '../config/schema.js';
 import { servedDeployments } from '../providers/azure/config.js';
+import { upstreamModelId } from '../providers/http-helpers.js';
 import type { ModelListing, Provider } from '../providers/types.js';
 
 /** One way to serve a public model: an account and the upstream model id there. */
@@ -27,9 +28,10 @@ type AccountConfig = KeybridgeConfig['accounts'][number];
  * `gpt-4o`, the first deployment of a model taking the model's name).
  */
 export function configuredModels(account: AccountConfig): Array<[string, string]> {
-  const pairs: Array<[string, string]> = account.models.map((m) =>
-    typeof m === 'string' ? [m, m] : [m.id, m.upstream ?? m.id],
-  );
+  const pairs: Array<[string, string]> = account.models.map((m) => [
+    typeof m === 'string' ? m : m.id,
+    upstreamModelId(m),
+  ]);
   if (account.provider === 'azure') {
     const deployments = servedDeployments(account);
     const add = (pub: string, deployment: string) => {
