@@ -4,7 +4,7 @@ import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } fr
 import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import type { AnthropicModelsPage } from './api-types.js';
 import type { AnthropicAccount } from './config.js';
-import { mapAnthropicError } from './errors.js';
+import { mapAnthropicError } from './map-error.js';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 

@@ -13,10 +13,10 @@ import {
   parseAzureEndpoint,
   servedDeployments,
 } from './config.js';
-import { mapAzureError } from './map-azure-error.js';
+import { mapAzureError } from './map-error.js';
 
 export { type AzureAccount, azureAccountSchema } from './config.js';
-export { mapAzureError } from './map-azure-error.js';
+export { mapAzureError } from './map-error.js';
 
 /** Reasoning models take max_completion_tokens, not max_tokens (o1, o3, o4-mini, gpt-5…). */
 export function isReasoningModel(model: string): boolean {

@@ -19,9 +19,9 @@ import {
   listInferenceProfiles,
 } from './discovery.js';
 import { chatOperation, chatPath, controlPlaneBaseUrl, runtimeBaseUrl } from './endpoint.js';
-import { type BedrockErrorContext, mapBedrockError } from './errors.js';
 import { chooseInvocationId, type InvocationDecision, type ProfileKnowledge } from './inference-profiles.js';
 import { toConverseBody, toInvokeBody } from './invoke-body.js';
+import { type BedrockErrorContext, mapBedrockError } from './map-error.js';
 import { isClaudeModel } from './model-family.js';
 import { authorizeRequest, type BedrockAuth } from './sign.js';
 import { readBedrockStream } from './stream-events.js';

@@ -31,7 +31,7 @@ import {
   vertexBaseUrl,
   wireForModel,
 } from './endpoint.js';
-import { mapVertexError } from './errors.js';
+import { mapVertexError } from './map-error.js';
 import { loadServiceAccount, type ServiceAccount } from './service-account.js';
 import { createTokenSource, type TokenCache, type TokenSource } from './token-source.js';
 
