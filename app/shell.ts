@@ -10,7 +10,7 @@ import { HIDDEN_ARG, type LoginItem } from './login-item.js';
 import type { AppServices } from './services/app-services.js';
 import { type UpdaterPort, UpdateService } from './services/update-service.js';
 import { createQuitSequence, isTrustedSender, onWindowClose } from './shell-support.js';
-import { pickTrayLanguage, type TrayMenuInput, trayStrings } from './tray-menu.js';
+import { pickTrayLanguage, type TrayHandlers, type TrayMenuInput, trayStrings } from './tray-menu.js';
 
 export interface ShellEvent {
   preventDefault(): void;
@@ -48,16 +48,8 @@ export interface ShellTray {
   destroy(): void;
 }
 
-export interface ShellTrayHandlers {
-  start(): void;
-  stop(): void;
-  open(): void;
-  toggleLaunchAtLogin(): void;
-  toggleCheckForUpdates(): void;
-  restartToUpdate(): void;
-  about(): void;
-  quit(): void;
-}
+/** What the tray's menu items do: the one type tray-menu.ts declares. */
+export type ShellTrayHandlers = TrayHandlers;
 
 export interface IpcInvokeEvent {
   sender: unknown;

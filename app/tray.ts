@@ -7,23 +7,13 @@ import { trayIconFileName, trayIconPng } from './tray-icon.js';
 import {
   endpointFor,
   type TrayAction,
+  type TrayHandlers,
   type TrayMenuInput,
   type TrayMenuItem,
   trayIconState,
   trayMenuModel,
   trayTooltip,
 } from './tray-menu.js';
-
-export interface TrayHandlers {
-  start(): void;
-  stop(): void;
-  open(): void;
-  toggleLaunchAtLogin(): void;
-  toggleCheckForUpdates(): void;
-  restartToUpdate(): void;
-  about(): void;
-  quit(): void;
-}
 
 export class AppTray {
   readonly #tray: Tray;

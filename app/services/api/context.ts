@@ -51,7 +51,7 @@ export type ApiEventListener = <E extends EventName>(event: E, payload: EventPay
 export type ApiContext = ReturnType<typeof createApiContext>;
 
 export function createApiContext(deps: ApiDeps) {
-  const { settings, vault, controller, requestLog, appLog, redactor, notices } = deps;
+  const { settings, vault, controller, appLog, redactor } = deps;
   const now = deps.now ?? (() => new Date());
   const listeners = new Set<ApiEventListener>();
 
@@ -148,14 +148,8 @@ export function createApiContext(deps: ApiDeps) {
   const accountsChanged = async () => emit('accounts.changed', await accountViews());
 
   return {
+    ...deps,
     deps,
-    settings,
-    vault,
-    controller,
-    requestLog,
-    appLog,
-    redactor,
-    notices,
     now,
     listeners,
     emit,
