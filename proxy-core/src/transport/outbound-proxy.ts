@@ -254,6 +254,17 @@ export function createOutboundDispatcher(
   const connect = { timeout: timeouts.connectMs, ...tls };
   const clientFactory = proxyClientFactory(timeouts.connectMs);
   const direct = () => withProxyErrors(new Agent({ keepAliveTimeout, connect }), () => undefined);
+  // What every proxied connection shares; connectTimeout is the proxy connection's own timeout
+  // (read by undici, missing from its types).
+  const proxied = {
+    keepAliveTimeout,
+    connect,
+    requestTls: tls,
+    proxyTls: tls,
+    clientFactory,
+    connectTimeout: timeouts.connectMs,
+    proxyTunnel: true,
+  };
   if (setting === 'none') return direct();
   if (setting === 'env') {
     const env = opts.env ?? process.env;
@@ -264,7 +275,6 @@ export function createOutboundDispatcher(
     const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
     if (!httpProxy && !httpsProxy) return direct();
     for (const p of [httpProxy, httpsProxy]) if (p) parseProxyUrl(p);
-    // connectTimeout: the proxy connection's own timeout (read by undici, missing from its types).
     const envOpts: EnvHttpProxyAgent.Options & {
       connectTimeout?: number;
       proxyTunnel?: boolean;
@@ -274,13 +284,7 @@ export function createOutboundDispatcher(
       httpProxy,
       httpsProxy: httpsOnly,
       noProxy,
-      keepAliveTimeout,
-      connect,
-      requestTls: tls,
-      proxyTls: tls,
-      clientFactory,
-      connectTimeout: timeouts.connectMs,
-      proxyTunnel: true,
+      ...proxied,
     };
     const agent = new EnvHttpProxyAgent(envOpts);
     const noProxyHosts = noProxy
@@ -313,13 +317,7 @@ export function createOutboundDispatcher(
   }
   const proxyOpts: ProxyAgent.Options & { connectTimeout?: number } = {
     uri: url.href,
-    keepAliveTimeout,
-    connect,
-    requestTls: tls,
-    proxyTls: tls,
-    clientFactory,
-    connectTimeout: timeouts.connectMs,
-    proxyTunnel: true,
+    ...proxied,
   };
   const agent = new ProxyAgent(proxyOpts);
   return withProxyErrors(agent, () => proxy);
