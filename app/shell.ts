@@ -5,13 +5,12 @@
  * its actions, and a quit that drains streams. main.ts passes the real Electron objects.
  */
 
-import type { ProxyStatusView } from './contract/index.js';
 import { channelForEvent, channelForMethod, METHOD_NAMES } from './contract/methods.js';
 import { HIDDEN_ARG, type LoginItem } from './login-item.js';
 import type { AppServices } from './services/app-services.js';
 import { type UpdaterPort, UpdateService } from './services/update-service.js';
 import { createQuitSequence, isTrustedSender, onWindowClose } from './shell-support.js';
-import { pickTrayLanguage, type TrayLanguage, trayStrings } from './tray-menu.js';
+import { pickTrayLanguage, type TrayHandlers, type TrayMenuInput, trayStrings } from './tray-menu.js';
 
 export interface ShellEvent {
   preventDefault(): void;
@@ -40,16 +39,8 @@ export interface ShellWindow {
   send(channel: string, payload: unknown): void;
 }
 
-export interface ShellTrayState {
-  status: ProxyStatusView;
-  launchAtLogin: boolean;
-  language: TrayLanguage;
-  /** Only where updates are possible: the user's choice. */
-  checkForUpdates?: boolean;
-  /** A downloaded version waiting for "Update ready — restart". */
-  updateReady?: string | null;
-  about?: boolean;
-}
+/** What the tray shows: the one state the menu model takes (tray-menu.ts). */
+export type ShellTrayState = TrayMenuInput;
 
 export interface ShellTray {
   update(state: ShellTrayState): void;
@@ -57,16 +48,8 @@ export interface ShellTray {
   destroy(): void;
 }
 
-export interface ShellTrayHandlers {
-  start(): void;
-  stop(): void;
-  open(): void;
-  toggleLaunchAtLogin(): void;
-  toggleCheckForUpdates(): void;
-  restartToUpdate(): void;
-  about(): void;
-  quit(): void;
-}
+/** What the tray's menu items do: the one type tray-menu.ts declares. */
+export type ShellTrayHandlers = TrayHandlers;
 
 export interface IpcInvokeEvent {
   sender: unknown;

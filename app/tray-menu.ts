@@ -121,6 +121,18 @@ function statusLine(status: ProxyStatusView, language: TrayLanguage): string {
   }[status.state];
 }
 
+/** What the tray's menu items do (the shell wires them to the app). */
+export interface TrayHandlers {
+  start(): void;
+  stop(): void;
+  open(): void;
+  toggleLaunchAtLogin(): void;
+  toggleCheckForUpdates(): void;
+  restartToUpdate(): void;
+  about(): void;
+  quit(): void;
+}
+
 export interface TrayMenuInput {
   status: ProxyStatusView;
   launchAtLogin: boolean;

@@ -7,41 +7,22 @@ import { trayIconFileName, trayIconPng } from './tray-icon.js';
 import {
   endpointFor,
   type TrayAction,
-  type TrayLanguage,
+  type TrayHandlers,
+  type TrayMenuInput,
   type TrayMenuItem,
   trayIconState,
   trayMenuModel,
   trayTooltip,
 } from './tray-menu.js';
 
-export interface TrayState {
-  status: ProxyStatusView;
-  launchAtLogin: boolean;
-  language: TrayLanguage;
-  checkForUpdates?: boolean;
-  updateReady?: string | null;
-  about?: boolean;
-}
-
-export interface TrayHandlers {
-  start(): void;
-  stop(): void;
-  open(): void;
-  toggleLaunchAtLogin(): void;
-  toggleCheckForUpdates(): void;
-  restartToUpdate(): void;
-  about(): void;
-  quit(): void;
-}
-
 export class AppTray {
   readonly #tray: Tray;
   readonly #handlers: TrayHandlers;
   readonly #iconDir: string | undefined;
-  #state: TrayState;
+  #state: TrayMenuInput;
 
   /** iconDir: the shipped tray icons (see trayIconDir); without it the icons are drawn. */
-  constructor(state: TrayState, handlers: TrayHandlers, iconDir?: string) {
+  constructor(state: TrayMenuInput, handlers: TrayHandlers, iconDir?: string) {
     this.#state = state;
     this.#handlers = handlers;
     this.#iconDir = iconDir;
@@ -50,7 +31,7 @@ export class AppTray {
     this.update(state);
   }
 
-  update(state: TrayState): void {
+  update(state: TrayMenuInput): void {
     this.#state = state;
     this.#tray.setImage(icon(state.status, this.#iconDir));
     this.#tray.setToolTip(trayTooltip(state.status, state.language));

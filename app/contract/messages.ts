@@ -21,7 +21,7 @@ export type { MessageParams, MessageRef };
 
 /** The app's own codes (app/services/*) and the parameters each takes. */
 export const APP_MESSAGES = {
-  // ── calls (app/services/api.ts)
+  // ── calls (app/services/api/*.ts)
   unknownCall: ['method'],
   invalidPayload: [],
   invalidValues: [],
@@ -39,7 +39,7 @@ export const APP_MESSAGES = {
   accessKeyInUseLanHint: [],
   accessKeyInUseRequiredHint: [],
 
-  // ── "Send a test message" (app/services/api.ts)
+  // ── "Send a test message" (app/services/api/connect.ts)
   testStartFirstHint: [],
   testNoModel: [],
   testNoModelHint: [],
@@ -134,7 +134,7 @@ export const APP_MESSAGES = {
   usageFileProblem: ['detail'],
   usageFileHint: [],
 
-  // ── Connect SillyTavern: the names of SillyTavern's fields (app/services/api.ts connectInfo)
+  // ── Connect SillyTavern: the names of SillyTavern's fields (app/services/api/connect.ts connectInfo)
   stBaseUrl: [],
   stApiKey: [],
   stModel: [],

@@ -1,23 +1,14 @@
 /**
- * The dev host's gate: loopback Host header only (blocks DNS rebinding), a random startup token
- * (query `?token=` once, then an HttpOnly cookie), and only the UI's own origin (exact scheme,
+ * The dev host's gate: loopback Host header only (blocks DNS rebinding; the rule is proxy-core's
+ * isLoopbackHostHeader), a random startup token (query `?token=` once, then an HttpOnly cookie, compared
+ * with proxy-core's safeEqual), and only the UI's own origin (exact scheme,
  * host and port) for the WebSocket — another local port is the same *site*, so the cookie would
  * go along with its requests.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { TOKEN_PARAM } from '../contract/ws-protocol.js';
 
 export const TOKEN_COOKIE = 'keybridge_token';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** True when the Host header names the loopback (any port). */
-export function isLoopbackHost(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase());
-  return m !== null && LOOPBACK_HOSTS.has(m[1]!);
-}
 
 /** The UI's own origins: http on each loopback name at exactly `port`, plus any `extra` ones. */
 export function uiOrigins(port: number, extra: readonly string[] = []): Set<string> {
@@ -58,12 +49,6 @@ export function decodedPath(target: string | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-export function tokensEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The token a request presents: from the URL, else from the cookie. */

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createProxy } from '../../proxy-core/src/index.js';
+import { createProxy, isLoopbackHostHeader, safeEqual } from '../../proxy-core/src/index.js';
 import { EVENT_NAMES, METHOD_NAMES } from '../contract/methods.js';
 import { clientMessageSchema, type ServerMessage, TOKEN_PARAM, WS_PATH } from '../contract/ws-protocol.js';
 import { type AppServices, type AppServicesOptions, createAppServices } from '../services/app-services.js';
@@ -19,11 +19,9 @@ import type { CreateProxy } from '../services/proxy-controller.js';
 import {
   decodedPath,
   isForeignFetch,
-  isLoopbackHost,
   isUiOrigin,
   presentedToken,
   TOKEN_COOKIE,
-  tokensEqual,
   uiOrigins,
 } from './http-guard.js';
 
@@ -127,11 +125,11 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
     const pathname = decodedPath(req.url);
     if (pathname === null) return refuse(400, 'Bad Request');
     if (pathname !== WS_PATH) return refuse(404, 'Not Found');
-    if (!isLoopbackHost(req.headers.host)) return refuse(403, 'Forbidden host');
+    if (!isLoopbackHostHeader(req.headers.host)) return refuse(403, 'Forbidden host');
     if (!isUiOrigin(req.headers.origin, allowedOrigins)) return refuse(403, 'Forbidden origin');
     if (isForeignFetch(req.headers['sec-fetch-site'])) return refuse(403, 'Forbidden origin');
     const presented = presentedToken(req).token;
-    if (!presented || !tokensEqual(presented, token)) return refuse(401, 'Wrong or missing token');
+    if (!presented || !safeEqual(presented, token)) return refuse(401, 'Wrong or missing token');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -204,7 +202,7 @@ async function handleHttp(
   res: ServerResponse,
   ctx: { token: string; rendererDir: string | undefined; allowedOrigins: ReadonlySet<string> },
 ): Promise<void> {
-  if (!isLoopbackHost(req.headers.host)) {
+  if (!isLoopbackHostHeader(req.headers.host)) {
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Keybridge answers only on 127.0.0.1 / localhost.');
     return;
@@ -226,7 +224,7 @@ async function handleHttp(
     return;
   }
   const { token, fromQuery } = presentedToken(req);
-  if (!token || !tokensEqual(token, ctx.token)) {
+  if (!token || !safeEqual(token, ctx.token)) {
     res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
     res.end(
       '<!doctype html><meta charset="utf-8"><title>Keybridge</title><p>Open the full link printed where Keybridge was started — it contains the access token.</p>',

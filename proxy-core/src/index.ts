@@ -9,7 +9,9 @@ export type { CredentialTestResult, ModelInfo, ModelListing } from './providers/
 export { recogniseOtherKeyFile } from './providers/vertex/service-account.js';
 export type { AttemptRecord } from './routing/retry-policy.js';
 export { configSecrets, redactorForConfig } from './security/config-secrets.js';
+export { isLoopbackHostHeader } from './security/loopback.js';
 export { maskSecret, REDACTED, SecretRedactor } from './security/redactor.js';
+export { safeEqual } from './security/safe-equal.js';
 export { type CreateProxyOptions, createProxy, PortInUseError } from './server/proxy.js';
 export type {
   ListenInfo,

@@ -3,6 +3,7 @@ import './support/dom.js';
 import { screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { makeTestServiceAccount } from '../upstreams/vertex-mock.js';
 import { renderApp } from './support/render.js';
 
 describe('first run', () => {
@@ -17,13 +18,9 @@ describe('first run', () => {
 
     const box = await screen.findByLabelText(/Service-account JSON key/);
     await user.click(box);
+    // A real key file (made now), so main's own validator takes it.
     await user.paste(
-      JSON.stringify({
-        type: 'service_account',
-        project_id: 'tavern-1',
-        private_key: 'k',
-        client_email: 'a@b',
-      }),
+      makeTestServiceAccount({ tokenUri: 'https://oauth2.googleapis.com/token', projectId: 'tavern-1' }).text,
     );
     await user.click(screen.getByRole('button', { name: 'Save and test' }));
 

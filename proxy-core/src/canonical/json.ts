@@ -21,6 +21,22 @@ export function parseJsonObject(text: string): JsonObject | undefined {
   }
 }
 
+/**
+ * A tool call's argument text as the object a wire wants (Anthropic `input`, Gemini `args`,
+ * Bedrock `toolUse.input`): no text → `{}`; a JSON object as it is; another JSON value wrapped as
+ * `{value}`; text that is not JSON (a model cut off mid-call) kept as `{arguments: text}`, so
+ * nothing the model said is lost. Wires that carry the text itself (OpenAI) send it unchanged.
+ */
+export function toolArgumentsObject(text: string): JsonObject {
+  if (text.trim() === '') return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    return isJsonObject(v) ? v : { value: v };
+  } catch {
+    return { arguments: text };
+  }
+}
+
 /** The stream event that ends a stream whose upstream sent something unreadable. */
 export function unreadableStreamEvent(message: string, hint: string): StreamEvent {
   return { type: 'error', error: { status: 502, kind: 'upstream', message, hint } };

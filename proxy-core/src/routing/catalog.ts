@@ -1,4 +1,5 @@
 import type { KeybridgeConfig } from '../config/schema.js';
+import { upstreamModelId } from '../providers/http-helpers.js';
 import { servedModels } from '../providers/registry.js';
 import type { ModelListing, Provider } from '../providers/types.js';
 
@@ -26,9 +27,10 @@ type AccountConfig = KeybridgeConfig['accounts'][number];
  * model behind each); a public id already taken keeps its first pair.
  */
 export function configuredModels(account: AccountConfig): Array<[string, string]> {
-  const pairs: Array<[string, string]> = account.models.map((m) =>
-    typeof m === 'string' ? [m, m] : [m.id, m.upstream ?? m.id],
-  );
+  const pairs: Array<[string, string]> = account.models.map((m) => [
+    typeof m === 'string' ? m : m.id,
+    upstreamModelId(m),
+  ]);
   for (const [pub, upstream] of servedModels(account)) {
     if (!pairs.some(([p]) => p === pub)) pairs.push([pub, upstream]);
   }

@@ -1,7 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
 import type { ServerConfig } from '../config/schema.js';
+import { hostWithoutPort, isLoopbackHostName } from '../security/loopback.js';
+import { safeEqual } from '../security/safe-equal.js';
 
 export interface GateInput {
   method: string;
@@ -24,8 +25,6 @@ export interface GateOptions {
   /** Host names (without port) that may appear in the Host header besides the loopback ones. */
   extraHosts: ReadonlySet<string>;
 }
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** The shortest access key accepted when other devices can reach the proxy. */
 export const MIN_LAN_ACCESS_KEY_LENGTH = 16;
@@ -56,35 +55,9 @@ export function lanKeyProblem(server: Pick<ServerConfig, 'accessKey'>): string |
     : `its access key (server.accessKey) is too short: use at least ${MIN_LAN_ACCESS_KEY_LENGTH} characters`;
 }
 
-/** `example.com:5731` → `example.com`; `[::1]:5731` → `[::1]`. */
-export function hostWithoutPort(host: string): string {
-  const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end === -1 ? h : h.slice(0, end + 1);
-  }
-  const colon = h.lastIndexOf(':');
-  return colon === -1 ? h : h.slice(0, colon);
-}
-
 export function isLoopbackAddress(addr: string | undefined): boolean {
   if (!addr) return false;
   return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}
-
-function isLoopbackHostName(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost');
-}
-
-/** Constant-time string comparison (length leaks, content does not). */
-export function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  if (ba.length !== bb.length) {
-    timingSafeEqual(ba, ba);
-    return false;
-  }
-  return timingSafeEqual(ba, bb);
 }
 
 /** Every key the caller presented: Bearer, x-api-key, x-goog-api-key, ?key=. */

@@ -2,6 +2,21 @@ import { isIP, type Socket } from 'node:net';
 import { rootCertificates, connect as tlsConnect } from 'node:tls';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { ProxyError } from '../canonical/errors.js';
+import {
+  describeCertificateFailure,
+  describeProxy,
+  describeProxyFailure,
+  errorCode,
+  type ProxyDescription,
+  redactProxyUrl,
+} from './outbound-proxy-errors.js';
+
+export {
+  describeCertificateFailure,
+  describeProxyFailure,
+  type ProxyDescription,
+  redactProxyUrl,
+} from './outbound-proxy-errors.js';
 
 /**
  * Undici dispatchers for upstream traffic: direct (keep-alive Agent), an HTTP/HTTPS proxy via
@@ -44,189 +59,12 @@ export function resolveProxySetting(
   return account;
 }
 
-/** A proxy URL safe for logs and messages: user name and password replaced by `***`. */
-export function redactProxyUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '***';
-      u.password = u.password ? '***' : '';
-    }
-    return u.href.replace(/\/$/, '');
-  } catch {
-    return '(invalid proxy URL)';
-  }
-}
-
 /** A short description of a setting for the UI and logs (no credentials). */
 export function describeProxySetting(setting: OutboundProxySetting): string {
   if (setting === 'none') return 'direct connection';
   if (setting === 'env') return 'proxy from HTTPS_PROXY/HTTP_PROXY (if set)';
   const kind = /^socks/i.test(setting) ? 'SOCKS5 proxy' : 'HTTP proxy';
   return `${kind} ${redactProxyUrl(setting)}`;
-}
-
-type ProxyKind = 'http' | 'socks';
-
-export interface ProxyDescription {
-  kind: ProxyKind;
-  /** host:port of the proxy, for messages. */
-  where: string;
-  /** Redacted URL, for messages. */
-  display: string;
-}
-
-function describeProxy(url: string): ProxyDescription {
-  const u = new URL(url);
-  const socks = /^socks/i.test(u.protocol);
-  const port = u.port || (socks ? '1080' : u.protocol === 'https:' ? '443' : '80');
-  return { kind: socks ? 'socks' : 'http', where: `${u.hostname}:${port}`, display: redactProxyUrl(url) };
-}
-
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = e?.code ?? e?.cause?.code;
-  if (typeof code === 'string') return code;
-  // The socks package puts the system error code only in its message ("connect ECONNREFUSED …").
-  const message = err instanceof Error ? err.message : '';
-  return /\b(E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1];
-}
-
-/**
- * A copy of the error with only its message and code: some proxy errors (the socks package's)
- * carry the proxy credentials in their properties, and causes end up in logs.
- */
-function safeCause(err: unknown): Error {
-  const copy = new Error(err instanceof Error ? err.message : String(err));
-  const code = errorCode(err);
-  if (code !== undefined) Object.assign(copy, { code });
-  return copy;
-}
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
-
-const PROXY_HINT =
-  'Check the proxy address and that the proxy is running, or turn the proxy off in the settings.';
-
-/** Proxy-side failure for an error raised while connecting through `proxy`, else undefined. */
-export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): ProxyError | undefined {
-  if (raw instanceof ProxyError) return raw;
-  const err = safeCause(raw);
-  const message = err.message;
-  const code = errorCode(err);
-  const name = proxy.kind === 'socks' ? 'SOCKS5 proxy' : 'proxy';
-
-  const tunnel = /Proxy response \((\d{3})\)/.exec(message);
-  if (/407/.test(message) && (tunnel || /Proxy Authentication Required/i.test(message))) {
-    return new ProxyError('upstream', `The proxy ${proxy.where} rejected the user name or password (407)`, {
-      status: 502,
-      hint: 'Check the proxy user name and password in the proxy URL (http://user:password@host:port).',
-      code: 'proxy_auth_failed',
-      cause: err,
-    });
-  }
-  if (tunnel) {
-    return new ProxyError(
-      'upstream',
-      `The proxy ${proxy.where} would not open a connection to the service (it answered ${tunnel[1]})`,
-      {
-        status: 502,
-        hint: 'The proxy may block this address; ask whoever runs it, or try without the proxy.',
-        code: 'proxy_tunnel_failed',
-        retryable: true,
-        cause: err,
-      },
-    );
-  }
-  if (proxy.kind === 'socks' && /authentication/i.test(message)) {
-    return new ProxyError('upstream', `The SOCKS5 proxy ${proxy.where} rejected the user name or password`, {
-      status: 502,
-      hint: 'Check the user name and password in the proxy URL (socks5://user:password@host:port).',
-      code: 'proxy_auth_failed',
-      cause: err,
-    });
-  }
-  if (proxy.kind === 'socks' && /rejected connection|Socks5 proxy rejected/i.test(message)) {
-    const detail = /rejected connection - (\w+)/.exec(message)?.[1];
-    return new ProxyError(
-      'upstream',
-      `The SOCKS5 proxy ${proxy.where} could not connect to the service${detail ? ` (${detail})` : ''}`,
-      {
-        status: 502,
-        hint: 'The proxy may block this address or be offline from the internet; try without the proxy.',
-        code: 'proxy_tunnel_failed',
-        retryable: true,
-        cause: err,
-      },
-    );
-  }
-  if (code === 'ECONNREFUSED') {
-    return new ProxyError('upstream', `The ${name} at ${proxy.where} refused the connection`, {
-      status: 502,
-      hint: PROXY_HINT,
-      code: 'proxy_unreachable',
-      retryable: true,
-      cause: err,
-    });
-  }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
-    return new ProxyError('timeout', `Could not connect through the ${name} at ${proxy.where} in time`, {
-      hint: PROXY_HINT,
-      code: 'proxy_timeout',
-      retryable: true,
-      cause: err,
-    });
-  }
-  if (code !== undefined && CONNECTION_CODES.has(code)) {
-    return new ProxyError('upstream', `Could not reach the ${name} at ${proxy.where} (${code})`, {
-      status: 502,
-      hint: PROXY_HINT,
-      code: 'proxy_unreachable',
-      retryable: true,
-      cause: err,
-    });
-  }
-  if (proxy.kind === 'socks' && /socks/i.test(message)) {
-    return new ProxyError('upstream', `The SOCKS5 proxy ${proxy.where} failed: ${message}`, {
-      status: 502,
-      hint: PROXY_HINT,
-      code: 'proxy_failed',
-      retryable: true,
-      cause: err,
-    });
-  }
-  return undefined;
-}
-
-const CERT_CODES =
-  /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|ERR_TLS_CERT_ALTNAME_INVALID)/;
-
-/** An untrusted upstream certificate, in words (often a network that inspects TLS). */
-export function describeCertificateFailure(err: unknown, origin: string): ProxyError | undefined {
-  const code = errorCode(err);
-  if (code === undefined || !CERT_CODES.test(code)) return undefined;
-  let host = origin;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    // keep the origin as given
-  }
-  return new ProxyError('upstream', `The security certificate of ${host} is not trusted (${code})`, {
-    status: 502,
-    code: 'untrusted_certificate',
-    hint: 'If your company or school network inspects encrypted traffic, add its CA certificate in the proxy settings; otherwise check the address you entered.',
-    cause: safeCause(err),
-  });
 }
 
 /** A handler that passes everything through, but rewrites errors with `map`. */
@@ -416,6 +254,17 @@ export function createOutboundDispatcher(
   const connect = { timeout: timeouts.connectMs, ...tls };
   const clientFactory = proxyClientFactory(timeouts.connectMs);
   const direct = () => withProxyErrors(new Agent({ keepAliveTimeout, connect }), () => undefined);
+  // What every proxied connection shares; connectTimeout is the proxy connection's own timeout
+  // (read by undici, missing from its types).
+  const proxied = {
+    keepAliveTimeout,
+    connect,
+    requestTls: tls,
+    proxyTls: tls,
+    clientFactory,
+    connectTimeout: timeouts.connectMs,
+    proxyTunnel: true,
+  };
   if (setting === 'none') return direct();
   if (setting === 'env') {
     const env = opts.env ?? process.env;
@@ -426,7 +275,6 @@ export function createOutboundDispatcher(
     const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
     if (!httpProxy && !httpsProxy) return direct();
     for (const p of [httpProxy, httpsProxy]) if (p) parseProxyUrl(p);
-    // connectTimeout: the proxy connection's own timeout (read by undici, missing from its types).
     const envOpts: EnvHttpProxyAgent.Options & {
       connectTimeout?: number;
       proxyTunnel?: boolean;
@@ -436,13 +284,7 @@ export function createOutboundDispatcher(
       httpProxy,
       httpsProxy: httpsOnly,
       noProxy,
-      keepAliveTimeout,
-      connect,
-      requestTls: tls,
-      proxyTls: tls,
-      clientFactory,
-      connectTimeout: timeouts.connectMs,
-      proxyTunnel: true,
+      ...proxied,
     };
     const agent = new EnvHttpProxyAgent(envOpts);
     const noProxyHosts = noProxy
@@ -475,13 +317,7 @@ export function createOutboundDispatcher(
   }
   const proxyOpts: ProxyAgent.Options & { connectTimeout?: number } = {
     uri: url.href,
-    keepAliveTimeout,
-    connect,
-    requestTls: tls,
-    proxyTls: tls,
-    clientFactory,
-    connectTimeout: timeouts.connectMs,
-    proxyTunnel: true,
+    ...proxied,
   };
   const agent = new ProxyAgent(proxyOpts);
   return withProxyErrors(agent, () => proxy);

@@ -14,10 +14,12 @@ import {
   type ModelSettings,
   methods,
   type Notice,
+  type ProviderKind,
   type RequestRecordView,
   type Result,
   type SettingsView,
 } from '../../../app/contract/index.js';
+import { makeAccountId, validateCoreAccount } from '../../../app/services/account-fields.js';
 
 type Handler = (input: Record<string, unknown>) => unknown;
 
@@ -42,66 +44,16 @@ export interface FakeKeybridge {
   override(method: MethodName, handler: Handler): void;
 }
 
-export const BEDROCK_KEY_ID_MESSAGE =
-  'must be an AWS access key ID: 20 characters starting with AKIA or ASIA. This looks like a secret access key; paste it in "Secret access key".';
-
 const mask = (v: string) => (v.length < 12 ? '••••••' : `${v.slice(0, 4)}…${v.slice(-4)}`);
 
-function validateDraft(d: Record<string, unknown>): FieldError[] {
-  const errors: FieldError[] = [];
-  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
-  switch (d.provider) {
-    case 'bedrock': {
-      const id = str('accessKeyId');
-      if (!id) errors.push({ path: 'accessKeyId', message: 'is required' });
-      else if (!/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(id)) {
-        errors.push({
-          path: 'accessKeyId',
-          message: /^[A-Za-z0-9/+]{40}$/.test(id)
-            ? BEDROCK_KEY_ID_MESSAGE
-            : 'must be 20 characters starting with AKIA or ASIA',
-        });
-      }
-      const secret = str('secretAccessKey');
-      if (!secret) errors.push({ path: 'secretAccessKey', message: 'is required' });
-      else if (secret.length !== 40)
-        errors.push({ path: 'secretAccessKey', message: 'must be 40 characters' });
-      if (!str('region')) errors.push({ path: 'region', message: 'is required, e.g. us-east-1' });
-      break;
-    }
-    case 'vertex': {
-      const sa = str('serviceAccount');
-      if (!sa) {
-        errors.push({ path: 'serviceAccount', message: 'is required: paste the service-account JSON key' });
-        break;
-      }
-      try {
-        const parsed = JSON.parse(sa) as Record<string, unknown>;
-        if (parsed.type !== 'service_account')
-          errors.push({
-            path: 'serviceAccount',
-            message: `is not a service-account key (its type is "${String(parsed.type)}")`,
-          });
-        else if (typeof parsed.private_key !== 'string')
-          errors.push({ path: 'serviceAccount.private_key', message: 'is missing from the key file' });
-      } catch {
-        errors.push({ path: 'serviceAccount', message: 'is not valid JSON: paste the whole .json file' });
-      }
-      break;
-    }
-    case 'azure':
-      if (!/^https:\/\//.test(str('endpoint')))
-        errors.push({ path: 'endpoint', message: 'must be an https URL' });
-      if (!str('apiKey')) errors.push({ path: 'apiKey', message: 'is required' });
-      break;
-    case 'openai-compatible':
-      if (!/^https?:\/\//.test(str('baseUrl')))
-        errors.push({ path: 'baseUrl', message: 'must be an http(s) URL' });
-      break;
-    default:
-      if (!str('apiKey')) errors.push({ path: 'apiKey', message: 'is required' });
-  }
-  return errors;
+/**
+ * Field errors for a draft, from main's own validator (proxy-core's account schema and the
+ * window's extra checks), on the account main would store: an id made as main makes it, enabled.
+ */
+function validateDraft(d: Record<string, unknown>, taken: Set<string>): FieldError[] {
+  const provider = d.provider as ProviderKind;
+  const id = typeof d.id === 'string' ? d.id : makeAccountId(d.label as string | undefined, provider, taken);
+  return validateCoreAccount({ ...d, id, enabled: d.enabled ?? true });
 }
 
 const SECRET_NAMES = ['apiKey', 'serviceAccount', 'accessKeyId', 'secretAccessKey', 'sessionToken'];
@@ -210,14 +162,20 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
     'accounts.validate': (input) => {
       const stored = state.accounts.find((a) => a.id === input.existingId);
       const draft = stored
-        ? { ...stored.settings, ...stored.secretValues, ...(input.account as Record<string, unknown>) }
+        ? {
+            ...stored.settings,
+            ...stored.secretValues,
+            ...(input.account as Record<string, unknown>),
+            id: stored.id,
+            provider: stored.provider,
+          }
         : (input.account as Record<string, unknown>);
-      const errors = validateDraft(draft);
+      const errors = validateDraft(draft, new Set(state.accounts.map((a) => a.id)));
       return { valid: errors.length === 0, errors };
     },
     'accounts.add': (input) => {
       const d = input.account as Record<string, unknown>;
-      const errors = validateDraft(d);
+      const errors = validateDraft(d, new Set(state.accounts.map((a) => a.id)));
       if (errors.length)
         return { __error: { code: 'invalid_payload', message: 'Invalid account', fields: errors } };
       const secretValues: Record<string, string> = {};

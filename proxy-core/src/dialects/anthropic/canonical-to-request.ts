@@ -1,3 +1,4 @@
+import { toolArgumentsObject } from '../../canonical/json.js';
 import { normalizeForStrictTargets } from '../../canonical/normalize.js';
 import type {
   CacheControl,
@@ -47,17 +48,6 @@ function mediaBlock(part: TextPart | ImagePart | DocumentPart): Json {
   };
 }
 
-/** Tool arguments travel as JSON text; Claude needs an object. */
-function toolInput(args: string): Json {
-  try {
-    const parsed: unknown = JSON.parse(args || '{}');
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Json;
-    return { value: parsed };
-  } catch {
-    return {};
-  }
-}
-
 function block(part: Part): Json {
   switch (part.type) {
     case 'text':
@@ -69,7 +59,7 @@ function block(part: Part): Json {
         type: 'tool_use',
         id: part.id,
         name: part.name,
-        input: toolInput(part.arguments),
+        input: toolArgumentsObject(part.arguments),
         ...cache(part.cacheControl),
       };
     case 'tool_result':

@@ -1,17 +1,10 @@
+import { toolArgumentsObject } from '../../canonical/json.js';
 import type { CanonicalResponse, Part } from '../../canonical/types.js';
 import type { ResponseEncodeContext } from '../types.js';
 import { finishReasonToAnthropic } from './map-stop-reason.js';
 import { usageToAnthropic } from './usage.js';
 
 type Json = Record<string, unknown>;
-
-function toolInput(args: string): unknown {
-  try {
-    return JSON.parse(args || '{}');
-  } catch {
-    return {};
-  }
-}
 
 /** Canonical part → Anthropic response content block (parts a response cannot hold are skipped). */
 export function anthropicBlockFromPart(part: Part): Json | undefined {
@@ -23,7 +16,7 @@ export function anthropicBlockFromPart(part: Part): Json | undefined {
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: part.data };
     case 'tool_call':
-      return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
+      return { type: 'tool_use', id: part.id, name: part.name, input: toolArgumentsObject(part.arguments) };
     default:
       return undefined;
   }

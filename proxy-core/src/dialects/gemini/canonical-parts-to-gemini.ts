@@ -1,3 +1,4 @@
+import { toolArgumentsObject } from '../../canonical/json.js';
 import type { Part } from '../../canonical/types.js';
 import { mediaPartToGemini } from './media.js';
 import type { GeminiPart } from './types.js';
@@ -50,7 +51,7 @@ export function canonicalPartsToGemini(
         break;
       case 'tool_call':
         push({
-          functionCall: { name: part.name, args: parseArguments(part.arguments) },
+          functionCall: { name: part.name, args: toolArgumentsObject(part.arguments) },
           ...(part.signature ? { thoughtSignature: part.signature } : {}),
         });
         break;
@@ -64,16 +65,4 @@ export function canonicalPartsToGemini(
     }
   }
   return out;
-}
-
-/** Tool-call argument text → the object Gemini wants (non-object JSON is wrapped). */
-export function parseArguments(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    return { value: v };
-  } catch {
-    return { arguments: text };
-  }
 }

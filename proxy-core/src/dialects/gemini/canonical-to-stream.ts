@@ -1,8 +1,8 @@
 import { choiceOf } from '../../canonical/accumulate-stream.js';
 import { ProxyError } from '../../canonical/errors.js';
+import { toolArgumentsObject } from '../../canonical/json.js';
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
-import { parseArguments } from './canonical-parts-to-gemini.js';
 import { encodeGeminiError } from './errors.js';
 import { finishReasonToGemini } from './map-finish-reason.js';
 import type { GeminiPart } from './types.js';
@@ -69,7 +69,7 @@ function flushCall(
   if (i === -1) return;
   const [call] = c.calls.splice(i, 1);
   if (!call) return;
-  const part: GeminiPart = { functionCall: { name: call.name, args: parseArguments(call.args) } };
+  const part: GeminiPart = { functionCall: { name: call.name, args: toolArgumentsObject(call.args) } };
   if (call.signature) part.thoughtSignature = call.signature;
   out.push(chunk(s, c, [part]));
 }

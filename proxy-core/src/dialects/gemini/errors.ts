@@ -1,4 +1,5 @@
 import { kindForStatus, ProxyError } from '../../canonical/errors.js';
+import { isJsonObject, type JsonObject } from '../../canonical/json.js';
 import type { ErrorKind } from '../../canonical/types.js';
 import type { OutboundEvent } from '../types.js';
 import type { GoogleErrorBody } from './types.js';
@@ -56,8 +57,11 @@ export function parseDuration(value: unknown): number | undefined {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
-/** Parses `{"error":{…}}` (also the array form some Google endpoints send); undefined if it is not one. */
-export function parseGoogleError(body: unknown): GoogleErrorFacts | undefined {
+/**
+ * The error object of a Google error body `{"error":{…}}` (also the array form some Google
+ * endpoints send, and a body already parsed); undefined if the body is not one.
+ */
+export function googleErrorObject(body: unknown): JsonObject | undefined {
   let value = body;
   if (typeof value === 'string') {
     try {
@@ -67,10 +71,13 @@ export function parseGoogleError(body: unknown): GoogleErrorFacts | undefined {
     }
   }
   if (Array.isArray(value)) value = value[0];
-  if (value === null || typeof value !== 'object') return undefined;
-  const err = (value as { error?: unknown }).error;
-  if (err === null || typeof err !== 'object') return undefined;
-  const e = err as { code?: unknown; message?: unknown; status?: unknown; details?: unknown };
+  return isJsonObject(value) && isJsonObject(value.error) ? value.error : undefined;
+}
+
+/** Reads what Keybridge uses out of a Google error body; undefined if it is not one. */
+export function parseGoogleError(body: unknown): GoogleErrorFacts | undefined {
+  const e = googleErrorObject(body);
+  if (!e) return undefined;
   const facts: GoogleErrorFacts = {
     message: typeof e.message === 'string' ? e.message : 'Unknown error',
     quotaIds: [],

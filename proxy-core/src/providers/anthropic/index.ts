@@ -1,18 +1,10 @@
-import { ProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
-import type {
-  ChatCall,
-  CredentialTestResult,
-  ModelInfo,
-  ModelListing,
-  Provider,
-  ProviderDeps,
-  UpstreamRequest,
-} from '../types.js';
+import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import type { AnthropicModelsPage } from './api-types.js';
 import type { AnthropicAccount } from './config.js';
-import { mapAnthropicError } from './errors.js';
+import { mapAnthropicError } from './map-error.js';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
@@ -43,17 +35,11 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
     for (let page = 0; page < 20; page++) {
       const q = new URLSearchParams({ limit: '1000' });
       if (after) q.set('after_id', after);
-      const res = await deps.http.send(
+      const json = await sendForJson<AnthropicModelsPage>(
+        deps.http,
         { url: `${base}/v1/models?${q}`, method: 'GET', headers: headers() },
-        { signal },
+        { signal, mapError: (res) => mapError(res, {}), notJson: asUpstreamError },
       );
-      const text = await readBodyText(res.body);
-      if (res.status >= 400) throw mapError({ status: res.status, headers: res.headers, body: text }, {});
-      const json = JSON.parse(text) as {
-        data?: Array<{ id: string; display_name?: string }>;
-        has_more?: boolean;
-        last_id?: string;
-      };
       for (const m of json.data ?? [])
         out.push({ id: m.id, displayName: m.display_name, ownedBy: 'anthropic' });
       if (!json.has_more || !json.last_id) break;
@@ -76,9 +62,7 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
     },
     readStream: (body) => readSse(body),
     async listModels(signal): Promise<ModelListing> {
-      const configured = account.models.map((m) => ({
-        id: typeof m === 'string' ? m : (m.upstream ?? m.id),
-      }));
+      const configured = account.models.map((m) => ({ id: upstreamModelId(m) }));
       // The account's own list is always asked for (the settings window shows it to pick from);
       // discoverModels decides whether all of it is served without being picked.
       let found: typeof configured;
@@ -86,27 +70,23 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
         found = await fetchModels(signal);
       } catch (err) {
         if (account.discoverModels || signal?.aborted) throw err;
-        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
-        return { models: configured, source: 'config', reason: e.message };
+        return { models: configured, source: 'config', reason: asUpstreamError(err).message };
       }
       const ids = new Set(configured.map((m) => m.id));
       return { models: [...configured, ...found.filter((m) => !ids.has(m.id))], source: 'upstream' };
     },
-    async testCredential(signal): Promise<CredentialTestResult> {
-      const started = deps.now();
-      try {
-        const models = await fetchModels(signal);
-        return {
-          ok: true,
-          message: `Anthropic key works: ${models.length} models available`,
-          messageRef: proxyMsg('anthropicConnected', { count: models.length }),
-          latencyMs: deps.now() - started,
-        };
-      } catch (err) {
-        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
-        return { ok: false, error: e.toInfo(), latencyMs: deps.now() - started };
-      }
-    },
+    testCredential: (signal) =>
+      timedCredentialTest(
+        deps.now,
+        async () => {
+          const models = await fetchModels(signal);
+          return {
+            message: `Anthropic key works: ${models.length} models available`,
+            messageRef: proxyMsg('anthropicConnected', { count: models.length }),
+          };
+        },
+        asUpstreamError,
+      ),
     mapError,
   };
 }

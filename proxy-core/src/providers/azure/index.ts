@@ -2,16 +2,9 @@ import { ProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
-import type {
-  ChatCall,
-  CredentialTestResult,
-  ModelInfo,
-  ModelListing,
-  Provider,
-  ProviderDeps,
-  UpstreamRequest,
-} from '../types.js';
+import { asUpstreamError, sendAndRead, sendForJson, timedCredentialTest } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import type { AzureDeploymentList, AzureErrorAnswer } from './api-types.js';
 import {
   AZURE_DEFAULT_API_VERSION,
   AZURE_DEPLOYMENTS_LIST_API_VERSION,
@@ -20,10 +13,10 @@ import {
   parseAzureEndpoint,
   servedDeployments,
 } from './config.js';
-import { mapAzureError } from './map-azure-error.js';
+import { mapAzureError } from './map-error.js';
 
 export { type AzureAccount, azureAccountSchema } from './config.js';
-export { mapAzureError } from './map-azure-error.js';
+export { mapAzureError } from './map-error.js';
 
 /** Reasoning models take max_completion_tokens, not max_tokens (o1, o3, o4-mini, gpt-5…). */
 export function isReasoningModel(model: string): boolean {
@@ -82,16 +75,12 @@ export const DROPPABLE_PARAMS = new Set([
 /** Reads Azure/OpenAI's "unsupported parameter/value" 400 answer: which parameter, if any. */
 export function rejectedParam(body: string): string | undefined {
   try {
-    const err = (JSON.parse(body) as { error?: { code?: unknown; param?: unknown } }).error;
+    const err = (JSON.parse(body) as AzureErrorAnswer).error;
     if (!err || (err.code !== 'unsupported_parameter' && err.code !== 'unsupported_value')) return undefined;
     return typeof err.param === 'string' ? err.param : undefined;
   } catch {
     return undefined;
   }
-}
-
-interface DeploymentListBody {
-  data?: Array<{ id?: string; model?: string; status?: string }>;
 }
 
 export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): Provider {
@@ -134,28 +123,21 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
 
   /** GET the data-plane deployment list; a ProxyError when Azure refuses. */
   const fetchDeployments = async (signal?: AbortSignal): Promise<AzureDeployment[]> => {
-    const res = await deps.http.send(
+    const list = await sendForJson<AzureDeploymentList>(
+      deps.http,
       {
         url: `${parsed.root}/openai/deployments?api-version=${AZURE_DEPLOYMENTS_LIST_API_VERSION}`,
         method: 'GET',
         headers: headers(false),
       },
-      { signal },
+      {
+        signal,
+        mapError: (res) => mapAzureError(res, { account: account.id, now: deps.now() }),
+        notJson: () =>
+          new ProxyError('upstream', 'Azure sent an unreadable deployment list', { account: account.id }),
+      },
     );
-    const text = await readBodyText(res.body);
-    if (res.status !== 200) {
-      throw mapAzureError(
-        { status: res.status, headers: res.headers, body: text },
-        { account: account.id, now: deps.now() },
-      );
-    }
-    let parsedBody: DeploymentListBody;
-    try {
-      parsedBody = JSON.parse(text) as DeploymentListBody;
-    } catch {
-      throw new ProxyError('upstream', 'Azure sent an unreadable deployment list', { account: account.id });
-    }
-    return (parsedBody.data ?? [])
+    return (list.data ?? [])
       .filter((d): d is { id: string; model?: string; status?: string } => typeof d.id === 'string')
       .filter((d) => d.status === undefined || d.status === 'succeeded')
       .map((d) => (d.model ? { name: d.id, model: d.model } : { name: d.id }));
@@ -191,47 +173,43 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
       }
     },
 
-    async testCredential(signal?: AbortSignal): Promise<CredentialTestResult> {
-      const started = deps.now();
-      try {
-        const found = await fetchDeployments(signal);
-        return {
-          ok: true,
-          message: `The key works. Azure lists ${found.length} deployment${found.length === 1 ? '' : 's'}${
-            found.length ? `: ${found.map((d) => d.name).join(', ')}` : ''
-          }.`,
-          messageRef: proxyMsg('azureKeyWorksDeployments', { count: found.length }),
-          latencyMs: deps.now() - started,
-        };
-      } catch (err) {
-        const listErr = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
-        // Some resources do not offer the listing: fall back to the cheapest real chat call.
-        const first = configured[0];
-        if (listErr.status !== 404 || !first)
-          return { ok: false, error: listErr.toInfo(), latencyMs: deps.now() - started };
-        const model = first.model ?? first.name;
-        const body: Record<string, unknown> = { messages: [{ role: 'user', content: 'Hi' }] };
-        body[isReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens'] = isReasoningModel(model)
-          ? 16
-          : 1;
-        const req = await prepareChat({ upstreamModel: first.name, stream: false, body });
-        const res = await deps.http.send(req, { signal });
-        const text = await readBodyText(res.body);
-        if (res.status === 200) {
+    testCredential: (signal?: AbortSignal) =>
+      timedCredentialTest(
+        deps.now,
+        async () => {
+          let found: AzureDeployment[];
+          try {
+            found = await fetchDeployments(signal);
+          } catch (err) {
+            const listErr = asUpstreamError(err);
+            // Some resources do not offer the listing: fall back to the cheapest real chat call.
+            const first = configured[0];
+            if (listErr.status !== 404 || !first) throw listErr;
+            const model = first.model ?? first.name;
+            const body: Record<string, unknown> = { messages: [{ role: 'user', content: 'Hi' }] };
+            body[isReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens'] = isReasoningModel(model)
+              ? 16
+              : 1;
+            const req = await prepareChat({ upstreamModel: first.name, stream: false, body });
+            await sendAndRead(deps.http, req, {
+              signal,
+              mapError: (res) =>
+                mapAzureError(res, { account: account.id, deployment: first.name, now: deps.now() }),
+            });
+            return {
+              message: `The key works: deployment "${first.name}" answered.`,
+              messageRef: proxyMsg('azureKeyWorksDeployment', { deployment: first.name }),
+            };
+          }
           return {
-            ok: true,
-            message: `The key works: deployment "${first.name}" answered.`,
-            messageRef: proxyMsg('azureKeyWorksDeployment', { deployment: first.name }),
-            latencyMs: deps.now() - started,
+            message: `The key works. Azure lists ${found.length} deployment${found.length === 1 ? '' : 's'}${
+              found.length ? `: ${found.map((d) => d.name).join(', ')}` : ''
+            }.`,
+            messageRef: proxyMsg('azureKeyWorksDeployments', { count: found.length }),
           };
-        }
-        const e = mapAzureError(
-          { status: res.status, headers: res.headers, body: text },
-          { account: account.id, deployment: first.name, now: deps.now() },
-        );
-        return { ok: false, error: e.toInfo(), latencyMs: deps.now() - started };
-      }
-    },
+        },
+        asUpstreamError,
+      ),
 
     mapError(res, ctx) {
       const deployment = ctx.upstreamModel

@@ -1,10 +1,9 @@
 import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
 import { proxyMsg } from '../../messages.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
+import { sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
 import type {
   ChatCall,
-  CredentialTestResult,
   ModelInfo,
   ModelListing,
   Provider,
@@ -20,9 +19,9 @@ import {
   listInferenceProfiles,
 } from './discovery.js';
 import { chatOperation, chatPath, controlPlaneBaseUrl, runtimeBaseUrl } from './endpoint.js';
-import { type BedrockErrorContext, mapBedrockError } from './errors.js';
 import { chooseInvocationId, type InvocationDecision, type ProfileKnowledge } from './inference-profiles.js';
 import { toConverseBody, toInvokeBody } from './invoke-body.js';
+import { type BedrockErrorContext, mapBedrockError } from './map-error.js';
 import { isClaudeModel } from './model-family.js';
 import { authorizeRequest, type BedrockAuth } from './sign.js';
 import { readBedrockStream } from './stream-events.js';
@@ -39,7 +38,7 @@ export interface BedrockProvider extends Provider {
 }
 
 function configuredModels(account: BedrockAccount): ModelInfo[] {
-  return account.models.map((m) => (typeof m === 'string' ? { id: m } : { id: m.upstream ?? m.id }));
+  return account.models.map((m) => ({ id: upstreamModelId(m) }));
 }
 
 function isAbort(err: unknown, signal?: AbortSignal): boolean {
@@ -99,19 +98,15 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
   const controlPlane: ControlPlaneClient = {
     async getJson(pathAndQuery, signal) {
       const req = await signedRequest('GET', controlUrl + pathAndQuery, { accept: 'application/json' });
-      const res = await deps.http.send(req, { signal });
-      const text = await readBodyText(res.body);
-      if (res.status >= 400) {
-        throw mapBedrockError({ status: res.status, headers: res.headers, body: text }, errorContext());
-      }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new ProxyError('upstream', `Bedrock's control plane answered with something that is not JSON`, {
-          hint: 'If this account uses a base URL override, check that it points at Bedrock.',
-          account: account.id,
-        });
-      }
+      return sendForJson<unknown>(deps.http, req, {
+        signal,
+        mapError: (res) => mapBedrockError(res, errorContext()),
+        notJson: () =>
+          new ProxyError('upstream', `Bedrock's control plane answered with something that is not JSON`, {
+            hint: 'If this account uses a base URL override, check that it points at Bedrock.',
+            account: account.id,
+          }),
+      });
     },
   };
 
@@ -191,31 +186,27 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
      * depending on which models have access. An AccessDenied answer still proves the keys are
      * valid (AWS checks the signature before permissions), so it counts as a pass with a warning.
      */
-    async testCredential(signal?: AbortSignal): Promise<CredentialTestResult> {
-      const started = Date.now();
-      try {
-        const models = await listFoundationModels(controlPlane, signal);
-        const chat = chatModelsFrom(models, undefined, region, account.crossRegion).models.length;
-        return {
-          ok: true,
-          message: `Connected to Amazon Bedrock in ${region}: ${chat} chat models offered in this region.`,
-          messageRef: proxyMsg('bedrockConnected', { region, count: chat }),
-          latencyMs: Date.now() - started,
-        };
-      } catch (err) {
-        if (isAbort(err, signal)) throw err;
-        const e = toProxyError(err);
-        if (e.code === 'AccessDeniedException') {
+    testCredential: (signal?: AbortSignal) =>
+      timedCredentialTest(
+        Date.now,
+        async () => {
+          const models = await listFoundationModels(controlPlane, signal);
+          const chat = chatModelsFrom(models, undefined, region, account.crossRegion).models.length;
           return {
-            ok: true,
+            message: `Connected to Amazon Bedrock in ${region}: ${chat} chat models offered in this region.`,
+            messageRef: proxyMsg('bedrockConnected', { region, count: chat }),
+          };
+        },
+        (err) => {
+          if (isAbort(err, signal)) throw err;
+          const e = toProxyError(err);
+          if (e.code !== 'AccessDeniedException') return e;
+          return {
             message: `The keys are valid, but this AWS user may not list Bedrock models (bedrock:ListFoundationModels). Chat works if it may call bedrock:InvokeModel; add model ids to this account by hand.`,
             messageRef: proxyMsg('bedrockCannotList'),
-            latencyMs: Date.now() - started,
           };
-        }
-        return { ok: false, error: e.toInfo(), latencyMs: Date.now() - started };
-      }
-    },
+        },
+      ),
 
     mapError(res: UpstreamErrorResponse, ctx: { upstreamModel?: string }): ProxyError {
       return mapBedrockError(res, errorContext(ctx.upstreamModel));

@@ -7,7 +7,7 @@ import {
   readEventStream,
 } from '../../transport/aws-event-stream.js';
 import { describeNetworkError } from '../../transport/undici-http-client.js';
-import { type BedrockErrorContext, mapStreamException } from './errors.js';
+import { type BedrockErrorContext, mapStreamException } from './map-error.js';
 
 const utf8 = new TextDecoder('utf-8');
 

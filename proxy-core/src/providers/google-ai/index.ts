@@ -1,17 +1,9 @@
-import type { ProxyError } from '../../canonical/errors.js';
 import { toProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
-import type {
-  ChatCall,
-  CredentialTestResult,
-  ModelInfo,
-  ModelListing,
-  Provider,
-  ProviderDeps,
-  UpstreamRequest,
-} from '../types.js';
+import { sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import type { GoogleAiModelsPage } from './api-types.js';
 import { GOOGLE_AI_DEFAULT_BASE_URL, type GoogleAiAccount } from './config.js';
 import { mapGoogleAiError } from './map-error.js';
 
@@ -29,16 +21,6 @@ export function modelResource(model: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-interface ListModelsPage {
-  models?: Array<{
-    name?: string;
-    displayName?: string;
-    inputTokenLimit?: number;
-    supportedGenerationMethods?: string[];
-  }>;
-  nextPageToken?: string;
-}
-
 const MAX_PAGES = 20;
 
 /** A provider for Google AI Studio (the Gemini API with an API key). */
@@ -50,18 +32,12 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
   const mapError: Provider['mapError'] = (res, ctx) =>
     mapGoogleAiError(res, { account: account.id, upstreamModel: ctx.upstreamModel });
 
-  async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
-    const res = await deps.http.send({ url, method: 'GET', headers: authHeaders() }, { signal });
-    const text = await readBodyText(res.body, 8 * 1024 * 1024);
-    if (res.status < 200 || res.status >= 300) {
-      throw mapError({ status: res.status, headers: res.headers, body: text }, {});
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw toProxyError(err);
-    }
-  }
+  const getJson = <T>(url: string, signal?: AbortSignal): Promise<T> =>
+    sendForJson<T>(
+      deps.http,
+      { url, method: 'GET', headers: authHeaders() },
+      { signal, limit: 8 * 1024 * 1024, mapError: (res) => mapError(res, {}), notJson: toProxyError },
+    );
 
   /** Every model that can chat, following nextPageToken. */
   async function fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -70,7 +46,7 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
     for (let page = 0; page < MAX_PAGES; page++) {
       const qs = new URLSearchParams({ pageSize: '1000' });
       if (pageToken) qs.set('pageToken', pageToken);
-      const body = (await getJson(`${root}/${version}/models?${qs}`, signal)) as ListModelsPage;
+      const body = await getJson<GoogleAiModelsPage>(`${root}/${version}/models?${qs}`, signal);
       for (const m of body.models ?? []) {
         if (!m.name || !(m.supportedGenerationMethods ?? []).includes('generateContent')) continue;
         const info: ModelInfo = { id: m.name.replace(/^models\//, ''), ownedBy: 'google' };
@@ -85,7 +61,7 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
   }
 
   function configuredModels(): ModelInfo[] {
-    return account.models.map((m) => (typeof m === 'string' ? { id: m } : { id: m.upstream ?? m.id }));
+    return account.models.map((m) => ({ id: upstreamModelId(m) }));
   }
 
   return {
@@ -137,21 +113,14 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
       }
     },
 
-    async testCredential(signal?: AbortSignal): Promise<CredentialTestResult> {
-      const started = deps.now();
-      try {
+    testCredential: (signal?: AbortSignal) =>
+      timedCredentialTest(deps.now, async () => {
         const models = await fetchModels(signal);
         return {
-          ok: true,
           message: `Connected to Google AI Studio: ${models.length} chat model${models.length === 1 ? '' : 's'} available.`,
           messageRef: proxyMsg('googleAiConnected', { count: models.length }),
-          latencyMs: deps.now() - started,
         };
-      } catch (err) {
-        const e: ProxyError = toProxyError(err);
-        return { ok: false, error: e.toInfo(), latencyMs: deps.now() - started };
-      }
-    },
+      }),
 
     mapError,
   };

@@ -1,16 +1,10 @@
 import { ProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
-import type {
-  ChatCall,
-  CredentialTestResult,
-  ModelListing,
-  Provider,
-  ProviderDeps,
-  UpstreamRequest,
-} from '../types.js';
+import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
+import type { ChatCall, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import { mapUpstreamError } from '../upstream-error.js';
+import type { OpenAiModelEntry, OpenAiModelsList } from './api-types.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatibleAccount } from './config.js';
 
 /** Base URL without a trailing slash: the account's override, else the preset's default. */
@@ -53,30 +47,24 @@ export function createOpenAICompatibleProvider(
     mapUpstreamError(res, { provider: account.label ?? account.provider, account: account.id, ...ctx });
 
   async function fetchModels(signal?: AbortSignal): Promise<string[]> {
-    const res = await deps.http.send(
+    const json = await sendForJson<OpenAiModelsList>(
+      deps.http,
       { url: `${base}/models`, method: 'GET', headers: headers() },
-      { signal },
+      {
+        signal,
+        mapError: (res) => mapError(res, {}),
+        notJson: () =>
+          new ProxyError('upstream', `${base}/models did not answer with JSON`, {
+            hint: 'Check that the base URL points at the API (it usually ends in /v1).',
+            messageRef: proxyMsg('openaiModelsNotJson', { url: `${base}/models` }),
+            hintRef: proxyMsg('openaiModelsNotJsonHint'),
+          }),
+      },
     );
-    const text = await readBodyText(res.body);
-    if (res.status >= 400) throw mapError({ status: res.status, headers: res.headers, body: text }, {});
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ProxyError('upstream', `${base}/models did not answer with JSON`, {
-        hint: 'Check that the base URL points at the API (it usually ends in /v1).',
-        messageRef: proxyMsg('openaiModelsNotJson', { url: `${base}/models` }),
-        hintRef: proxyMsg('openaiModelsNotJsonHint'),
-      });
-    }
-    const data = (json as { data?: unknown; models?: unknown }).data ?? (json as { models?: unknown }).models;
+    const data = json.data ?? json.models;
     if (!Array.isArray(data)) return [];
-    return data
-      .map((m) =>
-        typeof m === 'string'
-          ? m
-          : ((m as { id?: unknown; name?: unknown })?.id ?? (m as { name?: unknown })?.name),
-      )
+    return (data as OpenAiModelEntry[])
+      .map((m) => (typeof m === 'string' ? m : (m?.id ?? m?.name)))
       .filter((id): id is string => typeof id === 'string' && id !== '');
   }
 
@@ -94,7 +82,7 @@ export function createOpenAICompatibleProvider(
     },
     readStream: (body) => readSse(body),
     async listModels(signal): Promise<ModelListing> {
-      const configured = account.models.map((m) => (typeof m === 'string' ? m : (m.upstream ?? m.id)));
+      const configured = account.models.map(upstreamModelId);
       // The server's own list is always asked for (the settings window shows it to pick from);
       // discoverModels decides whether all of it is served without being picked.
       let found: string[];
@@ -102,27 +90,27 @@ export function createOpenAICompatibleProvider(
         found = await fetchModels(signal);
       } catch (err) {
         if (account.discoverModels || signal?.aborted) throw err;
-        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
-        return { models: configured.map((id) => ({ id })), source: 'config', reason: e.message };
+        return {
+          models: configured.map((id) => ({ id })),
+          source: 'config',
+          reason: asUpstreamError(err).message,
+        };
       }
       const ids = [...new Set([...configured, ...found])];
       return { models: ids.map((id) => ({ id })), source: 'upstream' };
     },
-    async testCredential(signal): Promise<CredentialTestResult> {
-      const started = deps.now();
-      try {
-        const ids = await fetchModels(signal);
-        return {
-          ok: true,
-          message: `Connected to ${base}: ${ids.length} model${ids.length === 1 ? '' : 's'} available`,
-          messageRef: proxyMsg('openaiConnected', { url: base, count: ids.length }),
-          latencyMs: deps.now() - started,
-        };
-      } catch (err) {
-        const e = err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
-        return { ok: false, error: e.toInfo(), latencyMs: deps.now() - started };
-      }
-    },
+    testCredential: (signal) =>
+      timedCredentialTest(
+        deps.now,
+        async () => {
+          const ids = await fetchModels(signal);
+          return {
+            message: `Connected to ${base}: ${ids.length} model${ids.length === 1 ? '' : 's'} available`,
+            messageRef: proxyMsg('openaiConnected', { url: base, count: ids.length }),
+          };
+        },
+        asUpstreamError,
+      ),
     mapError,
   };
 }

@@ -2,7 +2,7 @@ import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireEvent, WireFormat } from '../../canonical/types.js';
 import { type MessageRef, proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { readBodyText } from '../../transport/undici-http-client.js';
+import { type CredentialPass, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
 import type {
   ChatCall,
   CredentialTestResult,
@@ -13,6 +13,7 @@ import type {
   UpstreamErrorResponse,
   UpstreamRequest,
 } from '../types.js';
+import type { VertexPublisherModel, VertexPublisherModelsPage } from './api-types.js';
 import { catalogModels, findCatalogEntry, VERTEX_CATALOG_AS_OF } from './catalog.js';
 import type { VertexAccount } from './config.js';
 import {
@@ -30,7 +31,7 @@ import {
   vertexBaseUrl,
   wireForModel,
 } from './endpoint.js';
-import { mapVertexError } from './errors.js';
+import { mapVertexError } from './map-error.js';
 import { loadServiceAccount, type ServiceAccount } from './service-account.js';
 import { createTokenSource, type TokenCache, type TokenSource } from './token-source.js';
 
@@ -54,10 +55,6 @@ function defaultTestModel(region: string): string {
   return region === 'global' ? 'gemini-3.1-flash-lite' : 'gemini-2.5-pro';
 }
 
-function accountModelIds(account: VertexAccount): string[] {
-  return account.models.map((m) => (typeof m === 'string' ? m : (m.upstream ?? m.id)));
-}
-
 function jsonHeaders(token: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     authorization: `Bearer ${token}`,
@@ -68,9 +65,11 @@ function jsonHeaders(token: string, extra: Record<string, string> = {}): Record<
 }
 
 /** Last path segment of a Model Garden name, e.g. `publishers/google/models/gemini-2.5-flash`. */
-function modelIdFromPublisherModel(pm: unknown, publisher: Publisher): string | undefined {
-  if (pm === null || typeof pm !== 'object') return undefined;
-  const rec = pm as Record<string, unknown>;
+function modelIdFromPublisherModel(
+  rec: VertexPublisherModel | null | undefined,
+  publisher: Publisher,
+): string | undefined {
+  if (rec === null || typeof rec !== 'object') return undefined;
   const name = typeof rec.name === 'string' ? rec.name : '';
   const id = name.split('/').at(-1) ?? '';
   if (!id) return undefined;
@@ -206,25 +205,17 @@ export function createVertexProvider(
   };
 
   /** Sends a request and returns its JSON, or throws the mapped upstream error. */
-  const sendJson = async (
-    req: UpstreamRequest,
-    upstreamModel: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<unknown> => {
-    const res = await deps.http.send(req, { signal });
-    const text = await readBodyText(res.body);
-    if (res.status >= 400)
-      throw mapError({ status: res.status, headers: res.headers, body: text }, { upstreamModel });
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new ProxyError('upstream', 'Vertex AI sent an unreadable answer', {
-        account: account.id,
-        upstreamModel,
-        retryable: true,
-      });
-    }
-  };
+  const sendJson = <T>(req: UpstreamRequest, upstreamModel: string | undefined, signal?: AbortSignal) =>
+    sendForJson<T>(deps.http, req, {
+      signal,
+      mapError: (res) => mapError(res, { upstreamModel }),
+      notJson: () =>
+        new ProxyError('upstream', 'Vertex AI sent an unreadable answer', {
+          account: account.id,
+          upstreamModel,
+          retryable: true,
+        }),
+    });
 
   const discover = async (signal?: AbortSignal): Promise<ModelInfo[]> => {
     const { addr, sa } = setup();
@@ -236,11 +227,11 @@ export function createVertexProvider(
         const url =
           publisherModelsUrl(addr.baseUrl, publisher) +
           (pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : '');
-        const json = (await sendJson(
+        const json = await sendJson<VertexPublisherModelsPage>(
           { url, method: 'GET', headers: jsonHeaders(access, { 'x-goog-user-project': sa.projectId }) },
           undefined,
           signal,
-        )) as { publisherModels?: unknown[]; nextPageToken?: string };
+        );
         for (const pm of json.publisherModels ?? []) {
           const id = modelIdFromPublisherModel(pm, publisher);
           if (id && !found.some((m) => m.id === id)) {
@@ -313,10 +304,10 @@ export function createVertexProvider(
       }
     },
 
-    async testCredential(signal?: AbortSignal): Promise<CredentialTestResult> {
-      const started = deps.now();
-      const model = accountModelIds(account)[0] ?? defaultTestModel(account.region);
-      try {
+    testCredential(signal?: AbortSignal): Promise<CredentialTestResult> {
+      const first = account.models[0];
+      const model = first ? upstreamModelId(first) : defaultTestModel(account.region);
+      const run = async (): Promise<CredentialPass> => {
         const { sa, addr } = setup();
         await token(signal, model);
         // The cheapest call that proves this key may use this model here: Gemini's countTokens
@@ -339,8 +330,6 @@ export function createVertexProvider(
           publisherFor(model) === 'anthropic' ? await prepareChat(call) : await prepareCountTokens(call);
         await sendJson(req, model, signal);
         return {
-          ok: true,
-          latencyMs: deps.now() - started,
           message: `Signed in as ${sa.clientEmail}; ${model} answered in ${addr.region} (project ${sa.projectId}).`,
           messageRef: proxyMsg('vertexConnected', {
             email: sa.clientEmail,
@@ -349,10 +338,11 @@ export function createVertexProvider(
             project: sa.projectId,
           }),
         };
-      } catch (err) {
+      };
+      return timedCredentialTest(deps.now, run, (err) => {
         if (signal?.aborted) throw err;
-        return { ok: false, error: tagged(err, model).toInfo(), latencyMs: deps.now() - started };
-      }
+        return tagged(err, model);
+      });
     },
 
     mapError,

@@ -6,7 +6,7 @@ type GoogleAuthModule = typeof import('google-auth-library');
 import { ProxyError } from '../../canonical/errors.js';
 import type { HttpClient } from '../../transport/http-client.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
-import { mapTokenError } from './errors.js';
+import { mapTokenError } from './map-error.js';
 import type { ServiceAccount } from './service-account.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

@@ -3,7 +3,7 @@ import {
   type BedrockErrorContext,
   mapBedrockError,
   mapStreamException,
-} from '../../../../proxy-core/src/providers/bedrock/errors.js';
+} from '../../../../proxy-core/src/providers/bedrock/map-error.js';
 
 const ctx: BedrockErrorContext = {
   accountId: 'aws',

@@ -3,7 +3,7 @@ import {
   mapTokenError,
   mapVertexError,
   parseUpstreamError,
-} from '../../../../proxy-core/src/providers/vertex/errors.js';
+} from '../../../../proxy-core/src/providers/vertex/map-error.js';
 import { GOOGLE_ERRORS } from '../../../upstreams/vertex-mock.js';
 
 const ctx = {

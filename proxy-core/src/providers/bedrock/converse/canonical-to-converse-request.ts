@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../../canonical/errors.js';
+import { toolArgumentsObject } from '../../../canonical/json.js';
 import type {
   CacheControl,
   CanonicalRequest,
@@ -97,15 +98,6 @@ function documentBlock(part: DocumentPart, n: number): Block {
   return { document: { format, name: documentName(part.title, n), source } };
 }
 
-function parseArguments(json: string): unknown {
-  try {
-    const v: unknown = JSON.parse(json || '{}');
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : { value: v };
-  } catch {
-    return {};
-  }
-}
-
 interface EncodeCtx {
   family: BedrockModelFamily;
   docCount: number;
@@ -142,7 +134,7 @@ function encodePart(part: Part, ctx: EncodeCtx): Block[] {
       break;
     case 'tool_call':
       blocks.push({
-        toolUse: { toolUseId: part.id, name: part.name, input: parseArguments(part.arguments) },
+        toolUse: { toolUseId: part.id, name: part.name, input: toolArgumentsObject(part.arguments) },
       });
       break;
     case 'tool_result':

@@ -1,5 +1,6 @@
 import { isRetryableStatus, kindForStatus, ProxyError, parseRetryAfter } from '../../canonical/errors.js';
 import { isJsonObject } from '../../canonical/json.js';
+import { googleErrorObject, parseDuration } from '../../dialects/gemini/errors.js';
 import { proxyMsg } from '../../messages.js';
 import type { UpstreamErrorResponse } from '../types.js';
 import { regionsToTry } from './catalog.js';
@@ -51,8 +52,8 @@ export function parseUpstreamError(body: string): ParsedUpstreamError {
     return { message: text.slice(0, 300), details: [] };
   }
   if (Array.isArray(json)) json = json[0];
-  if (isJsonObject(json) && isJsonObject(json.error)) {
-    const e = json.error;
+  const e = googleErrorObject(json);
+  if (e) {
     const details = Array.isArray(e.details)
       ? e.details.filter(isJsonObject).map((d) => d as GoogleErrorDetail)
       : [];
@@ -69,9 +70,7 @@ function errorInfo(p: ParsedUpstreamError): GoogleErrorDetail | undefined {
 
 /** RetryInfo `retryDelay` ("34.4s") in milliseconds. */
 function retryDelayMs(p: ParsedUpstreamError): number | undefined {
-  const info = p.details.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'));
-  const m = info?.retryDelay ? /^(\d+(?:\.\d+)?)s$/.exec(info.retryDelay) : null;
-  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+  return parseDuration(p.details.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay);
 }
 
 function headerValue(headers: UpstreamErrorResponse['headers'], name: string): string | undefined {

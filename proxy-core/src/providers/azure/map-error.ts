@@ -1,6 +1,7 @@
 import { kindForStatus, ProxyError, parseRetryAfter, QUOTA_EXHAUSTED_CODE } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import type { UpstreamErrorResponse } from '../types.js';
+import type { AzureErrorAnswer, AzureErrorBody } from './api-types.js';
 
 /**
  * Azure OpenAI error responses → ProxyErrors with hints a non-technical user can act on.
@@ -8,19 +9,9 @@ import type { UpstreamErrorResponse } from '../types.js';
  * `{"statusCode", "message"}` from the API gateway).
  */
 
-interface AzureErrorBody {
-  code?: string;
-  message?: string;
-  param?: string;
-  innererror?: {
-    code?: string;
-    content_filter_result?: Record<string, { filtered?: boolean; detected?: boolean; severity?: string }>;
-  };
-}
-
 function parseBody(text: string): AzureErrorBody {
   try {
-    const json = JSON.parse(text) as { error?: AzureErrorBody; message?: string; statusCode?: number };
+    const json = JSON.parse(text) as AzureErrorAnswer;
     if (json && typeof json === 'object') {
       if (json.error && typeof json.error === 'object') return json.error;
       if (typeof json.message === 'string') return { message: json.message };

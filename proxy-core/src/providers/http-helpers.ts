@@ -1,0 +1,95 @@
+/**
+ * The small steps every provider repeats around its own calls (listing models, testing a
+ * credential): send a prepared request, read the answer, turn an error status into the
+ * provider's ProxyError, parse JSON; and time a credential test.
+ */
+import { ProxyError, toProxyError } from '../canonical/errors.js';
+import type { AccountModel } from '../config/account-base.js';
+import type { MessageRef } from '../messages.js';
+import type { HttpClient, UpstreamRequest } from '../transport/http-client.js';
+import { readBodyText } from '../transport/undici-http-client.js';
+import type { CredentialTestResult, UpstreamErrorResponse } from './types.js';
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Largest body read (bytes); the default is readBodyText's. */
+  limit?: number;
+  /** The provider's mapping of an answer with a status outside 2xx. */
+  mapError: (res: UpstreamErrorResponse) => ProxyError;
+}
+
+export interface JsonReadOptions extends ReadOptions {
+  /** The error for a 2xx answer that is not JSON. */
+  notJson: (err: unknown) => ProxyError;
+}
+
+/** Sends the request and reads the whole answer; a status outside 2xx throws the mapped error. */
+export async function sendAndRead(
+  http: HttpClient,
+  req: UpstreamRequest,
+  opts: ReadOptions,
+): Promise<string> {
+  const res = await http.send(req, { signal: opts.signal });
+  const text = await readBodyText(res.body, opts.limit);
+  if (res.status < 200 || res.status >= 300) {
+    throw opts.mapError({ status: res.status, headers: res.headers, body: text });
+  }
+  return text;
+}
+
+/** Sends the request and parses its JSON answer (typed by the provider's api-types.ts). */
+export async function sendForJson<T>(
+  http: HttpClient,
+  req: UpstreamRequest,
+  opts: JsonReadOptions,
+): Promise<T> {
+  return parseJson<T>(await sendAndRead(http, req, opts), opts.notJson);
+}
+
+/** JSON.parse with the caller's error for text that is not JSON. */
+export function parseJson<T>(text: string, notJson: (err: unknown) => Error): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw notJson(err);
+  }
+}
+
+/** The upstream id of a model an account offers (its `upstream`, else its id). */
+export function upstreamModelId(m: AccountModel): string {
+  return typeof m === 'string' ? m : (m.upstream ?? m.id);
+}
+
+/** A credential test that passed: what to tell the user. */
+export interface CredentialPass {
+  message: string;
+  messageRef?: MessageRef;
+}
+
+/**
+ * Runs a credential test and times it. `run` proves the credential and says so; whatever it
+ * throws goes through `failure` (default: as a ProxyError), which may also turn a telling
+ * refusal into a pass or rethrow (an abort).
+ */
+export async function timedCredentialTest(
+  now: () => number,
+  run: () => Promise<CredentialPass>,
+  failure: (err: unknown) => ProxyError | CredentialPass = toProxyError,
+): Promise<CredentialTestResult> {
+  const started = now();
+  let outcome: ProxyError | CredentialPass;
+  try {
+    outcome = await run();
+  } catch (err) {
+    outcome = failure(err);
+  }
+  const latencyMs = now() - started;
+  return outcome instanceof ProxyError
+    ? { ok: false, error: outcome.toInfo(), latencyMs }
+    : { ok: true, ...outcome, latencyMs };
+}
+
+/** Any thrown value as a ProxyError, a foreign one reported as the upstream's failure. */
+export function asUpstreamError(err: unknown): ProxyError {
+  return err instanceof ProxyError ? err : new ProxyError('upstream', String(err));
+}
