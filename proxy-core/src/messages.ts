@@ -281,6 +281,8 @@ export const PROXY_MESSAGES = {
   noModelsYetHint: [],
   noEndpoint: ['method', 'path'],
   noEndpointHint: [],
+  paramsRefused: ['model', 'provider', 'account', 'params'],
+  paramsRefusedHint: ['params'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProxyMessageCode = keyof typeof PROXY_MESSAGES;

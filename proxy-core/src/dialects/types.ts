@@ -18,7 +18,28 @@ export interface OutboundEvent {
 /** Options a request encoder needs beyond the canonical request: the upstream model id. */
 export interface EncodeRequestOptions {
   upstreamModel: string;
+  /** The provider kind (`anthropic`, `vertex`, `bedrock`, …), where a wire's features differ by host. */
+  providerKind?: string;
 }
+
+/**
+ * A canonical request field an encoder may be unable to send. The client's own name for it is
+ * given by `dialects/dropped-params.ts`; `reasoning` means thinking was left off for this call.
+ */
+export type SendParam =
+  | 'seed'
+  | 'presencePenalty'
+  | 'frequencyPenalty'
+  | 'topK'
+  | 'temperature'
+  | 'topP'
+  | 'stopSequences'
+  | 'user'
+  | 'parallelToolCalls'
+  | 'toolChoice'
+  | 'responseFormat'
+  | 'reasoning'
+  | 'safetySettings';
 
 export interface ResponseEncodeContext {
   /** Model id to report back (the public id the client asked for). */
@@ -49,6 +70,8 @@ export interface WireCodec {
   format: WireFormat;
   /** Encodes a canonical request into this format's request body (a JSON-able object). */
   encodeRequest(req: CanonicalRequest, opts: EncodeRequestOptions): Record<string, unknown>;
+  /** What of `req` the encoder cannot send (so it is left out of the body): named, never silent. */
+  unsupportedParams?(req: CanonicalRequest, opts: EncodeRequestOptions): SendParam[];
   /** Decodes a non-streaming response body of this format. */
   decodeResponse(body: unknown): CanonicalResponse;
   streamDecoder: StreamDecoder<unknown>;

@@ -27,6 +27,7 @@ import {
   readBodyText,
 } from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
+import { noteDroppedParams, type UnsupportedParamsPolicy } from './dropped-params.js';
 import { isUsageOnlyChunk, UsageChunkCutter } from './openai-passthrough.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -48,6 +49,8 @@ export interface PipelineEnv {
   hooks: PipelineHooks;
   /** Redacts what goes to the client (second line: upstream words arrive redacted already). */
   redactor?: SecretRedactor;
+  /** fidelity: an account's `unsupportedParams` setting (default drop). */
+  paramPolicy?(accountId: string): UnsupportedParamsPolicy;
 }
 
 export interface ChatContext {
@@ -181,6 +184,18 @@ async function attempt(
   try {
     let body: Record<string, unknown>;
     if (passthrough) {
+      // fidelity: nothing is dropped on passthrough (clears an earlier attempt's names).
+      noteDroppedParams({
+        res: ctx.res,
+        record: ctx.record,
+        dialect: ctx.dialect,
+        body: ctx.body,
+        req: ctx.canonical,
+        wire: undefined,
+        opts: { upstreamModel: route.upstreamModel },
+        policy: 'drop',
+        account: route.account,
+      });
       body = { ...ctx.body };
       // Ask OpenAI-style upstreams for the usage chunk so the log has token counts; it is
       // filtered out again below when the client did not ask for it.
@@ -192,7 +207,21 @@ async function attempt(
       const prepared = env.hooks.beforeEncode
         ? await env.hooks.beforeEncode(ctx.canonical, wire, signal)
         : ctx.canonical;
-      body = env.codecs.wire(wire).encodeRequest(prepared, { upstreamModel: route.upstreamModel });
+      const wireCodec = env.codecs.wire(wire);
+      const opts = { upstreamModel: route.upstreamModel, providerKind: provider.kind };
+      // fidelity: what this upstream cannot take is named (header, record) or refused (400).
+      noteDroppedParams({
+        res: ctx.res,
+        record: ctx.record,
+        dialect: ctx.dialect,
+        body: ctx.body,
+        req: prepared,
+        wire: wireCodec,
+        opts,
+        policy: env.paramPolicy?.(route.account) ?? 'drop',
+        account: route.account,
+      });
+      body = wireCodec.encodeRequest(prepared, opts);
     }
     const call: ChatCall = {
       upstreamModel: route.upstreamModel,

@@ -220,6 +220,8 @@ function buildGeneration(
       timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
       redactor,
+      // fidelity: each account's choice for parameters its upstream cannot take.
+      paramPolicy: (id) => config.accounts.find((a) => a.id === id)?.unsupportedParams ?? 'drop',
     },
   };
 }

@@ -18,6 +18,7 @@
  * - Answers with no content (safety, recitation, max tokens spent thinking, blocked prompt) decode
  *   to an empty answer with finish reason content_filter / max_tokens, never to an error.
  */
+import { geminiUnsupportedParams } from '../dropped-params.js';
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
 import { canonicalToGeminiRequest } from './canonical-to-request.js';
 import { canonicalToGeminiResponse } from './canonical-to-response.js';
@@ -32,6 +33,7 @@ import { usageFromGemini } from './usage.js';
 export const geminiCodec: DialectCodec = {
   format: 'gemini',
   decodeRequest: geminiRequestToCanonical,
+  unsupportedParams: geminiUnsupportedParams,
   encodeRequest: canonicalToGeminiRequest,
   decodeResponse: geminiResponseToCanonical,
   encodeResponse: canonicalToGeminiResponse,
