@@ -65,6 +65,8 @@ export interface Provider {
   readStream(body: AsyncIterable<Uint8Array>): AsyncIterable<WireEvent>;
   /** Anthropic count_tokens, where the upstream can answer it. */
   prepareCountTokens?(call: ChatCall): Promise<UpstreamRequest>;
+  /** The client's count_tokens answer, where the upstream counts in a shape of its own (Bedrock). */
+  countTokensAnswer?(upstream: unknown): Record<string, unknown>;
   /** OpenAI legacy /v1/completions passthrough, where the upstream has it. */
   prepareCompletions?(body: Record<string, unknown>, upstreamModel: string): Promise<UpstreamRequest>;
   /** Models this account can use, discovered where possible. */

@@ -68,6 +68,10 @@ export function redactingProvider(provider: Provider, redactor: SecretRedactor):
     const count = provider.prepareCountTokens.bind(provider);
     wrapped.prepareCountTokens = (call) => guard(() => count(call));
   }
+  if (provider.countTokensAnswer) {
+    const answer = provider.countTokensAnswer.bind(provider);
+    wrapped.countTokensAnswer = (upstream) => answer(upstream);
+  }
   if (provider.prepareCompletions) {
     const complete = provider.prepareCompletions.bind(provider);
     wrapped.prepareCompletions = (body, model) => guard(() => complete(body, model));

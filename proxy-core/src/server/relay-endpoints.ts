@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError } from '../canonical/errors.js';
 import { type JsonObject, parseJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type { RecordBuilder } from '../observability/recorder.js';
-import type { UpstreamRequest } from '../providers/types.js';
+import type { Provider, UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
 import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import { createSseParser, endSse, pushSse } from '../transport/sse.js';
@@ -27,6 +27,8 @@ async function relayOnce(
   ctx: RelayContext,
   route: Route,
   prepare: (route: Route) => Promise<UpstreamRequest>,
+  /** fidelity: rewrites a whole JSON answer the client expects in another shape (Bedrock's token count). */
+  answer?: (provider: Provider) => ((upstream: unknown) => Record<string, unknown>) | undefined,
 ): Promise<void> {
   const { record, res } = ctx;
   const lease = ctx.state.env.lease(route);
@@ -49,7 +51,8 @@ async function relayOnce(
   record.attempt({ ...attempt, status: up.status, latencyMs: Date.now() - started });
   const ct = up.headers['content-type'];
   const type = typeof ct === 'string' ? ct : 'application/json';
-  res.writeHead(up.status, { 'content-type': type, 'cache-control': 'no-cache', ...ctx.cors });
+  const head = () =>
+    res.writeHead(up.status, { 'content-type': type, 'cache-control': 'no-cache', ...ctx.cors });
   const codec = ctx.state.env.codecs.dialect('openai');
   const noteUsage = (body: JsonObject | undefined) => {
     try {
@@ -59,6 +62,7 @@ async function relayOnce(
     }
   };
   if (type.includes('event-stream')) {
+    head();
     const tap = createSseParser();
     const readUsage = (data: string) => {
       if (data.includes('"usage"')) noteUsage(parseJsonObject(data));
@@ -71,7 +75,10 @@ async function relayOnce(
     for (const ev of endSse(tap)) readUsage(ev.data);
     res.end();
   } else {
-    const bytes = redactRelayedAnswer(await readBodyBytes(up.body, 64 * 1024 * 1024), ctx.state.env.redactor);
+    let bytes = redactRelayedAnswer(await readBodyBytes(up.body, 64 * 1024 * 1024), ctx.state.env.redactor);
+    const rewrite = answer?.(provider);
+    if (rewrite) bytes = Buffer.from(JSON.stringify(rewrite(parseJsonObject(bytes.toString('utf8')))));
+    head();
     record.firstToken();
     noteUsage(peekJsonMembers(bytes, codec.answerMembers));
     res.end(bytes);
@@ -122,13 +129,17 @@ export async function serveCountTokens(
   }
   const beta = ctx.req.headers['anthropic-beta'];
   const version = ctx.req.headers['anthropic-version'];
-  await relayOnce(ctx, route, (r) =>
-    r.provider.prepareCountTokens!({
-      upstreamModel: r.upstreamModel,
-      stream: false,
-      body,
-      anthropicBeta: typeof beta === 'string' ? beta.split(',').map((b) => b.trim()) : undefined,
-      anthropicVersion: typeof version === 'string' ? version : undefined,
-    }),
+  await relayOnce(
+    ctx,
+    route,
+    (r) =>
+      r.provider.prepareCountTokens!({
+        upstreamModel: r.upstreamModel,
+        stream: false,
+        body,
+        anthropicBeta: typeof beta === 'string' ? beta.split(',').map((b) => b.trim()) : undefined,
+        anthropicVersion: typeof version === 'string' ? version : undefined,
+      }),
+    (provider) => provider.countTokensAnswer,
   );
 }
