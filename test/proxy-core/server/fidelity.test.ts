@@ -273,6 +273,36 @@ describe('structured output to Claude', () => {
   });
 });
 
+describe('structured output from Anthropic clients', () => {
+  const ask = (model: string) =>
+    new Anthropic({ baseURL: px.origin, apiKey: 'x', maxRetries: 0 }).messages
+      .create({
+        model,
+        max_tokens: 200,
+        messages: [{ role: 'user', content: 'Weather in Paris as JSON' }],
+        // Typed loosely: older SDK versions do not list output_config.format.
+        ...({ output_config: { format: { type: 'json_schema', schema: CITY_SCHEMA } } } as object),
+      })
+      .withResponse();
+
+  it('output_config.format → Gemini responseJsonSchema', async () => {
+    const r = await ask('gemini-studio');
+    expect(r.response.headers.get(HEADER)).toBeNull();
+    const gc = (googleMock.bodies.at(-1) as Json).generationConfig as Json;
+    expect(gc.responseMimeType).toBe('application/json');
+    expect(gc.responseJsonSchema).toMatchObject({ type: 'object', required: ['city', 'celsius', 'tags'] });
+  });
+
+  it('output_config.format → OpenAI response_format json_schema', async () => {
+    await ask('oa-model');
+    const sent = JSON.parse(openaiMock.chats().at(-1)!.seen.body) as Json;
+    expect(sent.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: CITY_SCHEMA },
+    });
+  });
+});
+
 describe('nothing dropped in silence', () => {
   it('OpenAI → Claude: seed, penalties and logit_bias are named in the header and the record', async () => {
     const recorded = px.nextRecord();
