@@ -1,5 +1,8 @@
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI, Type } from '@google/genai';
+import { generateObject, jsonSchema, streamObject } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, startProxy } from '../../support/proxy-harness.js';
@@ -270,6 +273,55 @@ describe('structured output to Claude', () => {
     expect(JSON.parse(r.data.choices[0]!.message.content ?? '')).toEqual(CITY);
     expect(lastAnthropic().thinking).toBeUndefined();
     expect(r.response.headers.get(HEADER)).toBe('reasoning_effort');
+  });
+});
+
+describe('structured output to Claude from the Vercel AI SDK', () => {
+  const compatible = () =>
+    createOpenAICompatible({
+      name: 'keybridge',
+      baseURL: `${px.origin}/v1`,
+      apiKey: 'x',
+      supportsStructuredOutputs: true,
+    });
+  const google = () => createGoogleGenerativeAI({ baseURL: `${px.origin}/v1beta`, apiKey: 'x' });
+  const schema = jsonSchema<typeof CITY>(CITY_SCHEMA);
+  const prompt = 'Weather in Paris as JSON';
+
+  it('@ai-sdk/openai-compatible generateObject → older Claude (forced tool)', async () => {
+    const { object } = await generateObject({
+      model: compatible()('claude-old'),
+      schema,
+      prompt,
+      maxRetries: 0,
+    });
+    expect(object).toEqual(CITY);
+    expect(lastAnthropic().tool_choice).toMatchObject({ type: 'tool' });
+  });
+
+  it('@ai-sdk/openai-compatible streamObject → Claude 4.5 (native)', async () => {
+    const result = streamObject({ model: compatible()('claude-new'), schema, prompt, maxRetries: 0 });
+    for await (const _ of result.partialObjectStream) {
+      // the object is complete when the stream is
+    }
+    expect(await result.object).toEqual(CITY);
+    expect((lastAnthropic().output_config as Json).format).toMatchObject({ type: 'json_schema' });
+  });
+
+  it('@ai-sdk/google generateObject and streamObject → Claude on Vertex', async () => {
+    const { object } = await generateObject({
+      model: google()('claude-vertex'),
+      schema,
+      prompt,
+      maxRetries: 0,
+    });
+    expect(object).toEqual(CITY);
+    const streamed = streamObject({ model: google()('claude-vertex'), schema, prompt, maxRetries: 0 });
+    for await (const _ of streamed.partialObjectStream) {
+      // the object is complete when the stream is
+    }
+    expect(await streamed.object).toEqual(CITY);
+    expect(lastVertex().tool_choice).toMatchObject({ type: 'tool' });
   });
 });
 
