@@ -82,6 +82,32 @@ describe('live log', () => {
     expect(within(drawer).getByText(/Bodies are kept only when/)).toBeTruthy();
   });
 
+  it('the detail drawer names the parameters the upstream could not take', async () => {
+    const user = userEvent.setup();
+    const dropped = sampleRecord({
+      id: 'dropped-1',
+      publicModel: 'claude-vertex',
+      upstreamModel: 'claude-sonnet-4-5@20250929',
+      droppedParams: ['seed', 'presence_penalty'],
+    });
+    renderApp('log', { log: [dropped] });
+    await user.click(await screen.findByText('claude-vertex'));
+    const box = within(await screen.findByRole('dialog')).getByTestId('dropped-params');
+    expect(within(box).getByText('Left out of the request')).toBeTruthy();
+    expect(within(box).getByText('claude-sonnet-4-5@20250929 does not take seed; not sent')).toBeTruthy();
+    expect(
+      within(box).getByText('claude-sonnet-4-5@20250929 does not take presence_penalty; not sent'),
+    ).toBeTruthy();
+  });
+
+  it('the detail drawer shows nothing about dropped parameters when none were', async () => {
+    const user = userEvent.setup();
+    renderApp('log', { log: [ok] });
+    await user.click(await screen.findByText('claude-sonnet-4-5'));
+    const drawer = await screen.findByRole('dialog');
+    expect(within(drawer).queryByTestId('dropped-params')).toBeNull();
+  });
+
   it('new records appear live; pause holds them until resumed; clear empties the table', async () => {
     const user = userEvent.setup();
     const app = renderApp('log', { log: [ok] });

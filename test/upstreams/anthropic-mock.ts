@@ -93,6 +93,20 @@ export function validateAnthropicBody(body: Json): string | undefined {
     }
   }
   const thinkingOn = (body.thinking as Json | undefined)?.type === 'enabled';
+  const choice = body.tool_choice as Json | undefined;
+  if (thinkingOn && (choice?.type === 'any' || choice?.type === 'tool')) {
+    return 'Thinking may not be enabled when tool_choice forces tool use.';
+  }
+  const format = (body.output_config as Json | undefined)?.format as Json | undefined;
+  if (format) {
+    if (format.type !== 'json_schema') return "output_config.format.type: Input should be 'json_schema'";
+    if (!hasNativeFormat(String(body.model)))
+      return `'claude-${String(body.model)}' does not support output format.`;
+    const open = openObject(format.schema);
+    if (open)
+      return `output_config.format.schema: For '${open}' type, 'additionalProperties' must be explicitly set to false`;
+  }
+  if (body.output_format !== undefined) return 'output_format: Extra inputs are not permitted';
   if (thinkingOn) {
     const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
     if (lastAssistant && blocksOf(lastAssistant).some((b) => b.type === 'tool_use')) {
@@ -112,8 +126,82 @@ export function validateAnthropicBody(body: Json): string | undefined {
   return undefined;
 }
 
+/** Claude 4.5 and later take `output_config.format` (structured output). */
+function hasNativeFormat(model: string): boolean {
+  const m = /claude-(?:opus|sonnet|haiku)-(\d+)-(\d{1,2})(?!\d)/.exec(model);
+  return m !== null && (Number(m[1]) > 4 || (Number(m[1]) === 4 && Number(m[2]) >= 5));
+}
+
+/** The path of an object schema without `additionalProperties: false` (which the API requires), if any. */
+function openObject(schema: unknown, path = 'object'): string | undefined {
+  if (schema === null || typeof schema !== 'object') return undefined;
+  const s = schema as Json;
+  if (s.type === 'object' && s.additionalProperties !== false) return path;
+  for (const [k, v] of Object.entries((s.properties as Json | undefined) ?? {})) {
+    const found = openObject(v, `${path}.${k}`);
+    if (found) return found;
+  }
+  return s.items ? openObject(s.items, `${path}[]`) : undefined;
+}
+
+/** A value that follows a JSON schema (what Claude's constrained decoding guarantees). */
+export function sampleFor(schema: unknown): unknown {
+  const s = (schema ?? {}) as Json;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  switch (s.type) {
+    case 'object':
+      return Object.fromEntries(
+        Object.entries((s.properties as Json | undefined) ?? {}).map(([k, v]) => [k, sampleFor(v)]),
+      );
+    case 'array':
+      return [sampleFor(s.items)];
+    case 'number':
+    case 'integer':
+      return 21;
+    case 'boolean':
+      return true;
+    default:
+      return 'Paris';
+  }
+}
+
+/** A whole message and its stream events for one text answer. */
+function textReply(model: string, text: string): { message: Json; events: Json[] } {
+  const usage = { input_tokens: 25, output_tokens: 12 };
+  const message = {
+    id: 'msg_json',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage,
+  };
+  const half = Math.ceil(text.length / 2);
+  const events: Json[] = [
+    {
+      type: 'message_start',
+      message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+    },
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(0, half) } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(half) } },
+    { type: 'content_block_stop', index: 0 },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 12 },
+    },
+    { type: 'message_stop' },
+  ];
+  return { message, events };
+}
+
 /** A reply as real Anthropic blocks: the captured text, thinking + text, or (thinking +) a tool call. */
 export function replyFor(body: Json): { message: Json; events: Json[] } {
+  const format = (body.output_config as Json | undefined)?.format as Json | undefined;
+  if (format) return textReply(String(body.model), JSON.stringify(sampleFor(format.schema)));
   const messages = body.messages as Msg[];
   const last = messages.at(-1)!;
   const answeringTool = blocksOf(last).some((b) => b.type === 'tool_result');
@@ -152,9 +240,15 @@ export function replyFor(body: Json): { message: Json; events: Json[] } {
   }
   // A tool call: the captured tool_use (name taken from the request's first tool), preceded by the
   // captured thinking block when thinking is on.
-  const tool = (body.tools as Json[])[0]!;
+  // A forced tool is the one called; its input follows the tool's schema.
+  const forced =
+    (body.tool_choice as Json | undefined)?.type === 'tool'
+      ? String((body.tool_choice as Json).name)
+      : undefined;
+  const tool = (body.tools as Json[]).find((t) => t.name === forced) ?? (body.tools as Json[])[0]!;
   const capture = fixtureJson<Json>('anthropic/anthropic-tool-no-args.json');
-  const toolUse = { type: 'tool_use', id: 'toolu_01Mock', name: tool.name, input: { location: 'Paris' } };
+  const input = forced ? sampleFor(tool.input_schema) : { location: 'Paris' };
+  const toolUse = { type: 'tool_use', id: 'toolu_01Mock', name: tool.name, input };
   const content: Json[] = [];
   if (thinkingOn)
     content.push({ type: 'thinking', thinking: THINKING.thinking, signature: THINKING.signature });
@@ -187,15 +281,17 @@ export function replyFor(body: Json): { message: Json; events: Json[] } {
       });
     } else {
       events.push({ type: 'content_block_start', index, content_block: { ...b, input: {} } });
+      const json = forced ? JSON.stringify(b.input) : '{"location": "Paris"}';
+      const cut = forced ? Math.ceil(json.length / 2) : '{"location": '.length;
       events.push({
         type: 'content_block_delta',
         index,
-        delta: { type: 'input_json_delta', partial_json: '{"location": ' },
+        delta: { type: 'input_json_delta', partial_json: json.slice(0, cut) },
       });
       events.push({
         type: 'content_block_delta',
         index,
-        delta: { type: 'input_json_delta', partial_json: '"Paris"}' },
+        delta: { type: 'input_json_delta', partial_json: json.slice(cut) },
       });
     }
     events.push({ type: 'content_block_stop', index });

@@ -56,6 +56,7 @@ export type BedrockOperation =
   | 'invoke-with-response-stream'
   | 'converse'
   | 'converse-stream'
+  | 'count-tokens'
   | 'list-foundation-models'
   | 'list-inference-profiles';
 
@@ -85,7 +86,8 @@ export interface BedrockMock {
   close(): Promise<void>;
 }
 
-const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|converse|converse-stream)$/;
+const RUNTIME_PATH =
+  /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$/;
 
 /** Default model list: a realistic mix of chat, embedding, image, provisioned-only and legacy models. */
 export function defaultFoundationModels(region: string): unknown[] {
@@ -344,6 +346,58 @@ const EXCEPTION_HTTP_STATUS: Record<string, number> = {
   modelTimeoutException: 408,
 };
 
+/**
+ * CountTokens as Bedrock answers it: bare foundation-model ids of models that can count (Claude),
+ * `{"input":{"invokeModel":{"body": base64}}}` holding a valid InvokeModel body, `{"inputTokens": n}` back.
+ */
+function countTokens(res: ServerResponse, modelId: string, body: Record<string, unknown>) {
+  if (!/^anthropic\.claude-/.test(modelId)) {
+    return awsError(res, 400, 'ValidationException', "The provided model doesn't support counting tokens.");
+  }
+  const encoded = (
+    (body.input as Record<string, unknown> | undefined)?.invokeModel as Record<string, unknown> | undefined
+  )?.body;
+  if (typeof encoded !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(encoded)) {
+    return awsError(
+      res,
+      400,
+      'ValidationException',
+      "1 validation error detected: Value at 'input' failed to satisfy constraint",
+    );
+  }
+  let invoke: Record<string, unknown>;
+  try {
+    invoke = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return awsError(
+      res,
+      400,
+      'ValidationException',
+      'Malformed input request, please reformat your input and try again.',
+    );
+  }
+  if ('model' in invoke || 'stream' in invoke || invoke.anthropic_version !== 'bedrock-2023-05-31') {
+    return awsError(
+      res,
+      400,
+      'ValidationException',
+      'Malformed input request: #: extraneous or missing key, please reformat your input and try again.',
+    );
+  }
+  if (!Array.isArray(invoke.messages) || typeof invoke.max_tokens !== 'number') {
+    return awsError(
+      res,
+      400,
+      'ValidationException',
+      'Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.',
+    );
+  }
+  const problem = validateAnthropicBody({ ...invoke, model: modelId });
+  if (problem) return awsError(res, 400, 'ValidationException', problem);
+  const text = JSON.stringify({ system: invoke.system, messages: invoke.messages, tools: invoke.tools });
+  sendJson(res, 200, { inputTokens: Math.ceil(text.length / 4) });
+}
+
 export async function startBedrockMock(opts: BedrockMockOptions = {}): Promise<BedrockMock> {
   const region = opts.region ?? 'us-east-1';
   const credentials = opts.credentials ?? [{ accessKeyId: fakeAccessKeyId(), secretAccessKey: fakeSecret() }];
@@ -489,6 +543,7 @@ export async function startBedrockMock(opts: BedrockMockOptions = {}): Promise<B
     nextFault = undefined;
     if (fault?.kind === 'http')
       return awsError(res, fault.status, fault.errorType, fault.message, fault.headers);
+    if (operation === 'count-tokens') return countTokens(res, modelId, body);
     if (profileOnly.test(modelId)) {
       return awsError(
         res,

@@ -64,4 +64,9 @@ export const accountBase = z.object({
    * first, rested after a 429 for as long as the provider asks, set aside after a 401/403.
    */
   apiKeys: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * A request parameter this account's models cannot take (Claude has no `seed`, …): "drop" leaves
+   * it out and names it (response header, request log); "refuse" answers 400 naming it instead.
+   */
+  unsupportedParams: z.enum(['drop', 'refuse']).default('drop'),
 });

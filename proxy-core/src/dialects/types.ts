@@ -18,7 +18,33 @@ export interface OutboundEvent {
 /** Options a request encoder needs beyond the canonical request: the upstream model id. */
 export interface EncodeRequestOptions {
   upstreamModel: string;
+  /** The provider kind (`anthropic`, `vertex`, `bedrock`, …), for naming the host in messages. */
+  providerKind?: string;
+  /**
+   * False when the host gates the model's native structured output (Claude's `output_config.format`
+   * on Vertex is off by policy by default): a schema then goes as a forced answer tool. Default true.
+   */
+  nativeStructuredOutput?: boolean;
 }
+
+/**
+ * A canonical request field an encoder may be unable to send. The client's own name for it is
+ * given by `dialects/dropped-params.ts`; `reasoning` means thinking was left off for this call.
+ */
+export type SendParam =
+  | 'seed'
+  | 'presencePenalty'
+  | 'frequencyPenalty'
+  | 'topK'
+  | 'temperature'
+  | 'topP'
+  | 'stopSequences'
+  | 'user'
+  | 'parallelToolCalls'
+  | 'toolChoice'
+  | 'responseFormat'
+  | 'reasoning'
+  | 'safetySettings';
 
 export interface ResponseEncodeContext {
   /** Model id to report back (the public id the client asked for). */
@@ -49,6 +75,8 @@ export interface WireCodec {
   format: WireFormat;
   /** Encodes a canonical request into this format's request body (a JSON-able object). */
   encodeRequest(req: CanonicalRequest, opts: EncodeRequestOptions): Record<string, unknown>;
+  /** What of `req` the encoder cannot send (so it is left out of the body): named, never silent. */
+  unsupportedParams?(req: CanonicalRequest, opts: EncodeRequestOptions): SendParam[];
   /** Decodes a non-streaming response body of this format. */
   decodeResponse(body: unknown): CanonicalResponse;
   streamDecoder: StreamDecoder<unknown>;
@@ -67,6 +95,11 @@ export interface WireCodec {
    * several answers are then asked for with several requests (server/fan-out.ts).
    */
   oneAnswerPerRequest?: boolean;
+  /**
+   * True when this format's encoder may answer a response format with a forced answer tool
+   * (canonical/structured-output.ts); its decoders then give the tool's input back as text.
+   */
+  answerTool?: boolean;
 }
 
 /**

@@ -30,4 +30,6 @@ export interface RequestRecord {
   error?: ErrorInfo;
   attempts: AttemptRecord[];
   clientAborted?: boolean;
+  /** Parameters the client sent that the upstream cannot take and that were left out, in the client's names. */
+  droppedParams?: string[];
 }

@@ -59,12 +59,19 @@ export interface Provider {
    * get the upstream bytes verbatim. False when the transport re-frames (AWS event-stream).
    */
   readonly rawStreamPassthrough: boolean;
+  /**
+   * False when this host gates a model's native structured output (Vertex: Claude's
+   * `output_config.format` is off by organisation policy by default). Absent: available.
+   */
+  readonly nativeStructuredOutput?: boolean;
   /** Builds the signed upstream request for a chat call. */
   prepareChat(call: ChatCall): Promise<UpstreamRequest>;
   /** Turns an upstream streamed body into wire events (SSE by default). */
   readStream(body: AsyncIterable<Uint8Array>): AsyncIterable<WireEvent>;
   /** Anthropic count_tokens, where the upstream can answer it. */
   prepareCountTokens?(call: ChatCall): Promise<UpstreamRequest>;
+  /** The client's count_tokens answer, where the upstream counts in a shape of its own (Bedrock). */
+  countTokensAnswer?(upstream: unknown): Record<string, unknown>;
   /** OpenAI legacy /v1/completions passthrough, where the upstream has it. */
   prepareCompletions?(body: Record<string, unknown>, upstreamModel: string): Promise<UpstreamRequest>;
   /** Models this account can use, discovered where possible. */

@@ -48,6 +48,9 @@ export function redactingProvider(provider: Provider, redactor: SecretRedactor):
     get rawStreamPassthrough() {
       return provider.rawStreamPassthrough;
     },
+    get nativeStructuredOutput() {
+      return provider.nativeStructuredOutput;
+    },
     wireFor: (model) => provider.wireFor(model),
     prepareChat: (call) => guard(() => provider.prepareChat(call)),
     readStream: (body) => redactWireEvents(provider.readStream(body), redactor),
@@ -67,6 +70,10 @@ export function redactingProvider(provider: Provider, redactor: SecretRedactor):
   if (provider.prepareCountTokens) {
     const count = provider.prepareCountTokens.bind(provider);
     wrapped.prepareCountTokens = (call) => guard(() => count(call));
+  }
+  if (provider.countTokensAnswer) {
+    const answer = provider.countTokensAnswer.bind(provider);
+    wrapped.countTokensAnswer = (upstream) => answer(upstream);
   }
   if (provider.prepareCompletions) {
     const complete = provider.prepareCompletions.bind(provider);

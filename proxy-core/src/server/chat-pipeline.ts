@@ -1,10 +1,11 @@
 import { toProxyError } from '../canonical/errors.js';
 import type { WireFormat } from '../canonical/types.js';
-import type { DialectCodec } from '../dialects/types.js';
+import type { DialectCodec, StreamUsageRequest } from '../dialects/types.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import { describeNetworkError, isTransportError } from '../transport/undici-http-client.js';
 import { openUpstream, serveAttempts, withRoute } from './attempt.js';
 import { relayConvertedStream, relayConvertedWhole } from './converted-relay.js';
+import { noteDroppedParams } from './dropped-params.js';
 import { fanOutWidth, MAX_FAN_OUT, serveFanOut, tooManyChoices } from './fan-out.js';
 import { relayPassthroughStream, relayPassthroughWhole } from './passthrough-relay.js';
 import type { Attempt, ChatContext, Outcome, PipelineEnv, Relay } from './pipeline-types.js';
@@ -52,7 +53,7 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
   // needs the tokens), and cut it out again below when the client did not ask.
   const usage = passthrough && stream && !ctx.canonical.includeUsage ? t.clientCodec.streamUsage : undefined;
   const prepare = async () => {
-    const body = passthrough ? (usage ? usage.ask(ctx.body) : { ...ctx.body }) : await convertedBody(t, wire);
+    const body = passthrough ? passthroughBody(t, usage) : await convertedBody(t, wire);
     return a.provider.prepareChat({
       upstreamModel: a.route.upstreamModel,
       stream,
@@ -79,14 +80,38 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
   return stream ? relayConvertedStream(relay) : relayConvertedWhole(relay);
 }
 
-/** The canonical request encoded for `wire`, after the hooks' rewrites (images, signatures, …). */
+/** The client's own body (usage asked for where the log needs it); nothing is dropped. */
+function passthroughBody(t: ChatTry, usage: StreamUsageRequest | undefined): Record<string, unknown> {
+  t.ctx.record.set({ droppedParams: undefined });
+  return usage ? usage.ask(t.ctx.body) : { ...t.ctx.body };
+}
+
+/**
+ * The canonical request encoded for `wire`, after the hooks' rewrites (images, signatures, …);
+ * what the upstream cannot take is named, or refused (server/dropped-params.ts).
+ */
 async function convertedBody(t: ChatTry, wire: WireFormat): Promise<Record<string, unknown>> {
-  const codec = t.env.codecs.wire(wire);
-  const hook = t.env.hooks.beforeEncode;
-  const prepared = hook
-    ? await hook(t.ctx.canonical, wire, t.attempt.signal, { codec, attempt: t.attempt })
-    : t.ctx.canonical;
-  return codec.encodeRequest(prepared, { upstreamModel: t.attempt.route.upstreamModel });
+  const { ctx, env, attempt: a } = t;
+  const codec = env.codecs.wire(wire);
+  const hook = env.hooks.beforeEncode;
+  const prepared = hook ? await hook(ctx.canonical, wire, a.signal, { codec, attempt: a }) : ctx.canonical;
+  const opts = {
+    upstreamModel: a.route.upstreamModel,
+    providerKind: a.provider.kind,
+    nativeStructuredOutput: a.provider.nativeStructuredOutput,
+  };
+  noteDroppedParams({
+    responseHeaders: a.responseHeaders,
+    record: ctx.record,
+    dialect: ctx.dialect,
+    body: ctx.body,
+    req: prepared,
+    wire: codec,
+    opts,
+    policy: env.paramPolicy?.(a.route.account) ?? 'drop',
+    account: a.route.account,
+  });
+  return codec.encodeRequest(prepared, opts);
 }
 
 /** Sends the prepared request n times and relays the answers as the client's choices. */

@@ -14,6 +14,7 @@ import type { ProviderLease } from '../routing/account-keys.js';
 import type { Route } from '../routing/catalog.js';
 import type { SecretRedactor } from '../security/redactor.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
+import type { UnsupportedParamsPolicy } from './dropped-params.js';
 
 /**
  * The types of the request path (server/attempt.ts, chat-pipeline.ts, the relays), in one file so
@@ -87,6 +88,8 @@ export interface PipelineEnv {
   beforeSend?(check: SendCheck): void | Promise<void>;
   /** Redacts what goes to the client (second line: upstream words arrive redacted already). */
   redactor?: SecretRedactor;
+  /** An account's `unsupportedParams` setting (default drop): name what is not sent, or refuse. */
+  paramPolicy?(accountId: string): UnsupportedParamsPolicy;
 }
 
 export interface ChatContext {

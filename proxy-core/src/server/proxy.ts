@@ -181,6 +181,8 @@ function buildGeneration(
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
       beforeSend: opts.beforeSend,
       redactor,
+      // fidelity: each account's choice for parameters its upstream cannot take.
+      paramPolicy: (id) => config.accounts.find((a) => a.id === id)?.unsupportedParams ?? 'drop',
     },
   };
 }

@@ -33,6 +33,8 @@ async function relayUntouched(
   ctx: RelayContext,
   routes: Route[],
   prepare: (a: Attempt) => Promise<UpstreamRequest>,
+  /** Rewrites a whole JSON answer the client expects in another shape (Bedrock's token count). */
+  answerOf?: (a: Attempt) => ((upstream: unknown) => Record<string, unknown>) | undefined,
 ): Promise<void> {
   const env = ctx.state.env;
   const codec = env.codecs.dialect(ctx.dialect);
@@ -50,7 +52,11 @@ async function relayUntouched(
         const ct = up.response.headers['content-type'];
         const type = typeof ct === 'string' ? ct : 'application/json';
         if (type.includes('event-stream')) return relaySse(ctx, a, up, codec);
-        const bytes = await readAnswer(a, up, env, 64 * 1024 * 1024);
+        const read = await readAnswer(a, up, env, 64 * 1024 * 1024);
+        const rewrite = answerOf?.(a);
+        const bytes = rewrite
+          ? Buffer.from(JSON.stringify(rewrite(parseJsonObject(read.toString('utf8')))))
+          : read;
         ctx.record.firstToken();
         noteUsage(ctx.record, codec, peekJsonMembers(bytes, codec.answerMembers));
         ctx.res.writeHead(up.response.status, {
@@ -152,14 +158,20 @@ export async function serveCountTokens(
       hint: 'Its provider cannot count tokens for this client style; token counts still appear in the request log after each reply.',
     });
   }
-  await relayUntouched(ctx, routes, async (a) => {
-    if (!a.provider.prepareCountTokens) throw new ProxyError('internal', 'This account cannot count tokens');
-    return a.provider.prepareCountTokens({
-      upstreamModel: a.route.upstreamModel,
-      stream: false,
-      body,
-      anthropicBeta: a.headers.anthropicBeta,
-      anthropicVersion: a.headers.anthropicVersion,
-    });
-  });
+  await relayUntouched(
+    ctx,
+    routes,
+    async (a) => {
+      if (!a.provider.prepareCountTokens)
+        throw new ProxyError('internal', 'This account cannot count tokens');
+      return a.provider.prepareCountTokens({
+        upstreamModel: a.route.upstreamModel,
+        stream: false,
+        body,
+        anthropicBeta: a.headers.anthropicBeta,
+        anthropicVersion: a.headers.anthropicVersion,
+      });
+    },
+    (a) => a.provider.countTokensAnswer,
+  );
 }

@@ -51,6 +51,25 @@ export function LogDetailDrawer({
             </Alert>
           )}
           {r.clientAborted && <Badge color="orange">{t('log.detail.aborted')}</Badge>}
+          {r.droppedParams && r.droppedParams.length > 0 && (
+            <Alert
+              color="yellow"
+              variant="light"
+              title={t('log.detail.dropped')}
+              data-testid="dropped-params"
+            >
+              <Stack gap={2}>
+                {r.droppedParams.map((param) => (
+                  <Text size="sm" key={param}>
+                    {t('log.detail.droppedParam', { model: r.upstreamModel ?? r.provider ?? '—', param })}
+                  </Text>
+                ))}
+                <Text size="xs" c="dimmed">
+                  {t('log.detail.droppedHint')}
+                </Text>
+              </Stack>
+            </Alert>
+          )}
           <Table withRowBorders={false} verticalSpacing={2} fz="sm">
             <Table.Tbody>
               {rows.map(([k, v]) => (

@@ -1,5 +1,6 @@
 import { toolArgumentsObject } from '../../canonical/json.js';
 import { normalizeForStrictTargets } from '../../canonical/normalize.js';
+import { answerSchema, withAnswerTool } from '../../canonical/structured-output.js';
 import type {
   CacheControl,
   CanonicalRequest,
@@ -11,7 +12,8 @@ import type {
   ReasoningEffort,
   TextPart,
 } from '../../canonical/types.js';
-import type { EncodeRequestOptions } from '../types.js';
+import { filtersSafety } from '../dropped-params.js';
+import type { EncodeRequestOptions, SendParam } from '../types.js';
 
 type Json = Record<string, unknown>;
 
@@ -125,17 +127,58 @@ function thinkingCompatible(req: CanonicalRequest): boolean {
   });
 }
 
-/**
- * Canonical request → Anthropic Messages body (Anthropic API, Vertex and Bedrock Claude).
- * Applies the strict-target normalisation and Claude's sampling rules.
- */
-export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: EncodeRequestOptions): Json {
-  const req = normalizeForStrictTargets(withoutUnsignedThinking(input));
+/** Claude models with native structured output (`output_config.format`): 4.5 and later. */
+export function hasNativeStructuredOutput(model: string): boolean {
+  const m = /claude-(?:opus|sonnet|haiku)-(\d+)-(\d{1,2})(?!\d)/.exec(model);
+  if (!m) return false;
+  const major = Number(m[1]);
+  return major > 4 || (major === 4 && Number(m[2]) >= 5);
+}
+
+/** Whether this request's JSON schema can go to Claude as `output_config.format`. */
+export function usesNativeFormat(req: CanonicalRequest, opts: EncodeRequestOptions): boolean {
+  return (
+    req.responseFormat?.type === 'json_schema' &&
+    opts.nativeStructuredOutput !== false &&
+    hasNativeStructuredOutput(opts.upstreamModel)
+  );
+}
+
+/** Native structured output wants every object closed: `additionalProperties: false` where unset. */
+export function closedObjects(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closedObjects);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema as Json)) {
+    out[k] =
+      k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Json).map(([name, sub]) => [name, closedObjects(sub)]))
+        : k === 'enum' || k === 'const' || k === 'default' || k === 'examples'
+          ? v
+          : closedObjects(v);
+  }
+  if (out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+interface Encoded {
+  body: Json;
+  dropped: SendParam[];
+}
+
+function encode(input: CanonicalRequest, opts: EncodeRequestOptions): Encoded {
+  const dropped: SendParam[] = [];
+  const native = usesNativeFormat(input, opts);
+  // Without native structured output the schema rides on a forced tool; its input is the answer.
+  const shaped = native || !answerSchema(input) ? input : withAnswerTool(input);
+  const req = normalizeForStrictTargets(withoutUnsignedThinking(shaped));
   const body: Json = { model: opts.upstreamModel, messages: req.messages.map(message) };
   if (req.system.length > 0) {
     body.system = req.system.map((p) => ({ type: 'text', text: p.text, ...cache(p.cacheControl) }));
   }
-  const t = thinkingCompatible(req)
+  const compatible = thinkingCompatible(req);
+  if (!compatible) dropped.push('reasoning');
+  const t = compatible
     ? thinking(req, req.maxTokens ?? DEFAULT_MAX_TOKENS)
     : { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS };
   body.max_tokens = t.maxTokens;
@@ -147,8 +190,15 @@ export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: Encod
   let topP = req.topP;
   let topK = req.topK;
   if (thinkingOn) {
-    if (temperature !== undefined && temperature !== 1) temperature = undefined;
-    if (topP !== undefined && topP < 0.95) topP = undefined;
+    if (temperature !== undefined && temperature !== 1) {
+      temperature = undefined;
+      dropped.push('temperature');
+    }
+    if (topP !== undefined && topP < 0.95) {
+      topP = undefined;
+      dropped.push('topP');
+    }
+    if (topK !== undefined) dropped.push('topK');
     topK = undefined;
   }
   // Claude's temperature range is 0–1; OpenAI clients may send up to 2.
@@ -158,6 +208,7 @@ export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: Encod
   // Claude rejects whitespace-only stop sequences (OpenAI clients often send "\n").
   const stops = (req.stopSequences ?? []).filter((s) => s.trim() !== '');
   if (stops.length > 0) body.stop_sequences = stops;
+  if (stops.length < (req.stopSequences ?? []).length) dropped.push('stopSequences');
 
   if (req.tools && req.tools.length > 0) {
     // `strict` is left out: only the newest Claude models accept it and the others reject the field.
@@ -181,7 +232,28 @@ export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: Encod
       body.tool_choice = tc;
     }
   }
+  const format = req.responseFormat;
+  if (native && format?.type === 'json_schema') {
+    body.output_config = { format: { type: 'json_schema', schema: closedObjects(format.schema) } };
+  }
+  if (req.seed !== undefined) dropped.push('seed');
+  if (req.presencePenalty !== undefined) dropped.push('presencePenalty');
+  if (req.frequencyPenalty !== undefined) dropped.push('frequencyPenalty');
+  if (filtersSafety(req)) dropped.push('safetySettings');
   if (req.user) body.metadata = { user_id: req.user };
   body.stream = req.stream;
-  return body;
+  return { body, dropped };
+}
+
+/**
+ * Canonical request → Anthropic Messages body (Anthropic API, Vertex and Bedrock Claude).
+ * Applies the strict-target normalisation and Claude's sampling rules.
+ */
+export function canonicalToAnthropicRequest(input: CanonicalRequest, opts: EncodeRequestOptions): Json {
+  return encode(input, opts).body;
+}
+
+/** What Claude cannot take of this request (left out of the body above). */
+export function anthropicUnsupportedParams(input: CanonicalRequest, opts: EncodeRequestOptions): SendParam[] {
+  return encode(input, opts).dropped;
 }

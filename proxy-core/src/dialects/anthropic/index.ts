@@ -1,5 +1,5 @@
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
-import { canonicalToAnthropicRequest } from './canonical-to-request.js';
+import { anthropicUnsupportedParams, canonicalToAnthropicRequest } from './canonical-to-request.js';
 import { canonicalToAnthropicResponse } from './canonical-to-response.js';
 import { anthropicStreamEncoder } from './canonical-to-stream.js';
 import { encodeAnthropicError, encodeAnthropicStreamError } from './errors.js';
@@ -12,8 +12,10 @@ import { anthropicStreamDecoder } from './stream-to-canonical.js';
 export const anthropicCodec: DialectCodec = {
   format: 'anthropic',
   oneAnswerPerRequest: true,
+  answerTool: true,
   decodeRequest: anthropicRequestToCanonical,
   encodeRequest: canonicalToAnthropicRequest,
+  unsupportedParams: anthropicUnsupportedParams,
   decodeResponse: anthropicResponseToCanonical,
   encodeResponse: canonicalToAnthropicResponse,
   streamDecoder: anthropicStreamDecoder as StreamDecoder<unknown>,

@@ -173,6 +173,8 @@ export function anthropicRequestToCanonical(body: unknown, meta: InboundMeta = {
   if (req.stop_sequences && req.stop_sequences.length > 0) out.stopSequences = req.stop_sequences;
   const r = reasoning(req);
   if (r) out.reasoning = r;
+  const format = req.output_config?.format ?? req.output_format;
+  if (format) out.responseFormat = { type: 'json_schema', schema: format.schema };
   if (req.metadata?.user_id) out.user = req.metadata.user_id;
   if (meta.anthropicBeta && meta.anthropicBeta.length > 0) out.anthropicBeta = meta.anthropicBeta;
   return out;

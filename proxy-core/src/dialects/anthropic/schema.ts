@@ -117,6 +117,11 @@ const ThinkingSchema = z.discriminatedUnion('type', [
 
 const num = () => z.number().nullish();
 
+/** Structured output: Claude answers with JSON following the schema. */
+const OutputFormatSchema = z
+  .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
+  .loose();
+
 export const MessagesRequestSchema = z
   .object({
     model: z.string().min(1, 'expected a model id'),
@@ -135,9 +140,14 @@ export const MessagesRequestSchema = z
     tool_choice: ToolChoiceSchema.nullish(),
     thinking: ThinkingSchema.nullish(),
     output_config: z
-      .object({ effort: z.enum(['low', 'medium', 'high', 'max']).nullish() })
+      .object({
+        effort: z.enum(['low', 'medium', 'high', 'max']).nullish(),
+        format: OutputFormatSchema.nullish(),
+      })
       .loose()
       .nullish(),
+    /** The structured-outputs beta's name for output_config.format. */
+    output_format: OutputFormatSchema.nullish(),
   })
   .loose();
 

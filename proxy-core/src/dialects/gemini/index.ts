@@ -19,6 +19,7 @@
  *   to an empty answer with finish reason content_filter / max_tokens, never to an error.
  */
 import { isGoogleReadableUrl } from '../../canonical/inline-images.js';
+import { geminiUnsupportedParams } from '../dropped-params.js';
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
 import { canonicalToGeminiRequest } from './canonical-to-request.js';
 import { canonicalToGeminiResponse } from './canonical-to-response.js';
@@ -33,6 +34,7 @@ import { usageFromGemini } from './usage.js';
 export const geminiCodec: DialectCodec = {
   format: 'gemini',
   decodeRequest: geminiRequestToCanonical,
+  unsupportedParams: geminiUnsupportedParams,
   encodeRequest: canonicalToGeminiRequest,
   decodeResponse: geminiResponseToCanonical,
   encodeResponse: canonicalToGeminiResponse,

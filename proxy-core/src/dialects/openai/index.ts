@@ -1,3 +1,4 @@
+import { openaiUnsupportedParams } from '../dropped-params.js';
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
 import { canonicalToOpenaiRequest } from './canonical-to-request.js';
 import { canonicalToOpenaiResponse } from './canonical-to-response.js';
@@ -13,6 +14,7 @@ import { usageFromOpenai } from './usage.js';
 export const openaiCodec: DialectCodec = {
   format: 'openai',
   decodeRequest: (body) => openaiRequestToCanonical(body),
+  unsupportedParams: openaiUnsupportedParams,
   encodeRequest: canonicalToOpenaiRequest,
   decodeResponse: openaiResponseToCanonical,
   encodeResponse: canonicalToOpenaiResponse,

@@ -75,6 +75,8 @@ export function mapAzureError(
   const innerCode = body.innererror?.code ?? '';
   const deployment = ctx.deployment ?? ctx.upstreamModel;
   const base = { account: ctx.account, upstreamModel: ctx.upstreamModel, status: res.status };
+  /** Azure's own words, kept beside our sentence (never replaced by it). */
+  const said = body.message ? ` (Azure said: ${body.message})` : '';
 
   if (code === 'content_filter' || innerCode === 'ResponsibleAIPolicyViolation') {
     const cats = flaggedCategories(body.innererror?.content_filter_result);
@@ -100,10 +102,12 @@ export function mapAzureError(
   }
 
   if (res.status === 401) {
-    return new ProxyError('authentication', 'Azure rejected the key', {
+    return new ProxyError('authentication', `Azure rejected the key${said}`, {
       ...base,
       hint: 'Check the key and the endpoint: both are under "Keys and Endpoint" of your Azure OpenAI resource, and the key must belong to that resource.',
-      messageRef: proxyMsg('azureBadKey'),
+      messageRef: body.message
+        ? proxyMsg('azureBadKeySaid', { detail: body.message })
+        : proxyMsg('azureBadKey'),
       hintRef: proxyMsg('azureBadKeyHint'),
     });
   }
@@ -120,12 +124,14 @@ export function mapAzureError(
   if (res.status === 404 && (code === 'DeploymentNotFound' || /deployment/i.test(message))) {
     return new ProxyError(
       'not_found',
-      `Azure has no deployment named "${deployment ?? '?'}" on this resource`,
+      `Azure has no deployment named "${deployment ?? '?'}" on this resource${said}`,
       {
         ...base,
         code: 'deployment_not_found',
         hint: 'Check the deployment name in Azure AI Foundry (Deployments) — it is the name you chose, not the model name. A new deployment can take a few minutes to appear.',
-        messageRef: proxyMsg('azureNoDeployment', { deployment: deployment ?? '?' }),
+        messageRef: body.message
+          ? proxyMsg('azureNoDeploymentSaid', { deployment: deployment ?? '?', detail: body.message })
+          : proxyMsg('azureNoDeployment', { deployment: deployment ?? '?' }),
         hintRef: proxyMsg('azureNoDeploymentHint'),
       },
     );
@@ -146,7 +152,7 @@ export function mapAzureError(
     const secs = retryAfterMs !== undefined ? Math.ceil(retryAfterMs / 1000) : undefined;
     return new ProxyError(
       'rate_limit',
-      quota ? 'Azure quota for this deployment is used up' : 'Azure rate limit reached',
+      `${quota ? 'Azure quota for this deployment is used up' : 'Azure rate limit reached'}${said}`,
       {
         ...base,
         retryAfterMs,
@@ -156,7 +162,9 @@ export function mapAzureError(
           secs !== undefined
             ? `Azure asks to wait ${secs} s. Raise the deployment's tokens-per-minute limit in Azure, or add another deployment to this model.`
             : "Raise the deployment's tokens-per-minute limit in Azure, or add another deployment to this model.",
-        messageRef: proxyMsg(quota ? 'azureQuota' : 'azureRateLimit'),
+        messageRef: body.message
+          ? proxyMsg(quota ? 'azureQuotaSaid' : 'azureRateLimitSaid', { detail: body.message })
+          : proxyMsg(quota ? 'azureQuota' : 'azureRateLimit'),
         hintRef:
           secs !== undefined ? proxyMsg('azureRateHintWait', { seconds: secs }) : proxyMsg('azureRateHint'),
       },

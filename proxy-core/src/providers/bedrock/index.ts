@@ -12,6 +12,7 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { type BedrockAccount, validateBedrockKeys } from './config.js';
+import { anthropicCountAnswer, countTokensBody, countTokensPath } from './count-tokens.js';
 import {
   type ControlPlaneClient,
   chatModelsFrom,
@@ -140,6 +141,27 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
         JSON.stringify(body),
       );
     },
+
+    /** CountTokens for Claude (the only family routed as Anthropic Messages). */
+    async prepareCountTokens(call: ChatCall): Promise<UpstreamRequest> {
+      if (!isClaudeModel(call.upstreamModel)) {
+        throw new ProxyError(
+          'invalid_request',
+          `Bedrock counts tokens only for Claude models, not ${call.upstreamModel}`,
+          {
+            status: 501,
+          },
+        );
+      }
+      return signedRequest(
+        'POST',
+        runtimeUrl + countTokensPath(call.upstreamModel),
+        { 'content-type': 'application/json', accept: 'application/json' },
+        JSON.stringify(countTokensBody(call.body, call.anthropicBeta)),
+      );
+    },
+
+    countTokensAnswer: anthropicCountAnswer,
 
     readStream(body) {
       return readBedrockStream(body, errorContext(), runtimeUrl);

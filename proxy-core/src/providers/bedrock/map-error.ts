@@ -210,19 +210,24 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
     f.status === 429
   ) {
     const daily = /per day|daily/i.test(m);
+    const said = m ? ` (AWS said: ${m})` : '';
     return {
       kind: 'rate_limit',
       status: 429,
       retryable: true,
       message: daily
-        ? `Bedrock: the daily token quota for ${model} in ${region} is used up`
-        : `Bedrock is throttling requests to ${model} (too many requests or tokens per minute)`,
+        ? `Bedrock: the daily token quota for ${model} in ${region} is used up${said}`
+        : `Bedrock is throttling requests to ${model} (too many requests or tokens per minute)${said}`,
       hint: daily
         ? 'Wait until the quota resets, or request a higher quota under Service Quotas → Amazon Bedrock.'
         : 'Wait a few seconds and try again. For more headroom, request a higher quota under Service Quotas → Amazon Bedrock, or use a cross-region inference profile.',
-      messageRef: daily
-        ? proxyMsg('bedrockDailyQuota', { model, region })
-        : proxyMsg('bedrockThrottled', { model }),
+      messageRef: m
+        ? daily
+          ? proxyMsg('bedrockDailyQuotaSaid', { model, region, detail: m })
+          : proxyMsg('bedrockThrottledSaid', { model, detail: m })
+        : daily
+          ? proxyMsg('bedrockDailyQuota', { model, region })
+          : proxyMsg('bedrockThrottled', { model }),
       hintRef: proxyMsg(daily ? 'bedrockDailyQuotaHint' : 'bedrockThrottledHint'),
     };
   }

@@ -18,6 +18,11 @@ function seconds(ms: number): string {
   return s === 1 ? '1 second' : `${s} seconds`;
 }
 
+/** Google's own words, kept beside our sentence (never replaced by it). */
+function said(googleMessage: string): string {
+  return googleMessage ? ` (Google said: ${googleMessage})` : '';
+}
+
 /**
  * A Google AI Studio error response → a ProxyError that says what happened and what to do:
  * invalid key, quota exhausted (with Google's retry delay), unsupported region, unknown model.
@@ -29,15 +34,21 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
   const base = { account: ctx.account, upstreamModel: model };
 
   if (facts?.reason === 'API_KEY_INVALID' || /api key (not valid|expired|invalid)/i.test(googleMessage)) {
-    return new ProxyError('authentication', 'Google AI Studio did not accept the API key.', {
-      ...base,
-      status: 401,
-      code: facts?.reason ?? 'API_KEY_INVALID',
-      hint: 'Copy the key again from aistudio.google.com/apikey and paste it into this account (it starts with "AIza").',
-      retryable: true,
-      messageRef: proxyMsg('googleAiBadKey'),
-      hintRef: proxyMsg('googleAiBadKeyHint'),
-    });
+    return new ProxyError(
+      'authentication',
+      `Google AI Studio did not accept the API key.${said(googleMessage)}`,
+      {
+        ...base,
+        status: 401,
+        code: facts?.reason ?? 'API_KEY_INVALID',
+        hint: 'Copy the key again from aistudio.google.com/apikey and paste it into this account (it starts with "AIza").',
+        retryable: true,
+        messageRef: googleMessage
+          ? proxyMsg('googleAiBadKeySaid', { detail: googleMessage })
+          : proxyMsg('googleAiBadKey'),
+        hintRef: proxyMsg('googleAiBadKeyHint'),
+      },
+    );
   }
 
   if (res.status === 429 || facts?.status === 'RESOURCE_EXHAUSTED') {
@@ -48,7 +59,8 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       retryAfterMs !== undefined
         ? `Wait ${seconds(retryAfterMs)} and try again`
         : 'Wait a little and try again';
-    return new ProxyError('rate_limit', `Google AI Studio quota used up${model ? ` for ${model}` : ''}.`, {
+    const quota = `Google AI Studio quota used up${model ? ` for ${model}` : ''}.${said(googleMessage)}`;
+    return new ProxyError('rate_limit', quota, {
       ...base,
       status: 429,
       code: 'RESOURCE_EXHAUSTED',
@@ -57,7 +69,13 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
       hint: perDay
         ? "This key's daily quota is spent; it renews tomorrow. Add another key or enable billing in Google AI Studio."
         : `${wait}${freeTier ? ', or enable billing in Google AI Studio for higher limits' : ''}.`,
-      messageRef: model ? proxyMsg('googleAiQuotaModel', { model }) : proxyMsg('googleAiQuota'),
+      messageRef: googleMessage
+        ? model
+          ? proxyMsg('googleAiQuotaModelSaid', { model, detail: googleMessage })
+          : proxyMsg('googleAiQuotaSaid', { detail: googleMessage })
+        : model
+          ? proxyMsg('googleAiQuotaModel', { model })
+          : proxyMsg('googleAiQuota'),
       hintRef: perDay
         ? proxyMsg('googleAiQuotaDailyHint')
         : retryAfterMs !== undefined
@@ -70,38 +88,56 @@ export function mapGoogleAiError(res: UpstreamErrorResponse, ctx: GoogleAiErrorC
 
   if (facts?.status === 'FAILED_PRECONDITION' && /location|country|region/i.test(googleMessage)) {
     const billing = /billing/i.test(googleMessage);
-    return new ProxyError('permission', 'Google AI Studio is not available in your region.', {
-      ...base,
-      status: 403,
-      code: 'FAILED_PRECONDITION',
-      hint: billing
-        ? 'The free tier is not offered in your country: enable billing for the key’s project in Google AI Studio, or use Vertex AI.'
-        : 'Google blocks the Gemini API in some countries. Set an outbound proxy in a supported region for this account, or use Vertex AI instead.',
-      messageRef: proxyMsg('googleAiRegion'),
-      hintRef: proxyMsg(billing ? 'googleAiRegionBillingHint' : 'googleAiRegionHint'),
-    });
+    return new ProxyError(
+      'permission',
+      `Google AI Studio is not available in your region.${said(googleMessage)}`,
+      {
+        ...base,
+        status: 403,
+        code: 'FAILED_PRECONDITION',
+        hint: billing
+          ? 'The free tier is not offered in your country: enable billing for the key’s project in Google AI Studio, or use Vertex AI.'
+          : 'Google blocks the Gemini API in some countries. Set an outbound proxy in a supported region for this account, or use Vertex AI instead.',
+        messageRef: googleMessage
+          ? proxyMsg('googleAiRegionSaid', { detail: googleMessage })
+          : proxyMsg('googleAiRegion'),
+        hintRef: proxyMsg(billing ? 'googleAiRegionBillingHint' : 'googleAiRegionHint'),
+      },
+    );
   }
 
   if ((res.status === 404 || facts?.status === 'NOT_FOUND') && !model) {
-    return new ProxyError('not_found', 'Google AI Studio answered "not found" at this address.', {
-      ...base,
-      status: 404,
-      code: 'NOT_FOUND',
-      hint: 'Leave the base URL empty for Google AI Studio, or check the gateway address you entered.',
-      messageRef: proxyMsg('googleAiNotFoundHere'),
-      hintRef: proxyMsg('googleAiNotFoundHereHint'),
-    });
+    return new ProxyError(
+      'not_found',
+      `Google AI Studio answered "not found" at this address.${said(googleMessage)}`,
+      {
+        ...base,
+        status: 404,
+        code: 'NOT_FOUND',
+        hint: 'Leave the base URL empty for Google AI Studio, or check the gateway address you entered.',
+        messageRef: googleMessage
+          ? proxyMsg('googleAiNotFoundHereSaid', { detail: googleMessage })
+          : proxyMsg('googleAiNotFoundHere'),
+        hintRef: proxyMsg('googleAiNotFoundHereHint'),
+      },
+    );
   }
 
   if (res.status === 404 || facts?.status === 'NOT_FOUND') {
-    return new ProxyError('not_found', `Google AI Studio has no model "${model ?? 'unknown'}".`, {
-      ...base,
-      status: 404,
-      code: 'NOT_FOUND',
-      hint: 'Check the model id (for example gemini-2.5-flash); the account’s model list shows the ones your key can use.',
-      messageRef: proxyMsg('googleAiNoModel', { model: model ?? 'unknown' }),
-      hintRef: proxyMsg('googleAiNoModelHint'),
-    });
+    return new ProxyError(
+      'not_found',
+      `Google AI Studio has no model "${model ?? 'unknown'}".${said(googleMessage)}`,
+      {
+        ...base,
+        status: 404,
+        code: 'NOT_FOUND',
+        hint: 'Check the model id (for example gemini-2.5-flash); the account’s model list shows the ones your key can use.',
+        messageRef: googleMessage
+          ? proxyMsg('googleAiNoModelSaid', { model: model ?? 'unknown', detail: googleMessage })
+          : proxyMsg('googleAiNoModel', { model: model ?? 'unknown' }),
+        hintRef: proxyMsg('googleAiNoModelHint'),
+      },
+    );
   }
 
   if (res.status === 403 || facts?.status === 'PERMISSION_DENIED') {

@@ -255,6 +255,7 @@ export function createVertexProvider(
     kind: 'vertex',
     accountId: account.id,
     rawStreamPassthrough: true,
+    nativeStructuredOutput: false,
 
     wireFor(upstreamModel: string): WireFormat {
       return wireForModel(upstreamModel);

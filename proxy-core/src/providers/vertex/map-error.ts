@@ -180,7 +180,7 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         : ' Region "global" spreads requests over many regions and is less often full.';
     return new ProxyError(
       'rate_limit',
-      `Vertex AI quota is used up for ${where} (project ${ctx.projectId})`,
+      `Vertex AI quota is used up for ${where} (project ${ctx.projectId})${msg ? ` (Google said: ${msg})` : ''}`,
       {
         ...base,
         status: 429,
@@ -188,7 +188,9 @@ export function mapVertexError(res: UpstreamErrorResponse, ctx: VertexErrorConte
         retryAfterMs,
         code: 'vertex_quota_exhausted',
         hint: `Wait${retryAfterMs ? ` ${Math.ceil(retryAfterMs / 1000)} s` : ' a minute'} and try again.${globalHint} For a higher limit, request a quota increase under IAM & Admin → Quotas.`,
-        messageRef: proxyMsg('vertexQuota', { where, project: ctx.projectId }),
+        messageRef: msg
+          ? proxyMsg('vertexQuotaSaid', { where, project: ctx.projectId, detail: msg })
+          : proxyMsg('vertexQuota', { where, project: ctx.projectId }),
         hintRef: retryAfterMs
           ? proxyMsg(ctx.region === 'global' ? 'vertexQuotaHintWaitGlobal' : 'vertexQuotaHintWait', {
               seconds: Math.ceil(retryAfterMs / 1000),

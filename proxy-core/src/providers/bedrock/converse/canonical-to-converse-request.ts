@@ -1,5 +1,6 @@
 import { invalidRequest } from '../../../canonical/errors.js';
 import { toolArgumentsObject } from '../../../canonical/json.js';
+import { answerSchema, withAnswerTool } from '../../../canonical/structured-output.js';
 import type {
   CacheControl,
   CanonicalRequest,
@@ -10,7 +11,12 @@ import type {
   Part,
   ReasoningSettings,
 } from '../../../canonical/types.js';
-import type { EncodeRequestOptions } from '../../../dialects/types.js';
+import {
+  closedObjects,
+  hasNativeStructuredOutput,
+} from '../../../dialects/anthropic/canonical-to-request.js';
+import { filtersSafety } from '../../../dialects/dropped-params.js';
+import type { EncodeRequestOptions, SendParam } from '../../../dialects/types.js';
 import { type BedrockModelFamily, modelFamily } from '../model-family.js';
 
 type Block = Record<string, unknown>;
@@ -266,7 +272,7 @@ function additionalFields(
   inference: Record<string, unknown>,
 ): Block | undefined {
   const extra: Block = {};
-  const r: ReasoningSettings | undefined = req.reasoning;
+  const r: ReasoningSettings | undefined = thinkingAllowed(req, family) ? req.reasoning : undefined;
   if (r?.enabled) {
     if (family === 'anthropic') {
       const budget = Math.max(1024, r.budgetTokens ?? (r.effort ? BUDGET_FOR_EFFORT[r.effort] : 4096));
@@ -293,11 +299,32 @@ function additionalFields(
   return Object.keys(extra).length > 0 ? extra : undefined;
 }
 
+/** Families that take a reasoning setting through Converse. */
+const REASONING_FAMILIES: ReadonlySet<BedrockModelFamily> = new Set([
+  'anthropic',
+  'openai-gpt-oss',
+  'amazon-nova-2',
+]);
+
+/** Claude refuses thinking together with a forced tool call; the forced call is what the client needs. */
+function thinkingAllowed(req: CanonicalRequest, family: BedrockModelFamily): boolean {
+  const forced = req.toolChoice?.type === 'required' || req.toolChoice?.type === 'tool';
+  return !(family === 'anthropic' && forced);
+}
+
+/** Claude without native structured output gets the schema as a forced tool (see structured-output.ts). */
+function shaped(req: CanonicalRequest, opts: EncodeRequestOptions): CanonicalRequest {
+  if (!answerSchema(req) || modelFamily(opts.upstreamModel) !== 'anthropic') return req;
+  if (req.responseFormat?.type === 'json_schema' && hasNativeStructuredOutput(opts.upstreamModel)) return req;
+  return withAnswerTool(req);
+}
+
 /** Canonical request → Converse / ConverseStream body (the model id goes in the URL, not here). */
 export function canonicalToConverseRequest(
-  req: CanonicalRequest,
+  input: CanonicalRequest,
   opts: EncodeRequestOptions,
 ): Record<string, unknown> {
+  const req = shaped(input, opts);
   const family = modelFamily(opts.upstreamModel);
   const ctx: EncodeCtx = { family, docCount: 0 };
   const body: Record<string, unknown> = { messages: encodeMessages(req.messages, ctx) };
@@ -315,5 +342,49 @@ export function canonicalToConverseRequest(
 
   const toolConfig = encodeToolConfig(req, family);
   if (toolConfig) body.toolConfig = toolConfig;
+  const format = req.responseFormat;
+  if (family === 'anthropic' && format?.type === 'json_schema') {
+    // Native structured output: Converse takes the schema as a JSON string.
+    body.outputConfig = {
+      textFormat: {
+        type: 'json_schema',
+        structure: {
+          jsonSchema: {
+            schema: JSON.stringify(closedObjects(format.schema)),
+            ...(format.name ? { name: format.name } : {}),
+          },
+        },
+      },
+    };
+  }
   return body;
+}
+
+/** What Converse cannot send of this request for this model family (left out of the body above). */
+export function converseUnsupportedParams(input: CanonicalRequest, opts: EncodeRequestOptions): SendParam[] {
+  const req = shaped(input, opts);
+  const family = modelFamily(opts.upstreamModel);
+  const out: SendParam[] = [];
+  if (req.seed !== undefined) out.push('seed');
+  if (req.presencePenalty !== undefined) out.push('presencePenalty');
+  if (req.frequencyPenalty !== undefined) out.push('frequencyPenalty');
+  if (req.user) out.push('user');
+  const thinking = req.reasoning?.enabled === true;
+  const claudeThinking = family === 'anthropic' && thinking && thinkingAllowed(req, family);
+  if (thinking && (!REASONING_FAMILIES.has(family) || !thinkingAllowed(req, family))) out.push('reasoning');
+  if (claudeThinking && req.temperature !== undefined) out.push('temperature');
+  if (claudeThinking && req.topP !== undefined) out.push('topP');
+  if (req.topK !== undefined) {
+    const carried = ['anthropic', 'mistral', 'amazon-nova', 'amazon-nova-2'].includes(family);
+    if (!carried || claudeThinking) out.push('topK');
+  }
+  const hasTools = (req.tools?.length ?? 0) > 0;
+  if (req.parallelToolCalls === false && hasTools) out.push('parallelToolCalls');
+  const choice = req.toolChoice?.type;
+  if (hasTools && family === 'meta' && (choice === 'required' || choice === 'tool')) out.push('toolChoice');
+  if (req.responseFormat && req.responseFormat.type !== 'text' && family !== 'anthropic') {
+    out.push('responseFormat');
+  }
+  if (filtersSafety(req)) out.push('safetySettings');
+  return out;
 }

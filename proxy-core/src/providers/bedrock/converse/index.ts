@@ -1,6 +1,6 @@
 import type { Usage } from '../../../canonical/types.js';
 import type { StreamDecoder, WireCodec } from '../../../dialects/types.js';
-import { canonicalToConverseRequest } from './canonical-to-converse-request.js';
+import { canonicalToConverseRequest, converseUnsupportedParams } from './canonical-to-converse-request.js';
 import { converseResponseToCanonical } from './converse-response-to-canonical.js';
 import { converseStreamDecoder } from './converse-stream-to-canonical.js';
 import { decodeConverseUsage } from './converse-usage.js';
@@ -16,7 +16,9 @@ function readConverseUsage(body: unknown): Partial<Usage> | undefined {
 export const bedrockConverseCodec: WireCodec = {
   format: 'bedrock-converse',
   oneAnswerPerRequest: true,
+  answerTool: true,
   encodeRequest: canonicalToConverseRequest,
+  unsupportedParams: converseUnsupportedParams,
   decodeResponse: converseResponseToCanonical,
   streamDecoder: converseStreamDecoder as StreamDecoder<unknown>,
   readUsage: readConverseUsage,
