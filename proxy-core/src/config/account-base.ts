@@ -64,4 +64,15 @@ export const accountBase = z.object({
    * first, rested after a 429 for as long as the provider asks, set aside after a 401/403.
    */
   apiKeys: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Claude routes: place prompt-cache breakpoints automatically when the client placed none and
+   * the prompt is long enough ("auto"), or never ("off"). A client's own markers are always kept.
+   */
+  promptCaching: z.enum(['auto', 'off']).default('auto'),
+  /**
+   * How long automatically cached prompts live: "5m" (default) or "1h" (writes cost 2× input
+   * instead of 1.25×). Where the upstream has no 1-hour cache (Claude before 4.5 on Bedrock),
+   * requests use 5 minutes.
+   */
+  promptCacheTtl: z.enum(['5m', '1h']).default('5m'),
 });

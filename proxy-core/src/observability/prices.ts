@@ -95,6 +95,16 @@ export function costForPrice(price: PriceEntry, usage: Usage): number {
   return costAt(tier, usage);
 }
 
+/**
+ * What prompt caching saved on `usage` at a price row: the cost had every prompt token been
+ * charged at the input price, minus the cost as charged (cache reads at their lower price, cache
+ * writes at their higher one). Negative when writes cost more than reads saved (a first turn).
+ */
+export function cacheSavingForPrice(price: PriceEntry, usage: Usage): number {
+  const uncached: Usage = { ...usage, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  return costForPrice(price, uncached) - costForPrice(price, usage);
+}
+
 /** Builds a price book from table data (validated; a bad row is a programming error). */
 export function createPriceBook(data: unknown = PRICE_TABLE): PriceBook {
   const table = tableSchema.parse(data);
@@ -130,6 +140,16 @@ export function createPriceBook(data: unknown = PRICE_TABLE): PriceBook {
 
 /** The built-in table (immutable; built once at load). */
 export const DEFAULT_PRICE_BOOK: PriceBook = createPriceBook(PRICE_TABLE);
+
+/** USD saved by prompt caching on a request (see cacheSavingForPrice); null when the model is unknown. */
+export function estimateCacheSaving(
+  model: string,
+  usage: Usage,
+  book: PriceBook = DEFAULT_PRICE_BOOK,
+): number | null {
+  const price = book.find(model);
+  return price ? cacheSavingForPrice(price, usage) : null;
+}
 
 /** Estimated USD cost of a request with the built-in table; null when the model is unknown. */
 export function estimateCost(

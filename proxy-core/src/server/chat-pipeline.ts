@@ -12,6 +12,7 @@ import type {
 } from '../canonical/types.js';
 import type { CodecSet, DialectCodec, InboundMeta } from '../dialects/types.js';
 import type { RecordBuilder } from '../observability/recorder.js';
+import { applyPromptCache, type PromptCacheSettings } from '../providers/prompt-cache.js';
 import type { ChatCall, Provider, UpstreamRequest } from '../providers/types.js';
 import type { ProviderLease } from '../routing/account-keys.js';
 import type { Route } from '../routing/catalog.js';
@@ -48,6 +49,8 @@ export interface PipelineEnv {
   hooks: PipelineHooks;
   /** Redacts what goes to the client (second line: upstream words arrive redacted already). */
   redactor?: SecretRedactor;
+  /** Issue 19 (caching): an account's prompt-caching settings (`promptCaching`, `promptCacheTtl`). */
+  promptCache?(accountId: string): PromptCacheSettings | undefined;
 }
 
 export interface ChatContext {
@@ -194,6 +197,12 @@ async function attempt(
         : ctx.canonical;
       body = env.codecs.wire(wire).encodeRequest(prepared, { upstreamModel: route.upstreamModel });
     }
+    // Issue 19 (caching): Claude cache breakpoints when the client placed none (passthrough too).
+    body = applyPromptCache(
+      body,
+      { provider: provider.kind, wire, upstreamModel: route.upstreamModel },
+      env.promptCache?.(route.account),
+    );
     const call: ChatCall = {
       upstreamModel: route.upstreamModel,
       stream,
