@@ -237,3 +237,14 @@ export function withCacheUsage(reply: { message: Json; events: Json[] }, u: Cach
   });
   return { message, events };
 }
+
+/** A character card of about `tokens` tokens (varied sentences, as a real card is). */
+export function characterCard(tokens: number): string {
+  const lines: string[] = ['{{char}} is Aria, a travelling cartographer from the river city of Veldt.'];
+  for (let i = 0; simTokens(lines.join('\n')) < tokens; i++) {
+    lines.push(
+      `Memory ${i}: in the ${i % 7 === 0 ? 'winter' : 'summer'} of year ${1200 + i}, Aria mapped valley ${i * 13} and met a ${['merchant', 'monk', 'sailor', 'smith'][i % 4]} who taught her ${i % 3 === 0 ? 'a song' : 'a trick with ink'}.`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -9,23 +9,12 @@ import {
   minimumCacheableTokens,
   type PromptCacheSettings,
 } from '../../../proxy-core/src/providers/prompt-cache.js';
-import { createClaudeCacheSim, simTokens } from '../../upstreams/claude-cache.js';
+import { characterCard, createClaudeCacheSim, simTokens } from '../../upstreams/claude-cache.js';
 
 type Json = Record<string, unknown>;
 
 const AUTO: PromptCacheSettings = { mode: 'auto', ttl: '5m' };
 const codecs = createCodecSet({ 'bedrock-converse': bedrockConverseCodec });
-
-/** A character card of about `tokens` tokens (varied sentences, as a real card is). */
-export function characterCard(tokens: number): string {
-  const lines: string[] = ['{{char}} is Aria, a travelling cartographer from the river city of Veldt.'];
-  for (let i = 0; simTokens(lines.join('\n')) < tokens; i++) {
-    lines.push(
-      `Memory ${i}: in the ${i % 7 === 0 ? 'winter' : 'summer'} of year ${1200 + i}, Aria mapped valley ${i * 13} and met a ${['merchant', 'monk', 'sailor', 'smith'][i % 4]} who taught her ${i % 3 === 0 ? 'a song' : 'a trick with ink'}.`,
-    );
-  }
-  return lines.join('\n');
-}
 
 const anthropicTarget = {
   provider: 'anthropic',
@@ -52,7 +41,7 @@ function markersOf(body: Json): string[] {
   };
   scan(body.tools, 'tools');
   scan(body.system, 'system');
-  (body.messages as Json[]).forEach((m, i) => scan(m.content, `messages.${i}`));
+  for (const [i, m] of (body.messages as Json[]).entries()) scan(m.content, `messages.${i}`);
   return out;
 }
 
