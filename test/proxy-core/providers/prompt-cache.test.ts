@@ -214,3 +214,56 @@ describe('cache points in a Bedrock Converse body', () => {
     expect(applyPromptCache(body, target, AUTO)).toBe(body);
   });
 });
+
+describe('the simulated Claude cache (the mocks’ referee)', () => {
+  it('refuses what Claude refuses', () => {
+    const sim = createClaudeCacheSim();
+    const mark = { type: 'ephemeral' };
+    const five = {
+      model: 'x',
+      max_tokens: 10,
+      messages: [1, 2, 3, 4, 5].map((i) => ({
+        role: i % 2 ? 'user' : 'assistant',
+        content: [{ type: 'text', text: `t${i}`, cache_control: mark }],
+      })),
+    };
+    expect(sim.check(five)).toMatch(/maximum of 4 blocks/);
+    const order = {
+      model: 'x',
+      max_tokens: 10,
+      system: [{ type: 'text', text: 'a', cache_control: mark }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'b', cache_control: { ...mark, ttl: '1h' } }] },
+      ],
+    };
+    expect(sim.check(order)).toMatch(/must not come after/);
+    const thinking = {
+      model: 'x',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'q' },
+        {
+          role: 'assistant',
+          content: [{ type: 'thinking', thinking: 'hm', signature: 's', cache_control: mark }],
+        },
+      ],
+    };
+    expect(sim.check(thinking)).toMatch(/thinking/);
+  });
+
+  it('caches nothing below the minimum and forgets after the TTL', () => {
+    const sim = createClaudeCacheSim();
+    const body = (text: string) => ({
+      model: 'x',
+      max_tokens: 10,
+      system: [{ type: 'text', text, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'q' }],
+    });
+    expect(sim.use(body('short'), 'claude-sonnet-4-5')).toMatchObject({ read: 0, write: 0 });
+    const long = body(characterCard(2000));
+    expect(sim.use(long, 'claude-sonnet-4-5').write).toBeGreaterThan(2000);
+    expect(sim.use(long, 'claude-sonnet-4-5').read).toBeGreaterThan(2000);
+    sim.advance(6 * 60_000);
+    expect(sim.use(long, 'claude-sonnet-4-5').read).toBe(0);
+  });
+});
