@@ -175,7 +175,7 @@ describe('an Anthropic client (same-dialect passthrough)', () => {
     return {
       model: 'claude-direct',
       max_tokens: 300,
-      top_k: 0,
+      stop_sequences: ['\nUser:'],
       system: [{ type: 'text', text: CARD }],
       messages,
     };
@@ -192,7 +192,7 @@ describe('an Anthropic client (same-dialect passthrough)', () => {
       '"cache_control":{"type":"ephemeral","ttl":"1h"}',
       '"cache_control":{"type":"ephemeral","ttl":"1h"}',
     ]);
-    // Without the markers it is exactly what the client sent (top_k: 0 and all).
+    // Without the markers it is exactly what the client sent (stop sequences and all).
     const unmarked = JSON.parse(JSON.stringify(sent).replace(/,"cache_control":\{[^}]*\}/g, '')) as Json;
     expect(unmarked).toEqual({ ...params(2), model: 'claude-sonnet-4-5-20250929' });
     expect(record.passthrough).toBe(true);
