@@ -414,6 +414,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
         cacheWriteTokens: 0,
         costUsd: 1.23,
         unpricedRequests: 1,
+        cacheSavedUsd: 0,
       },
       perModel: [
         {
@@ -426,6 +427,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
           cacheWriteTokens: 0,
           costUsd: 1.2,
           unpricedRequests: 0,
+          cacheSavedUsd: 0,
         },
       ],
       perDay: ['2026-11-21', '2026-11-22', '2026-11-23'].map((day, i) => ({
@@ -438,6 +440,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
         cacheWriteTokens: 0,
         costUsd: 0.3 + i * 0.1,
         unpricedRequests: 0,
+        cacheSavedUsd: 0,
       })),
     }),
   };
