@@ -19,6 +19,8 @@ export interface CacheUsage {
   input: number;
   read: number;
   write: number;
+  /** Of `write`, the tokens written under a 1-hour breakpoint. */
+  write1h: number;
 }
 
 export interface ClaudeCacheSim {
@@ -196,7 +198,7 @@ export function createClaudeCacheSim(opts: { now?: () => number } = {}): ClaudeC
       let tokens = 0;
       let read = 0;
       let lastMarked = 0;
-      const toStore: Array<{ key: string; ttl: string }> = [];
+      const toStore: Array<{ key: string; ttl: string; prefix: number }> = [];
       units.forEach((u) => {
         hash.update(u.key);
         tokens += u.tokens;
@@ -206,12 +208,19 @@ export function createClaudeCacheSim(opts: { now?: () => number } = {}): ClaudeC
         const key = hash.copy().digest('hex');
         const expiry = entries.get(key);
         if (expiry !== undefined && expiry > now) read = tokens;
-        toStore.push({ key, ttl: u.marker.ttl });
+        toStore.push({ key, ttl: u.marker.ttl, prefix: tokens });
       });
       for (const s of toStore) entries.set(s.key, now + (s.ttl === '1h' ? 3_600_000 : 300_000));
       const cachedUpTo = toStore.length > 0 ? lastMarked : 0;
       const write = Math.max(0, cachedUpTo - read);
-      const usage = { input: tokens - read - write, read, write };
+      // Each written stretch belongs to the breakpoint that ends it, and takes that one's TTL.
+      let write1h = 0;
+      let from = read;
+      for (const s of toStore) {
+        if (s.prefix > from && s.ttl === '1h') write1h += s.prefix - from;
+        from = Math.max(from, s.prefix);
+      }
+      const usage = { input: tokens - read - write, read, write, write1h };
       log.push(usage);
       breakpoints.push(units.filter((u) => u.marker).length);
       return usage;
@@ -226,6 +235,7 @@ export function withCacheUsage(reply: { message: Json; events: Json[] }, u: Cach
     input_tokens: u.input,
     cache_read_input_tokens: u.read,
     cache_creation_input_tokens: u.write,
+    cache_creation: { ephemeral_5m_input_tokens: u.write - u.write1h, ephemeral_1h_input_tokens: u.write1h },
   });
   const message = { ...reply.message, usage: usage(reply.message.usage) };
   const events = reply.events.map((ev) => {

@@ -81,10 +81,14 @@ function costAt(tier: PriceTier, usage: Usage): number {
   const cacheRead = Math.max(0, usage.cacheReadTokens ?? 0);
   const cacheWrite = Math.max(0, usage.cacheWriteTokens ?? 0);
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
+  // 1-hour cache writes cost twice the input price (Anthropic pricing: "1h cache writes 2x base
+  // input"); the table's cacheWrite is the 5-minute price.
+  const write1h = Math.min(cacheWrite, Math.max(0, usage.cacheWrite1hTokens ?? 0));
   const perMillion =
     uncached * tier.input +
     cacheRead * (tier.cacheRead ?? tier.input) +
-    cacheWrite * (tier.cacheWrite ?? tier.input) +
+    (cacheWrite - write1h) * (tier.cacheWrite ?? tier.input) +
+    write1h * (tier.cacheWrite !== undefined ? tier.input * 2 : tier.input) +
     Math.max(0, usage.outputTokens) * tier.output;
   return perMillion / 1_000_000;
 }
@@ -101,7 +105,7 @@ export function costForPrice(price: PriceEntry, usage: Usage): number {
  * writes at their higher one). Negative when writes cost more than reads saved (a first turn).
  */
 export function cacheSavingForPrice(price: PriceEntry, usage: Usage): number {
-  const uncached: Usage = { ...usage, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  const uncached: Usage = { ...usage, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 };
   return costForPrice(price, uncached) - costForPrice(price, usage);
 }
 

@@ -183,7 +183,12 @@ describe('an Anthropic client (same-dialect passthrough)', () => {
 
   it('gets breakpoints (1 h, as the account asks) and nothing else in its body changes', async () => {
     const start = sims.anthropic.log.length;
-    await client().messages.create(params(1));
+    const { record: first } = await withRecord(() => client().messages.create(params(1)));
+    // 1-hour writes are priced at twice the input price ($6/M for Sonnet 4.5), not $3.75/M.
+    const written = sims.anthropic.log[start]!.write1h;
+    expect(written).toBe(sims.anthropic.log[start]!.write);
+    expect(first.usage?.cacheWrite1hTokens).toBe(written);
+    expect(first.cacheSavedUsd).toBeCloseTo((-written * (6 - 3)) / 1e6, 9);
     const { record } = await withRecord(() => client().messages.create(params(2)));
     const sent = anthropicMock.bodies().at(-1)!;
     const marks = JSON.stringify(sent).match(/"cache_control":\{[^}]*\}/g) ?? [];
