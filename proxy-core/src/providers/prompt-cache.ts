@@ -123,16 +123,13 @@ export function effectiveTtl(target: PromptCacheTarget, wanted: PromptCacheTtl):
 /**
  * A cheap, conservative token estimate (it should not exceed what Claude counts): ASCII text at
  * four characters a token, other characters (CJK and the like, one or more tokens each) at 0.6.
+ * The non-ASCII characters are counted from the UTF-8 length (native, no loop over the text): a
+ * CJK character is 3 bytes for 1 UTF-16 unit, so (bytes − units) / 2 of them; accented and
+ * Cyrillic letters (2 bytes) count as half of one, which only lowers the estimate.
  */
 export function estimateTextTokens(text: string): number {
-  let ascii = 0;
-  let other = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) ascii++;
-    else if (c < 0xdc00 || c > 0xdfff) other++; // a surrogate pair counts once
-  }
-  return ascii / 4 + other * 0.6;
+  const other = (Buffer.byteLength(text, 'utf8') - text.length) / 2;
+  return (text.length - other) / 4 + other * 0.6;
 }
 
 type Json = Record<string, unknown>;
