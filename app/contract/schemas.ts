@@ -409,6 +409,8 @@ export const requestRecordSchema = z.object({
   ttftMs: z.number().optional(),
   usage: usageViewSchema.optional(),
   costUsd: z.number().nullable().optional(),
+  /** USD prompt caching saved on this request (reads' saving less writes' extra cost). */
+  cacheSavedUsd: z.number().optional(),
   error: errorInfoViewSchema.optional(),
   attempts: z.array(
     z.object({
@@ -445,6 +447,8 @@ export const usageRowSchema = z.object({
   /** Sum of known costs; requests with unknown prices are counted in unpricedRequests. */
   costUsd: z.number(),
   unpricedRequests: z.number(),
+  /** USD prompt caching saved: cache reads at their lower price, less what cache writes cost extra. */
+  cacheSavedUsd: z.number(),
 });
 export type UsageRow = z.infer<typeof usageRowSchema>;
 

@@ -49,6 +49,7 @@ function toRow(t: UsageTotals | undefined): UsageRow {
     cacheWriteTokens: t?.cacheWriteTokens ?? 0,
     costUsd: t?.costUsd ?? 0,
     unpricedRequests: t?.unknownCostRequests ?? 0,
+    cacheSavedUsd: t?.cacheSavedUsd ?? 0,
   };
 }
 
@@ -194,7 +195,9 @@ const CSV_COLUMNS: Array<[string, (r: RequestRecordView) => unknown]> = [
   ['input_tokens', (r) => r.usage?.inputTokens],
   ['output_tokens', (r) => r.usage?.outputTokens],
   ['cache_read_tokens', (r) => r.usage?.cacheReadTokens],
+  ['cache_write_tokens', (r) => r.usage?.cacheWriteTokens],
   ['cost_usd', (r) => r.costUsd],
+  ['cache_saved_usd', (r) => r.cacheSavedUsd],
   ['error', (r) => r.error?.message],
   ['attempts', (r) => r.attempts.length],
 ];

@@ -108,6 +108,23 @@ describe('live log', () => {
     expect(within(drawer).queryByTestId('dropped-params')).toBeNull();
   });
 
+  it('the detail drawer shows what Claude’s prompt cache read, wrote and saved', async () => {
+    const user = userEvent.setup();
+    const cached = sampleRecord({
+      id: 'cached-1',
+      publicModel: 'claude-roleplay',
+      usage: { inputTokens: 10_400, outputTokens: 120, cacheReadTokens: 10_100, cacheWriteTokens: 250 },
+      cacheSavedUsd: 0.0271,
+    });
+    renderApp('log', { log: [cached] });
+    await user.click(await screen.findByText('claude-roleplay'));
+    const drawer = await screen.findByRole('dialog');
+    expect(within(drawer).getByText('Prompt cache')).toBeTruthy();
+    expect(within(drawer).getByText('10100 read, 250 written')).toBeTruthy();
+    expect(within(drawer).getByText('Saved by caching')).toBeTruthy();
+    expect(within(drawer).getByText('$0.03')).toBeTruthy();
+  });
+
   it('new records appear live; pause holds them until resumed; clear empties the table', async () => {
     const user = userEvent.setup();
     const app = renderApp('log', { log: [ok] });

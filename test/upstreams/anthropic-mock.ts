@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
+import { type ClaudeCacheSim, withCacheUsage } from './claude-cache.js';
 import {
   type MockServer,
   type SeenRequest,
@@ -316,20 +317,27 @@ export async function streamAnthropicEvents(res: ServerResponse, events: Json[],
 }
 
 /** Handles one Messages request the way the API does (used by this mock; reusable by others). */
-export async function answerMessages(res: ServerResponse, body: Json, stream: boolean): Promise<void> {
-  const problem = validateAnthropicBody(body);
+export async function answerMessages(
+  res: ServerResponse,
+  body: Json,
+  stream: boolean,
+  /** Claude's prompt cache, simulated: markers checked, usage reports cache reads and writes. */
+  cache?: ClaudeCacheSim,
+): Promise<void> {
+  const problem = validateAnthropicBody(body) ?? cache?.check(body);
   if (problem) {
     anthropicError(res, 400, 'invalid_request_error', problem);
     return;
   }
-  const { message, events } = replyFor(body);
+  const reply = replyFor(body);
+  const { message, events } = cache ? withCacheUsage(reply, cache.use(body, String(body.model))) : reply;
   if (!stream) sendJson(res, 200, message);
   else await streamAnthropicEvents(res, events);
 }
 
 /** A faithful Anthropic API: key and version headers checked, bodies validated, real captures answered. */
 export async function startAnthropicMock(
-  opts: { apiKey?: string; models?: string[] } = {},
+  opts: { apiKey?: string; models?: string[]; promptCache?: ClaudeCacheSim } = {},
 ): Promise<AnthropicMock> {
   const apiKey = opts.apiKey ?? 'sk-ant-test-upstream';
   const models = opts.models ?? ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'];
@@ -373,7 +381,7 @@ export async function startAnthropicMock(
     if (fail) return anthropicError(res, fail.status, fail.type, fail.message, fail.headers);
     if (!models.includes(String(body.model)))
       return anthropicError(res, 404, 'not_found_error', `model: ${String(body.model)}`);
-    await answerMessages(res, body, body.stream === true);
+    await answerMessages(res, body, body.stream === true, opts.promptCache);
   });
   return Object.assign(server, {
     bodies: () => bodies,

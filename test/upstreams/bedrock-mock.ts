@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
 import { replyFor, validateAnthropicBody } from './anthropic-mock.js';
 import { eventFrame, exceptionFrame } from './aws-event-stream-encode.js';
+import { type ClaudeCacheSim, withCacheUsage } from './claude-cache.js';
 import { fakeAccessKeyId, fakeSecret } from './fake-aws-keys.js';
 import { type VerifierCredential, verifySigV4 } from './sigv4-verify.js';
 import { type MockServer, type SeenRequest, sendJson, startMock, writeAwkwardly } from './support.js';
@@ -49,6 +50,8 @@ export interface BedrockMockOptions {
   inferenceProfiles?: unknown[];
   /** Seed for the awkward write splitting. */
   seed?: number;
+  /** Claude's prompt cache, simulated for 'conversation' InvokeModel answers. */
+  promptCache?: ClaudeCacheSim;
 }
 
 export type BedrockOperation =
@@ -594,9 +597,10 @@ export async function startBedrockMock(opts: BedrockMockOptions = {}): Promise<B
     // 'conversation': answer like the service would for this request (tools, thinking, text).
     const conversation = (invoke ? fixtures.invoke : fixtures.converse) === 'conversation';
     if (conversation && invoke) {
-      const problem = validateAnthropicBody({ ...body, model: modelId });
+      const problem = validateAnthropicBody({ ...body, model: modelId }) ?? opts.promptCache?.check(body);
       if (problem) return awsError(res, 400, 'ValidationException', problem);
-      const reply = replyFor({ ...body, model: modelId });
+      const plain = replyFor({ ...body, model: modelId });
+      const reply = opts.promptCache ? withCacheUsage(plain, opts.promptCache.use(body, modelId)) : plain;
       if (!stream) return sendJson(res, 200, reply.message, { 'x-amzn-requestid': 'mock-request-id' });
       return writeFrames(
         res,

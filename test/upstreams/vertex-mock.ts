@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { fixtureChunks, fixtureJson } from '../support/fixtures.js';
 import { answerMessages } from './anthropic-mock.js';
+import type { ClaudeCacheSim } from './claude-cache.js';
 import { answerGenerateContent } from './gemini-conversation.js';
 import {
   type MockServer,
@@ -226,6 +227,8 @@ export interface VertexMockOptions {
   unavailableModels?: string[];
   /** Locations the mock serves (default: any well-formed location id). */
   locations?: string[];
+  /** Claude's prompt cache, simulated for 'conversation' answers. */
+  promptCache?: ClaudeCacheSim;
 }
 
 export interface VertexMock {
@@ -500,7 +503,8 @@ export async function startVertexMock(opts: VertexMockOptions = {}): Promise<Ver
         );
       }
       // 'conversation': answer like the Anthropic API would (validation, tools, signed thinking).
-      if (claudeFixture === 'conversation') return answerMessages(res, { ...body, model }, stream);
+      if (claudeFixture === 'conversation')
+        return answerMessages(res, { ...body, model }, stream, opts.promptCache);
       if (stream) return streamSse(res, fixtureChunks(`anthropic/${claudeFixture}.chunks.txt`), true);
       return sendJson(res, 200, fixtureJson(`anthropic/${claudeFixture}.json`));
     }

@@ -200,6 +200,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** The part of cacheWriteTokens written with a 1-hour TTL (priced at 2× input, not 1.25×). */
+  cacheWrite1hTokens?: number;
   reasoningTokens?: number;
 }
 

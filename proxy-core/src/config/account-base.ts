@@ -69,4 +69,15 @@ export const accountBase = z.object({
    * it out and names it (response header, request log); "refuse" answers 400 naming it instead.
    */
   unsupportedParams: z.enum(['drop', 'refuse']).default('drop'),
+  /**
+   * Claude routes: place prompt-cache breakpoints automatically when the client placed none and
+   * the prompt is long enough ("auto"), or never ("off"). A client's own markers are always kept.
+   */
+  promptCaching: z.enum(['auto', 'off']).default('auto'),
+  /**
+   * How long automatically cached prompts live: "5m" (default) or "1h" (writes cost 2× input
+   * instead of 1.25×). Where the upstream has no 1-hour cache (Claude before 4.5 on Bedrock),
+   * requests use 5 minutes.
+   */
+  promptCacheTtl: z.enum(['5m', '1h']).default('5m'),
 });

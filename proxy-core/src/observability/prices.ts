@@ -81,10 +81,14 @@ function costAt(tier: PriceTier, usage: Usage): number {
   const cacheRead = Math.max(0, usage.cacheReadTokens ?? 0);
   const cacheWrite = Math.max(0, usage.cacheWriteTokens ?? 0);
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
+  // 1-hour cache writes cost twice the input price (Anthropic pricing: "1h cache writes 2x base
+  // input"); the table's cacheWrite is the 5-minute price.
+  const write1h = Math.min(cacheWrite, Math.max(0, usage.cacheWrite1hTokens ?? 0));
   const perMillion =
     uncached * tier.input +
     cacheRead * (tier.cacheRead ?? tier.input) +
-    cacheWrite * (tier.cacheWrite ?? tier.input) +
+    (cacheWrite - write1h) * (tier.cacheWrite ?? tier.input) +
+    write1h * (tier.cacheWrite !== undefined ? tier.input * 2 : tier.input) +
     Math.max(0, usage.outputTokens) * tier.output;
   return perMillion / 1_000_000;
 }
@@ -93,6 +97,16 @@ function costAt(tier: PriceTier, usage: Usage): number {
 export function costForPrice(price: PriceEntry, usage: Usage): number {
   const tier = price.above && usage.inputTokens > price.above.promptTokens ? price.above : price;
   return costAt(tier, usage);
+}
+
+/**
+ * What prompt caching saved on `usage` at a price row: the cost had every prompt token been
+ * charged at the input price, minus the cost as charged (cache reads at their lower price, cache
+ * writes at their higher one). Negative when writes cost more than reads saved (a first turn).
+ */
+export function cacheSavingForPrice(price: PriceEntry, usage: Usage): number {
+  const uncached: Usage = { ...usage, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 };
+  return costForPrice(price, uncached) - costForPrice(price, usage);
 }
 
 /** Builds a price book from table data (validated; a bad row is a programming error). */
@@ -130,6 +144,16 @@ export function createPriceBook(data: unknown = PRICE_TABLE): PriceBook {
 
 /** The built-in table (immutable; built once at load). */
 export const DEFAULT_PRICE_BOOK: PriceBook = createPriceBook(PRICE_TABLE);
+
+/** USD saved by prompt caching on a request (see cacheSavingForPrice); null when the model is unknown. */
+export function estimateCacheSaving(
+  model: string,
+  usage: Usage,
+  book: PriceBook = DEFAULT_PRICE_BOOK,
+): number | null {
+  const price = book.find(model);
+  return price ? cacheSavingForPrice(price, usage) : null;
+}
 
 /** Estimated USD cost of a request with the built-in table; null when the model is unknown. */
 export function estimateCost(

@@ -27,6 +27,12 @@ export interface RequestRecord {
   usage?: Usage;
   /** Estimated cost in USD; null when the model is not in the price table. */
   costUsd?: number | null;
+  /**
+   * USD prompt caching saved on this request: cache reads at their lower price, less what cache
+   * writes cost above the input price (negative on a turn that only wrote). Only with cache usage
+   * and a known price.
+   */
+  cacheSavedUsd?: number;
   error?: ErrorInfo;
   attempts: AttemptRecord[];
   clientAborted?: boolean;

@@ -27,6 +27,8 @@ const totalsSchema = z.object({
   costUsd: z.number().nonnegative(),
   /** Requests with usage but no price (model not in the table): their cost is NOT in costUsd. */
   unknownCostRequests: z.number().nonnegative(),
+  /** USD prompt caching saved (reads' saving less writes' extra cost); absent in older files. */
+  cacheSavedUsd: z.number().default(0),
 });
 export type UsageTotals = z.infer<typeof totalsSchema>;
 
@@ -70,7 +72,7 @@ export interface UsageStoreOptions {
 /** What the aggregates read from a request record (the app's record view carries the same). */
 export type UsageInput = Pick<
   RequestRecord,
-  'time' | 'status' | 'publicModel' | 'upstreamModel' | 'account' | 'usage' | 'costUsd'
+  'time' | 'status' | 'publicModel' | 'upstreamModel' | 'account' | 'usage' | 'costUsd' | 'cacheSavedUsd'
 > & { error?: unknown };
 
 export function emptyTotals(): UsageTotals {
@@ -84,6 +86,7 @@ export function emptyTotals(): UsageTotals {
     reasoningTokens: 0,
     costUsd: 0,
     unknownCostRequests: 0,
+    cacheSavedUsd: 0,
   };
 }
 
@@ -100,6 +103,8 @@ function addRecord(t: UsageTotals, r: UsageInput): void {
   }
   if (typeof r.costUsd === 'number') t.costUsd += r.costUsd;
   else if (u && (u.inputTokens > 0 || u.outputTokens > 0)) t.unknownCostRequests++;
+  if (typeof r.cacheSavedUsd === 'number' && Number.isFinite(r.cacheSavedUsd))
+    t.cacheSavedUsd += r.cacheSavedUsd;
 }
 
 /** The totals under `key`, created empty when missing. */

@@ -1,6 +1,7 @@
 import { toProxyError } from '../canonical/errors.js';
 import type { WireFormat } from '../canonical/types.js';
 import type { DialectCodec, StreamUsageRequest } from '../dialects/types.js';
+import { applyPromptCache } from '../providers/prompt-cache.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import { describeNetworkError, isTransportError } from '../transport/undici-http-client.js';
 import { openUpstream, serveAttempts, withRoute } from './attempt.js';
@@ -53,7 +54,13 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
   // needs the tokens), and cut it out again below when the client did not ask.
   const usage = passthrough && stream && !ctx.canonical.includeUsage ? t.clientCodec.streamUsage : undefined;
   const prepare = async () => {
-    const body = passthrough ? passthroughBody(t, usage) : await convertedBody(t, wire);
+    const encoded = passthrough ? passthroughBody(t, usage) : await convertedBody(t, wire);
+    // Claude cache breakpoints when the client placed none (passthrough too; providers/prompt-cache.ts).
+    const body = applyPromptCache(
+      encoded,
+      { provider: a.provider.kind, wire, upstreamModel: a.route.upstreamModel },
+      env.promptCache?.(a.route.account),
+    );
     return a.provider.prepareChat({
       upstreamModel: a.route.upstreamModel,
       stream,

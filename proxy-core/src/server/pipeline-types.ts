@@ -9,6 +9,7 @@ import type {
 } from '../canonical/types.js';
 import type { CodecSet, DialectCodec, InboundMeta, WireCodec } from '../dialects/types.js';
 import type { RecordBuilder } from '../observability/recorder.js';
+import type { PromptCacheSettings } from '../providers/prompt-cache.js';
 import type { Provider } from '../providers/types.js';
 import type { ProviderLease } from '../routing/account-keys.js';
 import type { Route } from '../routing/catalog.js';
@@ -90,6 +91,8 @@ export interface PipelineEnv {
   redactor?: SecretRedactor;
   /** An account's `unsupportedParams` setting (default drop): name what is not sent, or refuse. */
   paramPolicy?(accountId: string): UnsupportedParamsPolicy;
+  /** An account's prompt-caching settings (`promptCaching`, `promptCacheTtl`). */
+  promptCache?(accountId: string): PromptCacheSettings | undefined;
 }
 
 export interface ChatContext {

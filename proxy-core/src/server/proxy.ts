@@ -9,8 +9,9 @@ import type { Usage } from '../canonical/types.js';
 import type { AccountConfig, KeybridgeConfig } from '../config/schema.js';
 import { createCodecSet } from '../dialects/registry.js';
 import { proxyMsg } from '../messages.js';
-import { estimateCost } from '../observability/prices.js';
+import { estimateCacheSaving, estimateCost } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
+import { promptCacheSettings } from '../providers/prompt-cache.js';
 import {
   createProvider,
   createProviderShared,
@@ -97,10 +98,10 @@ interface Generation extends ServingState {
  * else the public id (Azure deployment names and aliases are not model names). Null when none is
  * in the price table — never a made-up figure.
  */
-function costOf(r: RequestRecord, usage: Usage): number | null {
+function costOf(r: RequestRecord, usage: Usage, estimate = estimateCost): number | null {
   for (const model of [r.responseModel, r.upstreamModel, r.publicModel]) {
     if (!model) continue;
-    const cost = estimateCost(model, usage);
+    const cost = estimate(model, usage);
     if (cost !== null) return cost;
   }
   return null;
@@ -183,6 +184,8 @@ function buildGeneration(
       redactor,
       // fidelity: each account's choice for parameters its upstream cannot take.
       paramPolicy: (id) => config.accounts.find((a) => a.id === id)?.unsupportedParams ?? 'drop',
+      // Issue 19 (caching): each account's promptCaching / promptCacheTtl.
+      promptCache: (id) => promptCacheSettings(config.accounts.find((a) => a.id === id)),
     },
   };
 }
@@ -219,6 +222,11 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     // window's live log) only redacted, whatever reached it.
     const r = gen.redactor.value(record);
     if (r.usage) r.costUsd = costOf(r, r.usage);
+    // Issue 19 (caching): what cache reads saved, less what cache writes cost extra.
+    if (r.usage?.cacheReadTokens || r.usage?.cacheWriteTokens) {
+      const saved = costOf(r, r.usage, estimateCacheSaving);
+      if (saved !== null) r.cacheSavedUsd = saved;
+    }
     accessLog?.write(`${JSON.stringify(r)}\n`);
     for (const l of listeners) {
       try {

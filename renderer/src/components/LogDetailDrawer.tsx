@@ -1,8 +1,27 @@
 import { Alert, Badge, Code, Drawer, Group, Stack, Table, Text, Timeline, Title } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RequestRecordView } from '../../../app/contract/index.js';
 import { useMessage } from '../i18n/messages.js';
 import { formatCost, totalTokens } from '../log-filter.js';
+
+/** Cache reads, writes and what they saved, when the request used Claude's prompt cache. */
+function cacheRows(r: RequestRecordView, t: TFunction): Array<[string, string]> {
+  const read = r.usage?.cacheReadTokens ?? 0;
+  const written = r.usage?.cacheWriteTokens ?? 0;
+  if (read === 0 && written === 0) return [];
+  const rows: Array<[string, string]> = [
+    [t('log.detail.cache'), t('log.detail.cacheTokens', { read, written })],
+  ];
+  if (r.cacheSavedUsd !== undefined) {
+    rows.push(
+      r.cacheSavedUsd >= 0
+        ? [t('usage.cache.saved'), formatCost(r.cacheSavedUsd)]
+        : [t('usage.cache.extra'), formatCost(-r.cacheSavedUsd)],
+    );
+  }
+  return rows;
+}
 
 /** Everything about one request: summary, every attempt with its upstream error and hint, bodies. */
 export function LogDetailDrawer({
@@ -39,6 +58,8 @@ export function LogDetailDrawer({
             : '—',
         ],
         [t('log.cols.cost'), r.costUsd === null ? t('log.detail.unpriced') : formatCost(r.costUsd)],
+        // Issue 19 (caching): Claude's prompt cache on this request.
+        ...cacheRows(r, t),
       ]
     : [];
   return (

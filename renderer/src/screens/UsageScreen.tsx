@@ -2,6 +2,7 @@ import { Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text,
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEvent, useLoad } from '../api/hooks.js';
+import { CacheSavings } from '../components/CacheSavings.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { UsageChart } from '../components/UsageChart.js';
 import { formatCost } from '../log-filter.js';
@@ -53,6 +54,7 @@ export function UsageScreen() {
               {t('usage.unpriced', { count: u.totals.unpricedRequests })}
             </Text>
           )}
+          <CacheSavings totals={u.totals} />
           <Paper withBorder p="sm">
             <Text size="sm" fw={500} mb="xs">
               {t('usage.perDay')}

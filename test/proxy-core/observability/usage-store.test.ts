@@ -180,4 +180,42 @@ describe('UsageStore', () => {
     store.record(rec({ usage: { inputTokens: 1, outputTokens: 1 } }));
     expect(store.summary().total.requests).toBe(1);
   });
+
+  it('keeps what prompt caching saved, and reads a file written before it was kept', async () => {
+    const path = join(dir, 'usage.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: 1,
+        days: {
+          '2026-11-19': {
+            total: {
+              requests: 1,
+              errors: 0,
+              inputTokens: 10,
+              outputTokens: 5,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              reasoningTokens: 0,
+              costUsd: 0.001,
+              unknownCostRequests: 0,
+            },
+            byModel: {},
+            byAccount: {},
+          },
+        },
+      }),
+    );
+    const store = await UsageStore.open({ path, flushDelayMs: 10 });
+    expect(store.summary().total.cacheSavedUsd).toBe(0);
+    const usage = { inputTokens: 12_000, outputTokens: 50, cacheReadTokens: 11_000 };
+    store.record(rec({ publicModel: 'claude', account: 'vx', usage, cacheSavedUsd: 0.0297 }));
+    store.record(rec({ publicModel: 'claude', account: 'vx', usage, cacheSavedUsd: -0.0081 }));
+    await store.close();
+    const again = await UsageStore.open({ path });
+    const total = again.summary().total;
+    expect(total.cacheSavedUsd).toBeCloseTo(0.0216, 10);
+    expect(again.summary().byAccount.vx?.cacheSavedUsd).toBeCloseTo(0.0216, 10);
+    expect(total.cacheReadTokens).toBe(22_000);
+  });
 });

@@ -372,6 +372,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
         cacheWriteTokens: 0,
         costUsd: 1.23,
         unpricedRequests: 1,
+        cacheSavedUsd: 0,
       },
       perModel: [
         {
@@ -384,6 +385,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
           cacheWriteTokens: 0,
           costUsd: 1.2,
           unpricedRequests: 0,
+          cacheSavedUsd: 0,
         },
       ],
       perDay: ['2026-11-21', '2026-11-22', '2026-11-23'].map((day, i) => ({
@@ -396,6 +398,7 @@ export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridg
         cacheWriteTokens: 0,
         costUsd: 0.3 + i * 0.1,
         unpricedRequests: 0,
+        cacheSavedUsd: 0,
       })),
     }),
   };

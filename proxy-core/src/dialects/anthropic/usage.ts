@@ -12,6 +12,8 @@ export interface AnthropicUsageCounters {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Of cacheWrite, the tokens written with a 1-hour TTL (`cache_creation.ephemeral_1h_input_tokens`). */
+  cacheWrite1h?: number;
 }
 
 /** Reads the counters an Anthropic `usage` object carries. */
@@ -30,6 +32,11 @@ export function readAnthropicCounters(
   if (output !== undefined) out.output = output;
   if (read !== undefined) out.cacheRead = read;
   if (write !== undefined) out.cacheWrite = write;
+  const split = u.cache_creation;
+  if (split !== null && typeof split === 'object') {
+    const oneHour = num((split as Json).ephemeral_1h_input_tokens);
+    if (oneHour !== undefined) out.cacheWrite1h = oneHour;
+  }
   return out;
 }
 
@@ -45,6 +52,7 @@ export function usageFromCounters(c: AnthropicUsageCounters): Partial<Usage> {
   if (c.output !== undefined) out.outputTokens = c.output;
   if (c.cacheRead) out.cacheReadTokens = c.cacheRead;
   if (c.cacheWrite) out.cacheWriteTokens = c.cacheWrite;
+  if (c.cacheWrite1h) out.cacheWrite1hTokens = c.cacheWrite1h;
   return out;
 }
 
