@@ -147,6 +147,7 @@ describe("a friend's key with a $1 daily limit", () => {
     expect((err.error as Json).type).toBe('rate_limit_error');
     // Nothing reached the upstream, and the SDK did not retry a limit that lasts until midnight.
     expect(mock.chats).toHaveLength(3);
+    expect(p.records.filter((r) => r.status === 429)).toHaveLength(1);
     expect(p.records.at(-1)).toMatchObject({ status: 429, accessKey: 'Anna' });
 
     // The owner (no key on loopback) is not held to Anna's limit.
