@@ -142,10 +142,13 @@ export function limitReachedError(st: LimitStatus, now: number): ProxyError {
   const message = `Keybridge: the ${st.period} limit of ${limit}${unit} for ${whose} is used up (${used}${unit}); it resets ${when}, ${then}`;
   const code = `limit${cap(st.scope.kind)}${cap(st.period)}${usd ? 'Usd' : 'Tokens'}` as `limit${string}` &
     ProxyMessageCode;
-  const params = { name, limit, used, resets };
+  const messageRef =
+    st.scope.kind === 'global'
+      ? proxyMsg(code as 'limitGlobalDailyUsd', { limit, used, resets })
+      : proxyMsg(code as 'limitAccountDailyUsd', { name, limit, used, resets });
   return new ProxyError('rate_limit', message, {
     code: LIMIT_REACHED,
     retryAfterMs: Math.max(0, at.getTime() - now),
-    messageRef: proxyMsg(code as 'limitAccountDailyUsd', params),
+    messageRef,
   });
 }

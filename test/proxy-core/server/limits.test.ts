@@ -149,6 +149,11 @@ describe("a friend's key with a $1 daily limit", () => {
     expect(mock.chats).toHaveLength(3);
     expect(p.records.filter((r) => r.status === 429)).toHaveLength(1);
     expect(p.records.at(-1)).toMatchObject({ status: 429, accessKey: 'Anna' });
+    // The window shows the same sentence in the user's language from its catalog code.
+    expect(p.records.at(-1)?.error?.messageRef).toEqual({
+      code: 'limitKeyDailyUsd',
+      params: { name: 'Anna', limit: '$1.00', used: '$1.20', resets: '00:00' },
+    });
 
     // The owner (no key on loopback) is not held to Anna's limit.
     expect((await ask(openai(p))).choices[0]?.message.content).toBe('Hello there');
