@@ -282,3 +282,38 @@ export class LimitsLedger {
     return this.writing;
   }
 }
+
+/** Ledgers open in this process by file: two proxies on one file share one ledger. */
+const open = new Map<string, { ledger: LimitsLedger; refs: number }>();
+
+/**
+ * The ledger of a file, shared by every proxy of this process that uses it: when the app moves the
+ * proxy to another port, the new one starts while the old one finishes its streams, and both must
+ * count into the same ledger. `release` flushes it, and forgets it after the last user is gone (a
+ * later open reads the file again). Without a path the ledger is the caller's own, in memory.
+ */
+export function openLedger(opts: LedgerOptions): { ledger: LimitsLedger; release(): Promise<void> } {
+  const path = opts.path;
+  if (!path) {
+    const ledger = new LimitsLedger(opts);
+    return { ledger, release: async () => {} };
+  }
+  let entry = open.get(path);
+  if (!entry) {
+    entry = { ledger: new LimitsLedger(opts), refs: 0 };
+    open.set(path, entry);
+  }
+  entry.refs++;
+  const held = entry;
+  let released = false;
+  return {
+    ledger: held.ledger,
+    async release() {
+      if (released) return;
+      released = true;
+      held.refs--;
+      if (held.refs === 0 && open.get(path) === held) open.delete(path);
+      await held.ledger.flush();
+    },
+  };
+}

@@ -362,6 +362,25 @@ describe('the ledger survives restarts', () => {
     expect(readFileSync(ledgerPath, 'utf8')).not.toContain(ANNA);
   });
 
+  it('two proxies on one ledger (the app moving to another port) count into it together', async () => {
+    mock = await startUsageMock();
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'kb-ledger-')), 'limits.json');
+    const config = { accounts: accountsFor(mock), limits: { dailyUsd: 5 } };
+    const old = await serve(config, { ledgerPath });
+    const moved = await startProxy(config, { ledgerPath });
+    try {
+      await ask(openai(old));
+      await ask(openai(moved));
+      await old.close(); // the old one drains and stops; the new one goes on
+      await ask(openai(moved));
+      expect(moved.proxy.limits()[0]?.used).toBeCloseTo(1.2, 6);
+    } finally {
+      await moved.close();
+    }
+    px = await startProxy(config, { ledgerPath });
+    expect(px.proxy.limits()[0]?.used).toBeCloseTo(1.2, 6);
+  });
+
   it('a damaged ledger is kept aside with a clear warning and counting starts afresh', async () => {
     mock = await startUsageMock();
     const dir = mkdtempSync(join(tmpdir(), 'kb-ledger-'));
