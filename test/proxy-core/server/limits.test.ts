@@ -204,6 +204,10 @@ describe('limits in each dialect, streaming and not', () => {
       body: JSON.stringify(params),
     });
     expect(whole.status).toBe(429);
+    // SillyTavern shows only the status line of a failed request: it says the same, in Latin-1.
+    expect(whole.reason).toBe(
+      'Keybridge: the daily limit of 200,000 tokens for account acct-a is used up (250,000 tokens); it resets at 00:00, or raise it in Settings -> Limits',
+    );
     expect(whole.headers['x-should-retry']).toBe('false');
     expect(whole.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     expect(mock.chats).toHaveLength(2);
