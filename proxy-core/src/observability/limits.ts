@@ -61,24 +61,28 @@ export function configuredLimits(config: KeybridgeConfig): ScopedLimit[] {
   return out;
 }
 
-/** The status of each part (daily/monthly × USD/tokens) a scoped limit sets. */
-export function statusesOf(s: ScopedLimit, ledger: LimitsLedger, now: number): LimitStatus[] {
+const RANK = { ok: 0, warning: 1, reached: 2 } as const;
+
+/**
+ * The status of each part (daily/monthly × USD/tokens) a scoped limit sets; with `atLeast`, only
+ * the parts in that state or worse (the per-request paths: nothing is built for a part that is ok).
+ */
+export function statusesOf(
+  s: ScopedLimit,
+  ledger: LimitsLedger,
+  now: number,
+  atLeast: LimitStatus['state'] = 'ok',
+): LimitStatus[] {
   const out: LimitStatus[] = [];
   for (const [period, measure, field] of PARTS) {
     const limit = s.limit[field];
     if (limit === undefined) continue;
     const amount = ledger.used(s.key, period);
     const used = measure === 'usd' ? amount.costUsd : amount.tokens;
+    const state = used >= limit ? 'reached' : used >= limit * WARN_SHARE ? 'warning' : 'ok';
+    if (RANK[state] < RANK[atLeast]) continue;
     const resets = period === 'daily' ? nextLocalMidnight(now) : nextLocalMonth(now);
-    out.push({
-      scope: s.scope,
-      period,
-      measure,
-      limit,
-      used,
-      resetsAt: resets.toISOString(),
-      state: used >= limit ? 'reached' : used >= limit * WARN_SHARE ? 'warning' : 'ok',
-    });
+    out.push({ scope: s.scope, period, measure, limit, used, resetsAt: resets.toISOString(), state });
   }
   return out;
 }
@@ -86,7 +90,7 @@ export function statusesOf(s: ScopedLimit, ledger: LimitsLedger, now: number): L
 /** The first part of a scoped limit that is used up, if any. */
 export function reachedPart(s: ScopedLimit | undefined, ledger: LimitsLedger, now: number) {
   if (!s) return undefined;
-  return statusesOf(s, ledger, now).find((st) => st.state === 'reached');
+  return statusesOf(s, ledger, now, 'reached')[0];
 }
 
 /** A stable id for one part of one limit (for "already told" bookkeeping). */

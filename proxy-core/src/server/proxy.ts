@@ -309,11 +309,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     const at = now();
     for (const scoped of touched) {
       if (!scoped) continue;
-      for (const st of statusesOf(scoped, ledger, at)) {
-        if (st.state === 'ok') continue;
+      for (const st of statusesOf(scoped, ledger, at, 'warning')) {
         const id = limitPartId(st);
         const told = ledger.notified(id);
-        if (told === 'reached' || told === st.state) continue;
+        if (st.state === 'ok' || told === 'reached' || told === st.state) continue;
         ledger.markNotified(id, st.state);
         for (const l of limitListeners) {
           try {
