@@ -12,8 +12,8 @@ const NEVER_REACHED = { dailyUsd: 1e9, monthlyUsd: 1e9, dailyTokens: 1e15, month
  * With `limits`, a limit on everything, on each account and on an access key the client presents
  * (what `--limits on` measures: the check before each request and the count after it).
  */
-export function keybridgeConfig(mockOrigin, { limits = false } = {}) {
-  const config = baseConfig(mockOrigin);
+export function keybridgeConfig(mockOrigin, { limits = false } = {}, { vertex = true } = {}) {
+  const config = baseConfig(mockOrigin, vertex);
   if (!limits) return config;
   return {
     ...config,
@@ -23,13 +23,15 @@ export function keybridgeConfig(mockOrigin, { limits = false } = {}) {
   };
 }
 
-function baseConfig(mockOrigin) {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return {
+function baseConfig(mockOrigin, vertex) {
+  const privateKey = vertex
+    ? generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey
+    : '';
+  const config = {
     outboundProxy: 'none',
     accounts: [
       {
@@ -63,4 +65,6 @@ function baseConfig(mockOrigin) {
       },
     ],
   };
+  if (!vertex) config.accounts = config.accounts.filter((a) => a.provider !== 'vertex');
+  return config;
 }
