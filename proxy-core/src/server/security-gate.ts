@@ -224,7 +224,7 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
   const keyRequired = server.requireAccessKey || !fromLoopback;
   if (keyRequired) {
-    if (!server.accessKey && server.accessKeys.length === 0) {
+    if (!server.accessKey && !server.accessKeys?.length) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {
         hint: 'Set an access key in Settings (server.accessKey).',
       });
