@@ -300,11 +300,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       model: r.responseModel ?? r.upstreamModel ?? r.publicModel,
     });
     const config = gen.config;
-    const key = r.accessKey ? config.server.accessKeys.find((k) => k.name === r.accessKey) : undefined;
     const touched = [
       globalLimit(config),
       r.account ? accountLimit(config, r.account) : undefined,
-      key ? keyLimit(key.name, key.limits) : undefined,
+      r.accessKey ? keyLimit(config, r.accessKey) : undefined,
     ];
     const at = now();
     for (const scoped of touched) {
