@@ -41,11 +41,7 @@ async function work(mode, count, warmup) {
     // what proxy.ts does with the finished record
     const key = gate.accessKey;
     ledger.add({ time: Date.now(), account: 'oa', accessKey: key?.name, tokens: 2200, costUsd: 0.0004 });
-    for (const s of [
-      globalLimit(config),
-      accountLimit(config, 'oa'),
-      key && keyLimit(key.name, key.limits),
-    ]) {
+    for (const s of [globalLimit(config), accountLimit(config, 'oa'), key && keyLimit(config, key.name)]) {
       if (!s) continue;
       for (const st of statusesOf(s, ledger, Date.now(), 'warning')) ledger.notified(limitPartId(st));
     }
@@ -59,6 +55,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     count: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '5000' },
+    modes: { type: 'string', default: 'off,on' },
   },
 });
 if (values.child) {
@@ -88,7 +85,7 @@ if (values.child) {
     return Number(/^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, main), 'utf8'))[1]);
   };
   const out = {};
-  for (const mode of ['off', 'on']) {
+  for (const mode of values.modes.split(',')) {
     const per = [];
     for (let r = 0; r < Number(values.runs); r++)
       per.push(Math.round((counted(mode, count) - counted(mode, 0)) / count));
