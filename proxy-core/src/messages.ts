@@ -298,6 +298,22 @@ export const PROXY_MESSAGES = {
   tooManyChoicesHint: ['max'],
   paramsRefused: ['model', 'provider', 'account', 'params'],
   paramsRefusedHint: ['params'],
+
+  // ── spend limits and access keys (observability/limits.ts, server/limit-check.ts)
+  limitGlobalDailyUsd: ['limit', 'used', 'resets'],
+  limitGlobalDailyTokens: ['limit', 'used', 'resets'],
+  limitGlobalMonthlyUsd: ['limit', 'used', 'resets'],
+  limitGlobalMonthlyTokens: ['limit', 'used', 'resets'],
+  limitAccountDailyUsd: ['name', 'limit', 'used', 'resets'],
+  limitAccountDailyTokens: ['name', 'limit', 'used', 'resets'],
+  limitAccountMonthlyUsd: ['name', 'limit', 'used', 'resets'],
+  limitAccountMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  limitKeyDailyUsd: ['name', 'limit', 'used', 'resets'],
+  limitKeyDailyTokens: ['name', 'limit', 'used', 'resets'],
+  limitKeyMonthlyUsd: ['name', 'limit', 'used', 'resets'],
+  limitKeyMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  keyModelNotAllowed: ['name', 'model'],
+  keyModelsAllowedHint: ['models'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProxyMessageCode = keyof typeof PROXY_MESSAGES;

@@ -42,6 +42,15 @@ export const proxySetting = z
     'must be "inherit", "none" or a proxy URL (http://, https:// or socks5://)',
   );
 
+/** A spend limit: USD and/or tokens per local day and month (issue 19). Absent fields set no limit. */
+export const limitSchema = z.object({
+  dailyUsd: z.number().positive().optional(),
+  monthlyUsd: z.number().positive().optional(),
+  dailyTokens: z.number().int().positive().optional(),
+  monthlyTokens: z.number().int().positive().optional(),
+});
+export type LimitConfig = z.infer<typeof limitSchema>;
+
 /** Fields every account has, whatever its provider. */
 export const accountBase = z.object({
   /** Stable id used in routes, logs and the keychain (letters, digits, - and _). */
@@ -80,4 +89,6 @@ export const accountBase = z.object({
    * requests use 5 minutes.
    */
   promptCacheTtl: z.enum(['5m', '1h']).default('5m'),
+  /** Spend limit on this account: when used up, requests routed here are refused (or go to another route). */
+  limits: limitSchema.optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Usage } from '../canonical/types.js';
 import { PRICE_TABLE } from './price-table.js';
+import type { RequestRecord } from './types.js';
 
 /**
  * Cost estimates from the price table (`price-table.ts`). An unknown model has no price:
@@ -162,4 +163,28 @@ export function estimateCost(
   book: PriceBook = DEFAULT_PRICE_BOOK,
 ): number | null {
   return book.estimate(model, usage);
+}
+
+/**
+ * Estimated cost of a request: priced by the model the upstream reported, else the upstream id,
+ * else the public id (Azure deployment names and aliases are not model names). Null when none is
+ * in the price table — never a made-up figure.
+ */
+function recordCost(r: RequestRecord, usage: Usage, estimate = estimateCost): number | null {
+  for (const model of [r.responseModel, r.upstreamModel, r.publicModel]) {
+    if (!model) continue;
+    const cost = estimate(model, usage);
+    if (cost !== null) return cost;
+  }
+  return null;
+}
+
+/** Sets a finished record's cost and, when the prompt cache was used, what it saved (reads saved less writes' extra). */
+export function priceRecord(r: RequestRecord): void {
+  if (!r.usage) return;
+  r.costUsd = recordCost(r, r.usage);
+  if (r.usage.cacheReadTokens || r.usage.cacheWriteTokens) {
+    const saved = recordCost(r, r.usage, estimateCacheSaving);
+    if (saved !== null) r.cacheSavedUsd = saved;
+  }
 }

@@ -38,4 +38,6 @@ export interface RequestRecord {
   clientAborted?: boolean;
   /** Parameters the client sent that the upstream cannot take and that were left out, in the client's names. */
   droppedParams?: string[];
+  /** The NAME of the access key the caller presented (never the key itself). */
+  accessKey?: string;
 }

@@ -6,11 +6,14 @@ import { timingSafeEqual } from 'node:crypto';
  * comparison's work.
  */
 export function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  if (ba.length !== bb.length) {
-    timingSafeEqual(ba, ba);
+  return safeEqualBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** The same comparison for bytes made beforehand (keys compared on every request). */
+export function safeEqualBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
     return false;
   }
-  return timingSafeEqual(ba, bb);
+  return timingSafeEqual(a, b);
 }

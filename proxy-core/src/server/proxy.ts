@@ -5,11 +5,10 @@ import { dirname, resolve } from 'node:path';
 import { ProxyError } from '../canonical/errors.js';
 import { createMediaFetcher } from '../canonical/inline-images.js';
 import { ReasoningCache } from '../canonical/reasoning-cache.js';
-import type { Usage } from '../canonical/types.js';
 import type { AccountConfig, KeybridgeConfig } from '../config/schema.js';
 import { createCodecSet } from '../dialects/registry.js';
 import { proxyMsg } from '../messages.js';
-import { estimateCacheSaving, estimateCost } from '../observability/prices.js';
+import { priceRecord } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
 import { promptCacheSettings } from '../providers/prompt-cache.js';
 import {
@@ -35,12 +34,14 @@ import type { HttpClient } from '../transport/http-client.js';
 import { createOutboundDispatcher, resolveProxySetting } from '../transport/outbound-proxy.js';
 import { readVersion } from '../version.js';
 import { defaultHooks } from './conversion-hooks.js';
+import { checkAccountLimit } from './limit-check.js';
 import { authority, lanHosts, networkAddresses } from './listen-addresses.js';
 import type { PipelineEnv, PipelineHooks } from './pipeline-types.js';
 import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from './proxy-handle.js';
 import { createRequestHandler } from './request-handler.js';
 import { isLanBind, lanKeyProblem } from './security-gate.js';
 import type { ServingState } from './serving-state.js';
+import { SpendLimits } from './spend-limits.js';
 
 export interface CreateProxyOptions {
   /** Directory that relative paths in the config resolve against (the config file's folder). */
@@ -53,6 +54,10 @@ export interface CreateProxyOptions {
   hooks?: PipelineHooks;
   /** A check before each try of a request is sent (see PipelineEnv.beforeSend). */
   beforeSend?: PipelineEnv['beforeSend'];
+  /** File where spend-limit usage persists (by day and month, local time); omit to keep it in memory. */
+  ledgerPath?: string;
+  /** Where warnings go (a damaged ledger file); default console.warn. */
+  warn?: (message: string) => void;
 }
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
@@ -93,23 +98,14 @@ interface Generation extends ServingState {
   retired: boolean;
 }
 
-/**
- * Estimated cost of a request: priced by the model the upstream reported, else the upstream id,
- * else the public id (Azure deployment names and aliases are not model names). Null when none is
- * in the price table — never a made-up figure.
- */
-function costOf(r: RequestRecord, usage: Usage, estimate = estimateCost): number | null {
-  for (const model of [r.responseModel, r.upstreamModel, r.publicModel]) {
-    if (!model) continue;
-    const cost = estimate(model, usage);
-    if (cost !== null) return cost;
-  }
-  return null;
-}
-
 function buildGeneration(
   config: KeybridgeConfig,
-  opts: CreateProxyOptions & { now: () => number; shared: ProviderShared; reasoning: ReasoningCache },
+  opts: CreateProxyOptions & {
+    now: () => number;
+    shared: ProviderShared;
+    reasoning: ReasoningCache;
+    spend: SpendLimits;
+  },
 ): Generation {
   const providers = new Map<string, Provider>();
   const clients: HttpClient[] = [];
@@ -180,7 +176,10 @@ function buildGeneration(
       },
       timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
       hooks: opts.hooks ?? defaultHooks(opts.reasoning, fetchMedia),
-      beforeSend: opts.beforeSend,
+      // Spend limits per account, before each try (an account over its limit lets the next route serve).
+      beforeSend:
+        opts.beforeSend ??
+        (({ route }) => checkAccountLimit(config, opts.spend.ledger, opts.now(), route.account)),
       redactor,
       // fidelity: each account's choice for parameters its upstream cannot take.
       paramPolicy: (id) => config.accounts.find((a) => a.id === id)?.unsupportedParams ?? 'drop',
@@ -201,7 +200,9 @@ async function closeGeneration(g: Generation): Promise<void> {
 export function createProxy(initial: KeybridgeConfig, options: CreateProxyOptions = {}): ProxyHandle {
   const now = options.now ?? Date.now;
   // Thinking signatures survive clients that drop them (OpenAI-style) for the life of the proxy.
-  const opts = { ...options, now, reasoning: new ReasoningCache(), shared: createProviderShared() };
+  // Spend limits (issue 19): use per local day and month, kept across restarts and reconfigures.
+  const spend = new SpendLimits({ path: options.ledgerPath, now, warn: options.warn });
+  const opts = { ...options, now, spend, reasoning: new ReasoningCache(), shared: createProviderShared() };
   const version = readVersion();
   const listeners = new Set<(r: RequestRecord) => void>();
   const counters = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, activeStreams: 0 };
@@ -221,12 +222,8 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     // Second line: a record leaves for the access log and the listeners (usage file, the
     // window's live log) only redacted, whatever reached it.
     const r = gen.redactor.value(record);
-    if (r.usage) r.costUsd = costOf(r, r.usage);
-    // Issue 19 (caching): what cache reads saved, less what cache writes cost extra.
-    if (r.usage?.cacheReadTokens || r.usage?.cacheWriteTokens) {
-      const saved = costOf(r, r.usage, estimateCacheSaving);
-      if (saved !== null) r.cacheSavedUsd = saved;
-    }
+    priceRecord(r);
+    spend.count(r, gen.config);
     accessLog?.write(`${JSON.stringify(r)}\n`);
     for (const l of listeners) {
       try {
@@ -237,7 +234,14 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     }
   };
 
-  const handler = createRequestHandler({ publish, now, version, startedAt: () => startedAt, counters });
+  const handler = createRequestHandler({
+    publish,
+    now,
+    version,
+    startedAt: () => startedAt,
+    counters,
+    ledger: () => spend.ledger,
+  });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const g = gen;
@@ -369,6 +373,7 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       const log = accessLog;
       accessLog = undefined;
       if (log) await new Promise<void>((done) => log.end(() => done()));
+      await spend.flush();
       status = { state: 'stopped' };
     },
     async reconfigure(config) {
@@ -433,6 +438,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
         });
       return provider.testCredential(AbortSignal.timeout(30_000));
     },
+    limits: () => spend.statuses(gen.config),
+    onLimit: (listener) => spend.onLimit(listener),
+    keyUsage: () => spend.keyUsage(gen.config),
+    unpricedModels: () => spend.unpriced(),
   };
   return handle;
 }

@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js';
 import type { Dialect } from '../canonical/types.js';
+import type { AccessKeyConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
 import { proxyMsg } from '../messages.js';
+import type { LimitsLedger } from '../observability/limits-ledger.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
 import { parseClientHeaders } from './attempt.js';
 import { serveChat } from './chat-pipeline.js';
 import { checkJsonLimits } from './json-limits.js';
+import { checkKeyModel, checkLimits, keyAllowsModel } from './limit-check.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
 import { sendError, sendJson } from './respond.js';
 import { dialectForPath, matchRoute, normalizePath, type RouteMatch } from './route-table.js';
@@ -20,6 +23,8 @@ export interface HandlerDeps {
   now(): number;
   version: string;
   startedAt: () => number;
+  /** Spend-limit use so far (issue 19): checked before a request is sent. */
+  ledger(): LimitsLedger;
   counters: {
     requests: number;
     errors: number;
@@ -142,6 +147,16 @@ export function createRequestHandler(deps: HandlerDeps) {
         { server: state.config.server, extraHosts: state.extraHosts },
       );
       cors = gate.corsHeaders;
+      // Limits (issue 19): who is calling, by the NAME of their access key.
+      const accessKey = gate.accessKey;
+      if (accessKey) record.set({ accessKey: accessKey.name });
+      /** The routes a model may take for this caller: the key's models, then the spend limits. */
+      const allowedRoutes = async (model: unknown, limited: boolean): Promise<Route[]> => {
+        if (typeof model === 'string') checkKeyModel(accessKey, model, state.catalog);
+        const routes = await routesFor(state, model as string);
+        if (limited) checkLimits({ config: state.config, ledger: deps.ledger(), now: deps.now(), accessKey });
+        return routes;
+      };
       if (gate.preflight) {
         res.writeHead(204, cors);
         res.end();
@@ -159,7 +174,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'models':
         case 'model':
           await state.catalog.discover();
-          sendJson(res, 200, modelsBody(match, state, req, url), cors);
+          sendJson(res, 200, modelsBody(match, state, req, url, accessKey), cors);
           record.finish(200);
           return;
         case 'method_not_allowed':
@@ -210,11 +225,11 @@ export function createRequestHandler(deps: HandlerDeps) {
       const obj = body as Record<string, unknown>;
 
       if (match.kind === 'completions') {
-        await serveCompletions(obj, relay(), (m) => routesFor(state, m));
+        await serveCompletions(obj, relay(), (m) => allowedRoutes(m, true));
         return;
       }
       if (match.kind === 'count_tokens') {
-        await serveCountTokens(match.model ?? obj.model, obj, relay(), (m) => routesFor(state, m));
+        await serveCountTokens(match.model ?? obj.model, obj, relay(), (m) => allowedRoutes(m, false));
         return;
       }
       if (match.kind !== 'chat') throw new ProxyError('not_found', `No endpoint at ${method} ${path}`);
@@ -226,7 +241,8 @@ export function createRequestHandler(deps: HandlerDeps) {
       };
       const canonical = codec.decodeRequest(obj, meta);
       record.set({ publicModel: canonical.model, stream: canonical.stream });
-      const routes = await routesFor(state, canonical.model);
+      // Limits (issue 19): the one check before the first upstream call.
+      const routes = await allowedRoutes(canonical.model, true);
       if (canonical.stream) deps.counters.activeStreams++;
       try {
         await serveChat(
@@ -288,8 +304,15 @@ function statusBody(deps: HandlerDeps, state: ServingState, req: IncomingMessage
   };
 }
 
-function modelsBody(match: RouteMatch, state: ServingState, req: IncomingMessage, url: URL): unknown {
-  const models = state.catalog.list();
+function modelsBody(
+  match: RouteMatch,
+  state: ServingState,
+  req: IncomingMessage,
+  url: URL,
+  accessKey?: AccessKeyConfig,
+): unknown {
+  // A key for another person or app sees only the models it may use.
+  const models = state.catalog.list().filter((m) => keyAllowsModel(accessKey, m.id, state.catalog));
   if (match.kind === 'model') {
     const id = state.catalog.canonicalId(match.model);
     const found = models.find((m) => m.id === match.model || m.id === id);

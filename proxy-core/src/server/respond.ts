@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ProxyError } from '../canonical/errors.js';
+import { LIMIT_REACHED } from '../observability/limits.js';
 
 /**
  * A reason phrase safe for the status line: printable Latin-1 only, one line, short.
@@ -9,6 +10,7 @@ export function reasonPhrase(text: string): string {
   const clean = text
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/…/g, '...')
+    .replace(/→/g, '->')
     .replace(/[^\x20-\x7e\xa0-\xff]/g, '?')
     .trim();
   return clean.length > 180 ? `${clean.slice(0, 177)}...` : clean || 'Error';
@@ -46,5 +48,7 @@ export function sendError(
 ): void {
   const extra: Record<string, string> = { ...headers };
   if (err.retryAfterMs !== undefined) extra['retry-after'] = String(Math.ceil(err.retryAfterMs / 1000));
+  // A used-up spend limit stays used up until it resets: SDK clients must not retry it (Stainless SDKs read this).
+  if (err.code === LIMIT_REACHED) extra['x-should-retry'] = 'false';
   sendJson(res, err.status, body, extra, err.message);
 }

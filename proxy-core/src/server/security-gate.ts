@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
-import type { ServerConfig } from '../config/schema.js';
+import type { AccessKeyConfig, ServerConfig } from '../config/schema.js';
 import { hostWithoutPort, isLoopbackHostName } from '../security/loopback.js';
-import { safeEqual } from '../security/safe-equal.js';
+import { safeEqual, safeEqualBytes } from '../security/safe-equal.js';
 
 export interface GateInput {
   method: string;
@@ -18,6 +18,8 @@ export interface GateDecision {
   corsHeaders: Record<string, string>;
   /** True for a CORS preflight that the gate has answered itself. */
   preflight: boolean;
+  /** The access key (of `server.accessKeys`) the caller presented: its models and limits apply. */
+  accessKey?: AccessKeyConfig;
 }
 
 export interface GateOptions {
@@ -77,10 +79,47 @@ export function presentedKeys(headers: IncomingHttpHeaders, query: URLSearchPara
   return keys;
 }
 
-function hasValidKey(server: ServerConfig, headers: IncomingHttpHeaders, query: URLSearchParams): boolean {
-  const expected = server.accessKey;
-  if (!expected) return false;
-  return presentedKeys(headers, query).some((k) => safeEqual(k, expected));
+/** Who presented which key: the owner's key, one of `server.accessKeys`, or neither. */
+interface Caller {
+  owner: boolean;
+  accessKey?: AccessKeyConfig;
+}
+
+/**
+ * Matches every presented key against the owner's key and each access key, each compared in
+ * constant time. The owner's key wins; otherwise the first access key that matches.
+ */
+export function identifyCaller(
+  server: Pick<ServerConfig, 'accessKey' | 'accessKeys'>,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): Caller {
+  const presented = presentedKeys(headers, query);
+  if (presented.length === 0) return { owner: false };
+  const expected = expectedKeys(server);
+  let owner = false;
+  let accessKey: AccessKeyConfig | undefined;
+  for (const text of presented) {
+    const k = Buffer.from(text, 'utf8');
+    if (expected.owner && safeEqualBytes(k, expected.owner)) owner = true;
+    for (const [i, entry] of expected.keys.entries())
+      if (safeEqualBytes(k, entry) && !accessKey) accessKey = server.accessKeys?.[i];
+  }
+  return owner ? { owner } : { owner, accessKey };
+}
+
+/** The configured keys as bytes, made once per server config (they are compared on every request). */
+const keyBytes = new WeakMap<object, { owner?: Buffer; keys: Buffer[] }>();
+function expectedKeys(server: Pick<ServerConfig, 'accessKey' | 'accessKeys'>) {
+  let k = keyBytes.get(server);
+  if (!k) {
+    k = {
+      owner: server.accessKey ? Buffer.from(server.accessKey, 'utf8') : undefined,
+      keys: (server.accessKeys ?? []).map((e) => Buffer.from(e.key, 'utf8')),
+    };
+    keyBytes.set(server, k);
+  }
+  return k;
 }
 
 function originAllowed(server: ServerConfig, origin: string): boolean {
@@ -115,7 +154,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
 
   const origin = typeof input.headers.origin === 'string' ? input.headers.origin : undefined;
-  const keyValid = hasValidKey(server, input.headers, input.query);
+  const caller = identifyCaller(server, input.headers, input.query);
+  const keyValid = caller.owner || caller.accessKey !== undefined;
   let corsHeaders: Record<string, string> = {};
   if (origin !== undefined && origin !== 'null' && !isSameOrigin(origin, input.headers.host)) {
     if (!originAllowed(server, origin) && !keyValid) {
@@ -174,7 +214,7 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
   const keyRequired = server.requireAccessKey || !fromLoopback;
   if (keyRequired) {
-    if (!server.accessKey) {
+    if (!server.accessKey && !server.accessKeys?.length) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {
         hint: 'Set an access key in Settings (server.accessKey).',
       });
@@ -203,7 +243,9 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
       );
     }
   }
-  return { corsHeaders, preflight: false };
+  return caller.accessKey
+    ? { corsHeaders, preflight: false, accessKey: caller.accessKey }
+    : { corsHeaders, preflight: false };
 }
 
 /** An Origin equal to the proxy's own URL (its own status page) is not cross-origin. */
