@@ -39,6 +39,8 @@ import {
   zodFieldErrors,
 } from './account-fields.js';
 import type { AppLog } from './app-log.js';
+import { limitsHandlers, limitsStatus } from './api/limits.js';
+import { shareHandlers } from './api/share.js';
 import { buildDiagnostics } from './diagnostics.js';
 import type { NoticeBoard } from './notices.js';
 import type { ProxyController } from './proxy-controller.js';
@@ -98,6 +100,9 @@ const ACCESS_KEY_METHODS = new Set<MethodName>([
   'connect.info',
   'settings.generateAccessKey',
   'settings.getAccessKey',
+  // A key for another person: once when made, and when the user presses Copy.
+  'share.create',
+  'share.copy',
 ]);
 
 export interface AppApi {
@@ -207,6 +212,13 @@ export function createAppApi(deps: ApiDeps): AppApi {
   };
 
   const accountsChanged = async () => emit('accounts.changed', await accountViews());
+  const limitsChanged = (status: EventPayload<'limits.changed'>) => emit('limits.changed', status);
+  const fail = (
+    code: string,
+    message: string,
+    hint: string | undefined,
+    refs: { message?: MessageRef; hint?: MessageRef },
+  ) => new CallFailure(code, message, hint, undefined, refs);
 
   /** Validates a full account (plain + secrets) and answers field errors. */
   const checkAccount = (account: Record<string, unknown>) => {
@@ -709,6 +721,10 @@ export function createAppApi(deps: ApiDeps): AppApi {
     'log.clear': async () => ({ cleared: requestLog.clear() }),
     'log.export': async ({ format }) => requestLog.export(format),
     'usage.summary': async ({ days }) => requestLog.usage(days),
+
+    // ── limits and keys for other people (app/services/api/limits.ts, share.ts)
+    ...limitsHandlers({ settings, controller, apply: applyChanges, changed: limitsChanged, fail }),
+    ...shareHandlers({ settings, vault, controller, redactor, appLog, apply: applyChanges, fail }),
   };
 
   const call = async (method: string, rawInput: unknown): Promise<Result<unknown>> => {
@@ -766,6 +782,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
     controller.onStatus((s) => emit('status.changed', s)),
     requestLog.subscribe((r) => emit('request.record', r)),
     notices.subscribe((n) => emit('notices.changed', n)),
+    // A limit crossed 80 % or was reached: the window's bars and the tray follow.
+    controller.onLimit(() => limitsChanged(limitsStatus(controller))),
   ];
 
   return {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type AppInfo, appMsg } from '../contract/index.js';
 import { type AppApi, createAppApi } from './api.js';
+import { readShareKeys } from './access-keys.js';
 import { AppLog } from './app-log.js';
 import { buildKeybridgeConfig } from './config-builder.js';
 import { NoticeBoard } from './notices.js';
@@ -117,6 +118,9 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     const accessEntry = await vault.get(ACCESS_KEY_ENTRY);
     const accessKey = typeof accessEntry?.accessKey === 'string' ? accessEntry.accessKey : null;
     if (accessKey) redactor.addAccessKey(accessKey);
+    // Keys for other people (the Share screen): rules from the settings file, secrets from the vault.
+    const shareKeys = await readShareKeys(vault);
+    for (const key of shareKeys.values()) redactor.addAccessKey(key);
     const outbound = await resolveOutboundProxy(
       doc.settings.outboundProxy,
       accounts.map(({ stored }) => ({ id: stored.id, provider: stored.provider, baseUrl: stored.baseUrl })),
@@ -127,6 +131,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       accounts,
       models: doc.models,
       accessKey,
+      limits: doc.limits,
+      accessKeys: (doc.accessKeys ?? []).map((stored) => ({ stored, key: shareKeys.get(stored.name) ?? null })),
       outbound,
       port: opts.port,
     });
