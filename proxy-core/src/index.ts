@@ -3,6 +3,15 @@ export type * from './canonical/types.js';
 export { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 export type { AccountConfig, KeybridgeConfig } from './config/schema.js';
 export { accountSchema, configSchema } from './config/schema.js';
+export type {
+  KeyUsage,
+  Limit,
+  LimitMeasure,
+  LimitPeriod,
+  LimitScope,
+  LimitStatus,
+  UsageAmount,
+} from './observability/limit-types.js';
 export type { RequestRecord } from './observability/types.js';
 export { UsageStore, type UsageTotals } from './observability/usage-store.js';
 export type { CredentialTestResult, ModelInfo, ModelListing } from './providers/types.js';

@@ -42,6 +42,15 @@ export const proxySetting = z
     'must be "inherit", "none" or a proxy URL (http://, https:// or socks5://)',
   );
 
+/** A spend limit: USD and/or tokens per local day and month (issue 19). Absent fields set no limit. */
+export const limitSchema = z.object({
+  dailyUsd: z.number().positive().optional(),
+  monthlyUsd: z.number().positive().optional(),
+  dailyTokens: z.number().int().positive().optional(),
+  monthlyTokens: z.number().int().positive().optional(),
+});
+export type LimitConfig = z.infer<typeof limitSchema>;
+
 /** Fields every account has, whatever its provider. */
 export const accountBase = z.object({
   /** Stable id used in routes, logs and the keychain (letters, digits, - and _). */
@@ -64,4 +73,6 @@ export const accountBase = z.object({
    * first, rested after a 429 for as long as the provider asks, set aside after a 401/403.
    */
   apiKeys: z.array(z.string().trim().min(1)).default([]),
+  /** Spend limit on this account: when used up, requests routed here are refused (or go to another route). */
+  limits: limitSchema.optional(),
 });

@@ -5,7 +5,7 @@ import { bedrockAccountSchema } from '../providers/bedrock/config.js';
 import { googleAiAccountSchema } from '../providers/google-ai/config.js';
 import { openaiCompatibleAccountSchema } from '../providers/openai-compatible/config.js';
 import { vertexAccountSchema } from '../providers/vertex/config.js';
-import { isProxyUrl } from './account-base.js';
+import { isProxyUrl, limitSchema } from './account-base.js';
 import { didYouMean } from './did-you-mean.js';
 
 /**
@@ -34,11 +34,28 @@ export const publicModelSchema = z.object({
   routes: z.array(routeSchema).min(1, 'needs at least one route'),
 });
 
+/** Shortest key accepted for another person or app (it may travel over the LAN). */
+export const MIN_ACCESS_KEY_LENGTH = 16;
+
+/** A key for another person or app: held to its own models and limits (issue 19). */
+export const accessKeySchema = z.object({
+  /** Who or what holds the key ("Anna's SillyTavern"): shown in the log and usage, never the key. */
+  name: z.string().trim().min(1, 'needs a name').max(64, 'must be at most 64 characters'),
+  /** The key itself (a secret; `${VAR}` and `${file:…}` work as for other secrets). */
+  key: z.string().trim().min(MIN_ACCESS_KEY_LENGTH, `must be at least ${MIN_ACCESS_KEY_LENGTH} characters`),
+  /** The models (public ids or aliases) this key may use; absent = all. */
+  models: z.array(z.string().trim().min(1)).optional(),
+  limits: limitSchema.optional(),
+});
+export type AccessKeyConfig = z.infer<typeof accessKeySchema>;
+
 export const serverSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(5731),
   /** Access key clients must present (Bearer, x-api-key, x-goog-api-key or ?key=). */
   accessKey: z.string().optional(),
+  /** Keys for other people and apps, each with its own models and limits. */
+  accessKeys: z.array(accessKeySchema).default([]),
   /** Require the access key from every caller, loopback included. */
   requireAccessKey: z.boolean().default(false),
   /** Listen on all interfaces (LAN). Requires an access key. */
@@ -94,6 +111,8 @@ export const configSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
     outboundProxy: outboundProxySchema.default('env'),
+    /** Spend limit on everything together. */
+    limits: limitSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
@@ -119,6 +138,25 @@ export const configSchema = z
         }
       });
     });
+    const names = new Set<string>();
+    const keys = new Set<string>(cfg.server.accessKey ? [cfg.server.accessKey] : []);
+    cfg.server.accessKeys.forEach((k, i) => {
+      if (names.has(k.name.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['server', 'accessKeys', i, 'name'],
+          message: `another access key is already named "${k.name}"`,
+        });
+      names.add(k.name.toLowerCase());
+      // Never echo the key: the message says which entry, not what it holds.
+      if (keys.has(k.key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['server', 'accessKeys', i, 'key'],
+          message: 'is the same as another key (each person or app needs a key of its own)',
+        });
+      keys.add(k.key);
+    });
     if (cfg.server.lan && !cfg.server.accessKey) {
       ctx.addIssue({
         code: 'custom',
@@ -130,4 +168,5 @@ export const configSchema = z
 
 export type KeybridgeConfig = z.infer<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type { LimitConfig } from './account-base.js';
 export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;

@@ -1,4 +1,5 @@
 import type { KeybridgeConfig } from '../config/schema.js';
+import type { KeyUsage, LimitStatus } from '../observability/limit-types.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { CredentialTestResult, ModelListing } from '../providers/types.js';
 
@@ -56,4 +57,12 @@ export interface ProxyHandle {
   /** One account's models (discovered or configured) with the reason for the source. */
   listAccountModels(accountId: string): Promise<ModelListing>;
   testAccount(accountId: string): Promise<CredentialTestResult>;
+  /** Every configured limit (global, per account, per access key) with its use now. */
+  limits(): LimitStatus[];
+  /** Fires once when a limit crosses 80 % and once when it is reached (per period); returns an unsubscribe function. */
+  onLimit(listener: (status: LimitStatus) => void): () => void;
+  /** Usage per configured access key (today, this month, since first use). */
+  keyUsage(): KeyUsage[];
+  /** Models used that have no price: they count against token limits only. */
+  unpricedModels(): string[];
 }

@@ -45,6 +45,8 @@ export interface CreateProxyOptions {
   /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
   httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
   hooks?: PipelineHooks;
+  /** File where spend-limit usage persists (by day and month, local time); omit to keep it in memory. */
+  ledgerPath?: string;
 }
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
@@ -461,6 +463,18 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
           messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
         });
       return provider.testCredential(AbortSignal.timeout(30_000));
+    },
+    limits() {
+      throw new Error('not yet');
+    },
+    onLimit() {
+      throw new Error('not yet');
+    },
+    keyUsage() {
+      throw new Error('not yet');
+    },
+    unpricedModels() {
+      throw new Error('not yet');
     },
   };
   return handle;

@@ -129,6 +129,23 @@ export class FakeProxy implements ProxyHandle {
   async testAccount(_id: string) {
     return { ok: true as const, message: 'It works', latencyMs: 3 };
   }
+
+  // No limits, keys or unpriced models in the fake: the app tests that need them use the real proxy.
+  limits() {
+    return [];
+  }
+
+  onLimit() {
+    return () => {};
+  }
+
+  keyUsage() {
+    return [];
+  }
+
+  unpricedModels() {
+    return [];
+  }
 }
 
 export function fakeProxyFactory(): { createProxy: (c: KeybridgeConfig) => FakeProxy; log: FakeProxyLog } {
