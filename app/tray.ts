@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { clipboard, Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
-import type { ProxyStatusView } from './contract/index.js';
+import type { LimitStatusView, ProxyStatusView } from './contract/index.js';
 import { trayIconFileName, trayIconPng } from './tray-icon.js';
 import {
   endpointFor,
@@ -21,6 +21,7 @@ export interface TrayState {
   checkForUpdates?: boolean;
   updateReady?: string | null;
   about?: boolean;
+  limits?: LimitStatusView[];
 }
 
 export interface TrayHandlers {
@@ -53,7 +54,7 @@ export class AppTray {
   update(state: TrayState): void {
     this.#state = state;
     this.#tray.setImage(icon(state.status, this.#iconDir));
-    this.#tray.setToolTip(trayTooltip(state.status, state.language));
+    this.#tray.setToolTip(trayTooltip(state.status, state.language, state.limits));
     this.#tray.setContextMenu(Menu.buildFromTemplate(this.#toTemplate(trayMenuModel(state))));
   }
 

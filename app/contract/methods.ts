@@ -5,6 +5,16 @@
  */
 import { z } from 'zod';
 import {
+  accessKeyDraftSchema,
+  accessKeyNameSchema,
+  accountCostPatchSchema,
+  limitSchema,
+  limitsStatusSchema,
+  limitsViewSchema,
+  shareCopySchema,
+  shareViewSchema,
+} from './limits-schemas.js';
+import {
   accountDraftSchema,
   accountModelsSchema,
   accountPatchSchema,
@@ -28,16 +38,6 @@ import {
   usageSummarySchema,
   validationResultSchema,
 } from './schemas.js';
-import {
-  accessKeyDraftSchema,
-  accessKeyNameSchema,
-  accountCostPatchSchema,
-  limitSchema,
-  limitsStatusSchema,
-  limitsViewSchema,
-  shareCopySchema,
-  shareViewSchema,
-} from './limits-schemas.js';
 
 const none = z.strictObject({});
 const byId = z.strictObject({ id: z.string().min(1).max(64) });
@@ -163,7 +163,11 @@ export const methods = {
   ),
 
   // spend limits (Settings → Limits, the Usage screen's bars)
-  'limits.get': call(none, limitsViewSchema, 'Limits on everything and per account, with each account\'s cost settings.'),
+  'limits.get': call(
+    none,
+    limitsViewSchema,
+    "Limits on everything and per account, with each account's cost settings.",
+  ),
   'limits.setGlobal': call(limitSchema, limitsViewSchema, 'Replaces the limits on everything together.'),
   'limits.setAccount': call(
     accountCostPatchSchema,
@@ -173,7 +177,11 @@ export const methods = {
   'limits.status': call(none, limitsStatusSchema, 'Each limit with its use now, and models without a price.'),
 
   // keys for other people and apps (the Share screen)
-  'share.list': call(none, shareViewSchema, 'Keys (names, rules, usage; never the key) and the address to share.'),
+  'share.list': call(
+    none,
+    shareViewSchema,
+    'Keys (names, rules, usage; never the key) and the address to share.',
+  ),
   'share.create': call(
     accessKeyDraftSchema,
     shareCopySchema,

@@ -38,9 +38,9 @@ import {
   validateCoreAccount,
   zodFieldErrors,
 } from './account-fields.js';
-import type { AppLog } from './app-log.js';
 import { limitsHandlers, limitsStatus } from './api/limits.js';
 import { shareHandlers } from './api/share.js';
+import type { AppLog } from './app-log.js';
 import { buildDiagnostics } from './diagnostics.js';
 import type { NoticeBoard } from './notices.js';
 import type { ProxyController } from './proxy-controller.js';

@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type AppInfo, appMsg } from '../contract/index.js';
-import { type AppApi, createAppApi } from './api.js';
 import { readShareKeys } from './access-keys.js';
+import { type AppApi, createAppApi } from './api.js';
 import { AppLog } from './app-log.js';
 import { buildKeybridgeConfig } from './config-builder.js';
 import { NoticeBoard } from './notices.js';
@@ -132,7 +132,10 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       models: doc.models,
       accessKey,
       limits: doc.limits,
-      accessKeys: (doc.accessKeys ?? []).map((stored) => ({ stored, key: shareKeys.get(stored.name) ?? null })),
+      accessKeys: (doc.accessKeys ?? []).map((stored) => ({
+        stored,
+        key: shareKeys.get(stored.name) ?? null,
+      })),
       outbound,
       port: opts.port,
     });

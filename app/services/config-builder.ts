@@ -4,9 +4,9 @@
  */
 import { configSchema, type KeybridgeConfig } from '../../proxy-core/src/index.js';
 import { type AppSettings, appMsg, type ModelSettings } from '../contract/index.js';
+import type { LimitView } from '../contract/limits-schemas.js';
 import { toCoreAccount } from './account-fields.js';
 import { ConfigProblem } from './proxy-controller.js';
-import type { LimitView } from '../contract/limits-schemas.js';
 import type { StoredAccessKey, StoredAccount } from './settings-store.js';
 import type { ResolvedOutbound } from './system-proxy.js';
 

@@ -35,9 +35,21 @@ const SettingsScreen = lazy(() =>
 const NoKeychainNotice = lazy(() =>
   import('./components/KeyStorage.js').then((m) => ({ default: m.NoKeychainNotice })),
 );
+const ShareScreen = lazy(() => import('./screens/ShareScreen.js').then((m) => ({ default: m.ShareScreen })));
+// Spend limits at 80 % or used up: a banner on every screen.
+const LimitAlerts = lazy(() => import('./components/LimitBars.js').then((m) => ({ default: m.LimitAlerts })));
 const UsageScreen = lazy(() => import('./screens/UsageScreen.js').then((m) => ({ default: m.UsageScreen })));
 
-export const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
+export const SCREENS = [
+  'start',
+  'accounts',
+  'models',
+  'connect',
+  'share',
+  'log',
+  'usage',
+  'settings',
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 function screenFromHash(hash: string): Screen | null {
@@ -187,6 +199,9 @@ export function App({
           </Alert>
         )}
         <Notices />
+        <Suspense fallback={null}>
+          <LimitAlerts />
+        </Suspense>
         <Suspense
           fallback={
             <Center mih={120}>
@@ -198,6 +213,7 @@ export function App({
           {screen === 'accounts' && <AccountsScreen />}
           {screen === 'models' && <ModelsScreen />}
           {screen === 'connect' && <ConnectScreen />}
+          {screen === 'share' && <ShareScreen />}
           {screen === 'log' && <LiveLogScreen />}
           {screen === 'usage' && <UsageScreen />}
           {screen === 'settings' && <SettingsScreen {...(onSettings ? { onSettings } : {})} />}

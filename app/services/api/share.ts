@@ -109,7 +109,12 @@ export function shareHandlers(
       );
     redactor.addAccessKey(key);
     const where = address();
-    return { key: keyView(stored, key, usageByName()), accessKey: key, baseUrl: where.baseUrl, lan: where.lan };
+    return {
+      key: keyView(stored, key, usageByName()),
+      accessKey: key,
+      baseUrl: where.baseUrl,
+      lan: where.lan,
+    };
   };
 
   return {
@@ -130,7 +135,7 @@ export function shareHandlers(
       try {
         settings.putAccessKey({
           name,
-          ...(models && models.length ? { models } : {}),
+          ...(models?.length ? { models } : {}),
           limits: cleanLimit(limits),
           createdAt: new Date().toISOString(),
         });

@@ -2,6 +2,7 @@ import { Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text,
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEvent, useLoad } from '../api/hooks.js';
+import { LimitBars } from '../components/LimitBars.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { UsageChart } from '../components/UsageChart.js';
 import { formatCost } from '../log-filter.js';
@@ -38,6 +39,7 @@ export function UsageScreen() {
           data={['7', '30', '90'].map((d) => ({ value: d, label: t('usage.days', { count: Number(d) }) }))}
         />
       </Group>
+      <LimitBars />
       {usage.error && <ErrorAlert error={usage.error} />}
       {!u && usage.loading && <Loader size="sm" aria-label={t('common.loading')} />}
       {u && (
