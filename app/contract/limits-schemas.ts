@@ -92,7 +92,7 @@ export const accessKeyNameSchema = z
   .trim()
   .min(1, 'needs a name')
   .max(40, 'must be 40 characters or fewer')
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '’_.-]*$/u, "may use letters, digits, spaces and - _ . '");
+  .regex(/^(?:[\p{L}\p{N}][\p{L}\p{N} '’_.-]*)?$/u, "may use letters, digits, spaces and - _ . '");
 
 const usageCounts = z.object({ requests: z.number(), tokens: z.number(), costUsd: z.number() });
 

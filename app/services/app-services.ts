@@ -18,6 +18,9 @@ import { ACCESS_KEY_ENTRY, type KeytarApi, NO_KEYCHAIN_NOTICE, SecretVault } fro
 import { SettingsStore } from './settings-store.js';
 import { type ResolveProxy, resolveOutboundProxy } from './system-proxy.js';
 
+/** The spend-limit ledger's file in the data folder. */
+export const LEDGER_FILE = 'limits-ledger.json';
+
 export interface AppServicesOptions {
   dataDir: string;
   createProxy: CreateProxy;
@@ -142,7 +145,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   };
 
   const controller = new ProxyController({
-    createProxy: opts.createProxy,
+    // Spend-limit usage survives restarts: proxy-core keeps its ledger in the data folder.
+    createProxy: (config) => opts.createProxy(config, { ledgerPath: path.join(opts.dataDir, LEDGER_FILE) }),
     buildConfig,
     isPortFree: opts.isPortFree,
     drainMs: opts.drainMs,

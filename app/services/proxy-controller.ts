@@ -14,7 +14,8 @@ import type {
 } from '../../proxy-core/src/index.js';
 import { appMsg, type MessageRef, messageRefSchema, type ProxyStatusView } from '../contract/index.js';
 
-export type CreateProxy = (config: KeybridgeConfig) => ProxyHandle;
+/** proxy-core's createProxy, as the app calls it (ledgerPath: where spend-limit usage persists). */
+export type CreateProxy = (config: KeybridgeConfig, options?: { ledgerPath?: string }) => ProxyHandle;
 
 /** Thrown by a config builder when the saved setup cannot make a valid config. */
 export class ConfigProblem extends Error {
