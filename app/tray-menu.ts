@@ -94,7 +94,7 @@ const STRINGS = {
     daily: '每日',
     monthly: '每月',
     scopeGlobal: '所有账户合计',
-    scopeAccount: (id: string) => `账户 ${id}`,
+    scopeAccount: (id: string) => `账户 ${id} `,
     scopeKey: (name: string) => `密钥“${name}”`,
     tokens: (n: string) => `${n} 个 token`,
     limitReachedLine: (period: string, limit: string, scope: string) =>
