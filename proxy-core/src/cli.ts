@@ -91,7 +91,9 @@ export async function runCli(
   const usage = usageFile
     ? await UsageStore.open({ path: resolve(baseDir, usageFile), warn: (m) => io.err(m) })
     : undefined;
-  const proxy = createProxy(config, { baseDir });
+  // Spend-limit use survives restarts too: keybridge-limits.json next to the config file.
+  const ledgerPath = values.config ? resolve(baseDir, 'keybridge-limits.json') : undefined;
+  const proxy = createProxy(config, { baseDir, ledgerPath, warn: (m) => io.err(m) });
   if (usage) proxy.onRequest((r) => usage.record(r));
   let listen: ListenInfo;
   try {

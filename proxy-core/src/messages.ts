@@ -281,6 +281,22 @@ export const PROXY_MESSAGES = {
   noModelsYetHint: [],
   noEndpoint: ['method', 'path'],
   noEndpointHint: [],
+
+  // ── spend limits and access keys (observability/limits.ts, server/limit-check.ts)
+  limitGlobalDailyUsd: ['name', 'limit', 'used', 'resets'],
+  limitGlobalDailyTokens: ['name', 'limit', 'used', 'resets'],
+  limitGlobalMonthlyUsd: ['name', 'limit', 'used', 'resets'],
+  limitGlobalMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  limitAccountDailyUsd: ['name', 'limit', 'used', 'resets'],
+  limitAccountDailyTokens: ['name', 'limit', 'used', 'resets'],
+  limitAccountMonthlyUsd: ['name', 'limit', 'used', 'resets'],
+  limitAccountMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  limitKeyDailyUsd: ['name', 'limit', 'used', 'resets'],
+  limitKeyDailyTokens: ['name', 'limit', 'used', 'resets'],
+  limitKeyMonthlyUsd: ['name', 'limit', 'used', 'resets'],
+  limitKeyMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  keyModelNotAllowed: ['name', 'model'],
+  keyModelsAllowedHint: ['models'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProxyMessageCode = keyof typeof PROXY_MESSAGES;

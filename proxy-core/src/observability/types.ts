@@ -30,4 +30,6 @@ export interface RequestRecord {
   error?: ErrorInfo;
   attempts: AttemptRecord[];
   clientAborted?: boolean;
+  /** The NAME of the access key the caller presented (never the key itself). */
+  accessKey?: string;
 }

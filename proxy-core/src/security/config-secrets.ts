@@ -62,7 +62,11 @@ function collect(node: unknown, out: string[], baseDir: string, depth: number): 
   }
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
     if (k === 'models' || k === 'aliases') continue;
-    if (k === 'serviceAccount') addServiceAccount(v, out);
+    // Keys for other people and apps: the key is a secret; its name, models and limits are not.
+    if (k === 'accessKeys' && Array.isArray(v)) {
+      for (const entry of v)
+        if (entry && typeof entry === 'object') addStrings((entry as { key?: unknown }).key, out);
+    } else if (k === 'serviceAccount') addServiceAccount(v, out);
     else if (k === 'serviceAccountFile' && typeof v === 'string') {
       try {
         addServiceAccount(readFileSync(isAbsolute(v) ? v : resolve(baseDir, v), 'utf8'), out);
@@ -80,7 +84,8 @@ function collect(node: unknown, out: string[], baseDir: string, depth: number): 
 /**
  * Every secret in a configuration: API keys and key pools, AWS access key id, secret and session
  * token, Bedrock API keys, the service-account private key and its id (inline or from its file),
- * Azure keys, credential headers, passwords in proxy URLs, and the server's access key(s).
+ * Azure keys, credential headers, passwords in proxy URLs, the server's access key and the keys
+ * given to other people and apps (`server.accessKeys[].key`, not their names).
  */
 export function configSecrets(
   config: Pick<KeybridgeConfig, 'server' | 'accounts' | 'outboundProxy'>,

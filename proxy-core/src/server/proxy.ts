@@ -10,6 +10,16 @@ import type { Usage } from '../canonical/types.js';
 import type { AccountConfig, KeybridgeConfig } from '../config/schema.js';
 import { createCodecSet } from '../dialects/registry.js';
 import { proxyMsg } from '../messages.js';
+import type { KeyUsage, LimitStatus } from '../observability/limit-types.js';
+import {
+  accountLimit,
+  configuredLimits,
+  globalLimit,
+  keyLimit,
+  limitPartId,
+  statusesOf,
+} from '../observability/limits.js';
+import { LimitsLedger } from '../observability/limits-ledger.js';
 import { estimateCost } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
 import { bedrockConverseCodec } from '../providers/bedrock/converse/index.js';
@@ -47,6 +57,8 @@ export interface CreateProxyOptions {
   hooks?: PipelineHooks;
   /** File where spend-limit usage persists (by day and month, local time); omit to keep it in memory. */
   ledgerPath?: string;
+  /** Where warnings go (a damaged ledger file); default console.warn. */
+  warn?: (message: string) => void;
 }
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
@@ -240,6 +252,9 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
   const opts = { ...options, now, reasoning: new ReasoningCache(), shared: createProviderShared() };
   const version = readVersion();
   const listeners = new Set<(r: RequestRecord) => void>();
+  // Spend limits (issue 19): use per local day and month, kept across restarts and reconfigures.
+  const ledger = new LimitsLedger({ path: options.ledgerPath, now, warn: options.warn });
+  const limitListeners = new Set<(s: LimitStatus) => void>();
   const counters = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, activeStreams: 0 };
   let gen = buildGeneration(initial, opts);
   let inflight = 0;
@@ -258,6 +273,7 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     // window's live log) only redacted, whatever reached it.
     const r = gen.redactor.value(record);
     if (r.usage) r.costUsd = costOf(r, r.usage);
+    countAgainstLimits(r);
     accessLog?.write(`${JSON.stringify(r)}\n`);
     for (const l of listeners) {
       try {
@@ -268,7 +284,53 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     }
   };
 
-  const handler = createRequestHandler({ publish, now, version, startedAt: () => startedAt, counters });
+  /** Counts a finished request against the limits, then tells of limits that crossed 80 % or ran out. */
+  function countAgainstLimits(r: RequestRecord): void {
+    if (!r.usage && !r.account) return;
+    const tokens = r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0;
+    ledger.add({
+      time: Date.parse(r.time) || now(),
+      account: r.account,
+      accessKey: r.accessKey,
+      tokens,
+      costUsd: r.usage ? (r.costUsd ?? null) : 0,
+      model: r.responseModel ?? r.upstreamModel ?? r.publicModel,
+    });
+    const config = gen.config;
+    const key = r.accessKey ? config.server.accessKeys.find((k) => k.name === r.accessKey) : undefined;
+    const touched = [
+      globalLimit(config),
+      r.account ? accountLimit(config, r.account) : undefined,
+      key ? keyLimit(key.name, key.limits) : undefined,
+    ];
+    const at = now();
+    for (const scoped of touched) {
+      if (!scoped) continue;
+      for (const st of statusesOf(scoped, ledger, at)) {
+        if (st.state === 'ok') continue;
+        const id = limitPartId(st);
+        const told = ledger.notified(id);
+        if (told === 'reached' || told === st.state) continue;
+        ledger.markNotified(id, st.state);
+        for (const l of limitListeners) {
+          try {
+            l(st);
+          } catch {
+            // a listener's failure must not break serving
+          }
+        }
+      }
+    }
+  }
+
+  const handler = createRequestHandler({
+    publish,
+    now,
+    version,
+    startedAt: () => startedAt,
+    counters,
+    ledger,
+  });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const g = gen;
@@ -400,6 +462,11 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       const log = accessLog;
       accessLog = undefined;
       if (log) await new Promise<void>((done) => log.end(() => done()));
+      await ledger
+        .flush()
+        .catch((err: unknown) =>
+          (options.warn ?? console.warn)(`Could not save the spend-limit ledger: ${String(err)}`),
+        );
       status = { state: 'stopped' };
     },
     async reconfigure(config) {
@@ -464,18 +531,23 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
         });
       return provider.testCredential(AbortSignal.timeout(30_000));
     },
-    limits() {
-      throw new Error('not yet');
+    limits(): LimitStatus[] {
+      const at = now();
+      return configuredLimits(gen.config).flatMap((s) => statusesOf(s, ledger, at));
     },
-    onLimit() {
-      throw new Error('not yet');
+    onLimit(listener) {
+      limitListeners.add(listener);
+      return () => limitListeners.delete(listener);
     },
-    keyUsage() {
-      throw new Error('not yet');
+    keyUsage(): KeyUsage[] {
+      return gen.config.server.accessKeys.map((k) => {
+        const u = ledger.keyUsage(k.name);
+        const out: KeyUsage = { name: k.name, ...u.total, today: u.today, month: u.month };
+        if (!u.total.lastUsed) delete out.lastUsed;
+        return out;
+      });
     },
-    unpricedModels() {
-      throw new Error('not yet');
-    },
+    unpricedModels: () => ledger.unpriced(),
   };
   return handle;
 }

@@ -1,13 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js';
 import type { Dialect } from '../canonical/types.js';
+import type { AccessKeyConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
 import { proxyMsg } from '../messages.js';
+import { LIMIT_REACHED } from '../observability/limits.js';
+import type { LimitsLedger } from '../observability/limits-ledger.js';
 import { RecordBuilder } from '../observability/recorder.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { ModelCatalog, Route } from '../routing/catalog.js';
 import { serveChat } from './chat-pipeline.js';
 import { checkJsonLimits } from './json-limits.js';
+import { checkKeyModel, checkLimits, keyAllowsModel } from './limit-check.js';
 import { type RelayContext, serveCompletions, serveCountTokens } from './relay-endpoints.js';
 import { sendError, sendJson } from './respond.js';
 import { dialectForPath, matchRoute, normalizePath, type RouteMatch } from './route-table.js';
@@ -19,6 +23,8 @@ export interface HandlerDeps {
   now(): number;
   version: string;
   startedAt: () => number;
+  /** Spend-limit use so far (issue 19): checked before a request is sent. */
+  ledger: LimitsLedger;
   counters: {
     requests: number;
     errors: number;
@@ -123,6 +129,8 @@ export function createRequestHandler(deps: HandlerDeps) {
     let cors: Record<string, string> = {};
     const fail = (err: unknown) => {
       const pe = state.env.redactor ? state.env.redactor.error(toProxyError(err)) : toProxyError(err);
+      // A used-up limit stays used up until it resets: SDK clients must not retry it (Stainless SDKs read this).
+      if (pe.code === LIMIT_REACHED) res.setHeader('x-should-retry', 'false');
       record.finish(pe.status, pe.toInfo());
       sendError(res, pe, codec.encodeError(pe), cors);
     };
@@ -139,6 +147,16 @@ export function createRequestHandler(deps: HandlerDeps) {
         { server: state.config.server, extraHosts: state.extraHosts },
       );
       cors = gate.corsHeaders;
+      // Limits (issue 19): who is calling, by the NAME of their access key.
+      const accessKey = gate.accessKey;
+      if (accessKey) record.set({ accessKey: accessKey.name });
+      /** The routes a model may take for this caller: the key's models, then the spend limits. */
+      const allowedRoutes = async (model: unknown, limited: boolean): Promise<Route[]> => {
+        if (typeof model === 'string') checkKeyModel(accessKey, model, state.catalog);
+        const routes = await routesFor(state, model as string);
+        if (!limited) return routes;
+        return checkLimits({ config: state.config, ledger: deps.ledger, now: deps.now(), accessKey, routes });
+      };
       if (gate.preflight) {
         res.writeHead(204, cors);
         res.end();
@@ -156,7 +174,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         case 'models':
         case 'model':
           await state.catalog.discover();
-          sendJson(res, 200, modelsBody(match, state, req, url), cors);
+          sendJson(res, 200, modelsBody(match, state, req, url, accessKey), cors);
           record.finish(200);
           return;
         case 'method_not_allowed':
@@ -207,12 +225,12 @@ export function createRequestHandler(deps: HandlerDeps) {
       const obj = body as Record<string, unknown>;
 
       if (match.kind === 'completions') {
-        await serveCompletions(obj, relay(), (m) => routesFor(state, m));
+        await serveCompletions(obj, relay(), (m) => allowedRoutes(m, true));
         return;
       }
       if (match.kind === 'count_tokens') {
         await serveCountTokens(match.dialect, match.model ?? obj.model, obj, relay(), (m) =>
-          routesFor(state, m),
+          allowedRoutes(m, false),
         );
         return;
       }
@@ -228,7 +246,8 @@ export function createRequestHandler(deps: HandlerDeps) {
       };
       const canonical = codec.decodeRequest(obj, meta);
       record.set({ publicModel: canonical.model, stream: canonical.stream });
-      const routes = await routesFor(state, canonical.model);
+      // Limits (issue 19): the one check before the first upstream call.
+      const routes = await allowedRoutes(canonical.model, true);
       if (canonical.stream) deps.counters.activeStreams++;
       try {
         await serveChat(
@@ -290,8 +309,15 @@ function statusBody(deps: HandlerDeps, state: ServingState, req: IncomingMessage
   };
 }
 
-function modelsBody(match: RouteMatch, state: ServingState, req: IncomingMessage, url: URL): unknown {
-  const models = state.catalog.list();
+function modelsBody(
+  match: RouteMatch,
+  state: ServingState,
+  req: IncomingMessage,
+  url: URL,
+  accessKey?: AccessKeyConfig,
+): unknown {
+  // A key for another person or app sees only the models it may use.
+  const models = state.catalog.list().filter((m) => keyAllowsModel(accessKey, m.id, state.catalog));
   if (match.kind === 'model') {
     const id = state.catalog.canonicalId(match.model);
     const found = models.find((m) => m.id === match.model || m.id === id);

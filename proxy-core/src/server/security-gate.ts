@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
-import type { ServerConfig } from '../config/schema.js';
+import type { AccessKeyConfig, ServerConfig } from '../config/schema.js';
 
 export interface GateInput {
   method: string;
@@ -17,6 +17,8 @@ export interface GateDecision {
   corsHeaders: Record<string, string>;
   /** True for a CORS preflight that the gate has answered itself. */
   preflight: boolean;
+  /** The access key (of `server.accessKeys`) the caller presented: its models and limits apply. */
+  accessKey?: AccessKeyConfig;
 }
 
 export interface GateOptions {
@@ -104,10 +106,30 @@ export function presentedKeys(headers: IncomingHttpHeaders, query: URLSearchPara
   return keys;
 }
 
-function hasValidKey(server: ServerConfig, headers: IncomingHttpHeaders, query: URLSearchParams): boolean {
+/** Who presented which key: the owner's key, one of `server.accessKeys`, or neither. */
+interface Caller {
+  owner: boolean;
+  accessKey?: AccessKeyConfig;
+}
+
+/**
+ * Matches every presented key against the owner's key and each access key, each compared in
+ * constant time. The owner's key wins; otherwise the first access key that matches.
+ */
+export function identifyCaller(
+  server: Pick<ServerConfig, 'accessKey' | 'accessKeys'>,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): Caller {
+  const presented = presentedKeys(headers, query);
   const expected = server.accessKey;
-  if (!expected) return false;
-  return presentedKeys(headers, query).some((k) => safeEqual(k, expected));
+  let owner = false;
+  let accessKey: AccessKeyConfig | undefined;
+  for (const k of presented) {
+    if (expected && safeEqual(k, expected)) owner = true;
+    for (const entry of server.accessKeys ?? []) if (safeEqual(k, entry.key)) accessKey ??= entry;
+  }
+  return owner ? { owner } : { owner, accessKey };
 }
 
 function originAllowed(server: ServerConfig, origin: string): boolean {
@@ -142,7 +164,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
 
   const origin = typeof input.headers.origin === 'string' ? input.headers.origin : undefined;
-  const keyValid = hasValidKey(server, input.headers, input.query);
+  const caller = identifyCaller(server, input.headers, input.query);
+  const keyValid = caller.owner || caller.accessKey !== undefined;
   let corsHeaders: Record<string, string> = {};
   if (origin !== undefined && origin !== 'null' && !isSameOrigin(origin, input.headers.host)) {
     if (!originAllowed(server, origin) && !keyValid) {
@@ -201,7 +224,7 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
   const keyRequired = server.requireAccessKey || !fromLoopback;
   if (keyRequired) {
-    if (!server.accessKey) {
+    if (!server.accessKey && server.accessKeys.length === 0) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {
         hint: 'Set an access key in Settings (server.accessKey).',
       });
@@ -230,7 +253,9 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
       );
     }
   }
-  return { corsHeaders, preflight: false };
+  return caller.accessKey
+    ? { corsHeaders, preflight: false, accessKey: caller.accessKey }
+    : { corsHeaders, preflight: false };
 }
 
 /** An Origin equal to the proxy's own URL (its own status page) is not cross-origin. */

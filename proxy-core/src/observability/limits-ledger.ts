@@ -1,0 +1,284 @@
+import { readFileSync, renameSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { PRIVATE_FILE_MODE, tightenFileModeSync } from '../security/private-file.js';
+import type { LimitPeriod, UsageAmount } from './limit-types.js';
+
+/**
+ * The spend-limit ledger: requests, tokens and known cost per scope (everything, each account,
+ * each access key) for the current local day and month, each key's totals since its first use,
+ * the models used that have no price, and which limit warnings were already given this period.
+ *
+ * Days and months follow the computer's local time. The file is written atomically (temp file +
+ * rename, private mode) after a short debounce and on close; a corrupt file is kept aside as
+ * `<file>.corrupt-<time>` and the ledger starts afresh with a warning, never a crash.
+ */
+
+const amountSchema = z.object({
+  requests: z.number().nonnegative(),
+  tokens: z.number().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+
+const keySchema = amountSchema.extend({ lastUsed: z.string().optional() });
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  /** The local day (YYYY-MM-DD) `daily` counts. */
+  day: z.string(),
+  /** The local month (YYYY-MM) `monthly` counts. */
+  month: z.string(),
+  daily: z.record(z.string(), amountSchema),
+  monthly: z.record(z.string(), amountSchema),
+  keys: z.record(z.string(), keySchema),
+  unpriced: z.array(z.string()),
+  /** Warnings given: `<scope>|<period>|<measure>` → the highest state told this period. */
+  notified: z.record(z.string(), z.enum(['warning', 'reached'])),
+});
+type LedgerFile = z.infer<typeof fileSchema>;
+
+/** The ledger's name for a scope: `global`, `account:<id>`, `key:<name>`. */
+export type ScopeKey = string;
+export const GLOBAL_SCOPE: ScopeKey = 'global';
+export const accountScope = (id: string): ScopeKey => `account:${id}`;
+export const keyScope = (name: string): ScopeKey => `key:${name}`;
+
+/** One request's use, as the ledger counts it. */
+export interface LedgerEntry {
+  /** When the request arrived (ms since the epoch). */
+  time: number;
+  account?: string;
+  /** The access key's name, when one was presented. */
+  accessKey?: string;
+  tokens: number;
+  /** Known cost, USD; null when the model has no price (it then counts against token limits only). */
+  costUsd: number | null;
+  /** The model, named when it has no price. */
+  model?: string;
+}
+
+export interface LedgerOptions {
+  /** JSON file to persist to; omit for a memory-only ledger. */
+  path?: string;
+  now?: () => number;
+  /** Where warnings go (corrupt or unwritable file). Default console.warn. */
+  warn?: (message: string) => void;
+  /** Debounce before writing after a change. Default 1 s. */
+  flushDelayMs?: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+export function localMonth(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
+}
+/** The next local midnight after `ms`. */
+export function nextLocalMidnight(ms: number): Date {
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1);
+}
+/** 00:00 local on the 1st of the month after `ms`. */
+export function nextLocalMonth(ms: number): Date {
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth() + 1, 1);
+}
+
+const zero = (): UsageAmount => ({ requests: 0, tokens: 0, costUsd: 0 });
+
+function emptyFile(now: number): LedgerFile {
+  return {
+    version: 1,
+    day: localDay(now),
+    month: localMonth(now),
+    daily: {},
+    monthly: {},
+    keys: {},
+    unpriced: [],
+    notified: {},
+  };
+}
+
+function add(into: Record<string, UsageAmount>, scope: ScopeKey, e: LedgerEntry): void {
+  const a = into[scope] ?? zero();
+  a.requests += 1;
+  a.tokens += e.tokens;
+  if (e.costUsd !== null) a.costUsd += e.costUsd;
+  into[scope] = a;
+}
+
+export class LimitsLedger {
+  private data: LedgerFile;
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly flushDelayMs: number;
+  /** Until when the loaded day and month are current (ms): a cheap check on every read. */
+  private dayEndsAt = 0;
+  private monthEndsAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LedgerOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.warn = opts.warn ?? ((m) => console.warn(m));
+    this.flushDelayMs = opts.flushDelayMs ?? 1_000;
+    this.data = this.load();
+    this.roll(this.now());
+  }
+
+  private load(): LedgerFile {
+    const path = this.opts.path;
+    const now = this.now();
+    if (!path) return emptyFile(now);
+    tightenFileModeSync(path);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.warn(`Spend-limit ledger ${path} could not be read (${String(err)}); limits count from zero.`);
+      return emptyFile(now);
+    }
+    try {
+      return fileSchema.parse(JSON.parse(text));
+    } catch {
+      const backup = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(path, backup);
+        this.warn(
+          `Spend-limit ledger ${path} was damaged; it was kept as ${backup} and limits count from zero.`,
+        );
+      } catch {
+        this.warn(`Spend-limit ledger ${path} was damaged and limits count from zero.`);
+      }
+      this.dirty = true;
+      return emptyFile(now);
+    }
+  }
+
+  /** Starts a new day or month when the local calendar has moved on. */
+  private roll(now: number): void {
+    if (now < this.dayEndsAt && now < this.monthEndsAt) return;
+    const day = localDay(now);
+    const month = localMonth(now);
+    if (this.data.day !== day) {
+      this.data.day = day;
+      this.data.daily = {};
+      for (const k of Object.keys(this.data.notified))
+        if (k.includes('|daily|')) delete this.data.notified[k];
+      this.dirty = true;
+    }
+    if (this.data.month !== month) {
+      this.data.month = month;
+      this.data.monthly = {};
+      for (const k of Object.keys(this.data.notified))
+        if (k.includes('|monthly|')) delete this.data.notified[k];
+      this.dirty = true;
+    }
+    this.dayEndsAt = nextLocalMidnight(now).getTime();
+    this.monthEndsAt = nextLocalMonth(now).getTime();
+  }
+
+  /** Counts one request against everything, its account and its key. */
+  add(e: LedgerEntry): void {
+    this.roll(Math.max(e.time, this.now()));
+    const scopes = [GLOBAL_SCOPE];
+    if (e.account) scopes.push(accountScope(e.account));
+    if (e.accessKey) scopes.push(keyScope(e.accessKey));
+    for (const s of scopes) {
+      add(this.data.daily, s, e);
+      add(this.data.monthly, s, e);
+    }
+    if (e.accessKey) {
+      const k = this.data.keys[e.accessKey] ?? { ...zero() };
+      k.requests += 1;
+      k.tokens += e.tokens;
+      if (e.costUsd !== null) k.costUsd += e.costUsd;
+      k.lastUsed = new Date(e.time).toISOString();
+      this.data.keys[e.accessKey] = k;
+    }
+    if (e.costUsd === null && e.model && e.tokens > 0 && !this.data.unpriced.includes(e.model))
+      this.data.unpriced.push(e.model);
+    this.scheduleFlush();
+  }
+
+  /** What a scope used in the current local day or month. */
+  used(scope: ScopeKey, period: LimitPeriod): UsageAmount {
+    this.roll(this.now());
+    return (period === 'daily' ? this.data.daily : this.data.monthly)[scope] ?? zero();
+  }
+
+  /** A key's totals since its first use, with today and this month. */
+  keyUsage(name: string): {
+    total: UsageAmount & { lastUsed?: string };
+    today: UsageAmount;
+    month: UsageAmount;
+  } {
+    const scope = keyScope(name);
+    return {
+      total: { ...zero(), ...this.data.keys[name] },
+      today: { ...this.used(scope, 'daily') },
+      month: { ...this.used(scope, 'monthly') },
+    };
+  }
+
+  /** Models used that have no price, in the order first seen. */
+  unpriced(): string[] {
+    return [...this.data.unpriced];
+  }
+
+  /** The highest warning state already told for a limit this period. */
+  notified(id: string): 'warning' | 'reached' | undefined {
+    this.roll(this.now());
+    return this.data.notified[id];
+  }
+
+  markNotified(id: string, state: 'warning' | 'reached'): void {
+    this.data.notified[id] = state;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    this.dirty = true;
+    if (!this.opts.path || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch((err: unknown) =>
+        this.warn(`Could not save the spend-limit ledger: ${String(err)}`),
+      );
+    }, this.flushDelayMs);
+    this.timer.unref();
+  }
+
+  /** Writes pending changes now (atomically, private to the user). */
+  async flush(): Promise<void> {
+    const path = this.opts.path;
+    if (!path) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const run = async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      const text = JSON.stringify(this.data);
+      const tmp = `${path}.tmp-${process.pid}`;
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(tmp, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
+        renameSync(tmp, path);
+      } catch (err) {
+        this.dirty = true;
+        await rm(tmp, { force: true }).catch(() => undefined);
+        throw err;
+      }
+    };
+    this.writing = this.writing.then(run, run);
+    return this.writing;
+  }
+}

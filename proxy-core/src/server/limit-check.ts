@@ -1,0 +1,78 @@
+import { ProxyError } from '../canonical/errors.js';
+import type { AccessKeyConfig, KeybridgeConfig } from '../config/schema.js';
+import { proxyMsg } from '../messages.js';
+import type { LimitStatus } from '../observability/limit-types.js';
+import {
+  accountLimit,
+  globalLimit,
+  keyLimit,
+  limitReachedError,
+  reachedPart,
+} from '../observability/limits.js';
+import type { LimitsLedger } from '../observability/limits-ledger.js';
+import type { ModelCatalog, Route } from '../routing/catalog.js';
+
+/** True when the key may use the model (by public id or an alias of it); a key without a list may use all. */
+export function keyAllowsModel(
+  key: AccessKeyConfig | undefined,
+  model: string,
+  catalog: Pick<ModelCatalog, 'canonicalId'>,
+): boolean {
+  if (!key?.models) return true;
+  const id = catalog.canonicalId(model);
+  return key.models.some((m) => m === model || catalog.canonicalId(m) === id);
+}
+
+/** Refuses (403) a model the caller's access key may not use, naming the ones it may. */
+export function checkKeyModel(
+  key: AccessKeyConfig | undefined,
+  model: string,
+  catalog: Pick<ModelCatalog, 'canonicalId'>,
+): void {
+  if (!key || keyAllowsModel(key, model, catalog)) return;
+  const allowed = key.models?.length ? key.models.join(', ') : '(none)';
+  throw new ProxyError('permission', `Keybridge: the key "${key.name}" may not use the model ${model}`, {
+    code: 'model_not_allowed',
+    hint: `This key may use: ${allowed}`,
+    messageRef: proxyMsg('keyModelNotAllowed', { name: key.name, model }),
+    hintRef: proxyMsg('keyModelsAllowedHint', { models: allowed }),
+  });
+}
+
+export interface LimitCheckInput {
+  config: Pick<KeybridgeConfig, 'limits' | 'accounts'>;
+  ledger: LimitsLedger;
+  now: number;
+  /** The access key the caller presented, if any. */
+  accessKey?: AccessKeyConfig;
+  /** The routes the request could take, in failover order. */
+  routes: Route[];
+}
+
+function refuse(st: LimitStatus, now: number): never {
+  throw limitReachedError(st, now);
+}
+
+/**
+ * The one spend-limit check, before anything is sent upstream. Refuses with 429 when the limit
+ * on everything or on the caller's key is used up; leaves out the routes whose account has used
+ * up its limit, and refuses when none is left. A request already in flight is never cut: use
+ * is counted when a request ends, and only the next one is refused.
+ */
+export function checkLimits(input: LimitCheckInput): Route[] {
+  const { config, ledger, now } = input;
+  const global = reachedPart(globalLimit(config), ledger, now);
+  if (global) refuse(global, now);
+  if (input.accessKey) {
+    const key = reachedPart(keyLimit(input.accessKey.name, input.accessKey.limits), ledger, now);
+    if (key) refuse(key, now);
+  }
+  let first: LimitStatus | undefined;
+  const open = input.routes.filter((r) => {
+    const st = reachedPart(accountLimit(config, r.account), ledger, now);
+    first ??= st;
+    return !st;
+  });
+  if (open.length === 0 && first) refuse(first, now);
+  return open;
+}
