@@ -28,13 +28,11 @@ import {
   accessKeyNameSchema,
   type LimitView,
   type ShareCopy,
-  zodIssueRef,
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { LimitFields } from '../components/LimitFields.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
-import { useMessage } from '../i18n/messages.js';
 import { formatCost } from '../log-filter.js';
 
 function usePasteText() {
@@ -54,7 +52,6 @@ function limitText(t: TFunction, l: LimitView): string {
 
 function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: ShareCopy) => void }) {
   const { t } = useTranslation();
-  const msg = useMessage();
   const api = useApi();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
@@ -109,9 +106,9 @@ function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: Sha
           onSave={async (limit) => {
             const checked = accessKeyNameSchema.safeParse(name);
             if (!checked.success) {
-              const issue = checked.error.issues[0];
-              setNameError(issue ? msg(issue.message, zodIssueRef(issue)) : null);
-              return { ok: false, error: { code: 'invalid_payload', message: t('share.nameNeeded') } };
+              const problem = name.trim() ? t('share.nameRule') : t('share.nameNeeded');
+              setNameError(problem);
+              return { ok: false, error: { code: 'invalid_payload', message: problem } };
             }
             setLimits(limit);
             const r = await create.run(limit);
