@@ -61,7 +61,7 @@ async function chat(model: string, key?: string): Promise<Response> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  openai = await startOpenAIMock();
+  openai = await startOpenAIMock({ models: ['gpt-4.1-nano', 'house-llama'] });
   e2e = await startE2eHost();
   const local = await e2e.api.accounts.add({
     account: {
@@ -77,7 +77,7 @@ beforeAll(async () => {
     models: [
       { id: 'gpt-4.1-nano', enabled: true, routes: [{ account: 'gateway', model: 'gpt-4.1-nano' }] },
       // No price is known for this one: it counts against token limits only.
-      { id: 'house-model', enabled: true, routes: [{ account: 'gateway', model: 'deepseek-tool-model' }] },
+      { id: 'house-model', enabled: true, routes: [{ account: 'gateway', model: 'house-llama' }] },
     ],
     aliases: {},
     defaultModel: 'gpt-4.1-nano',
@@ -170,25 +170,33 @@ describe('spend limits', () => {
     const page = await open('#/settings');
     const global = page.getByTestId('limits-global');
     await global.scrollIntoViewIfNeeded();
-    // Room for 30 more tokens today (the Share test above already used some).
-    const usedToday = await tokensToday();
-    await page.getByTestId('limits-global-dailyTokens').fill(String(usedToday + 30));
+    // A model without a price, used once: the Usage screen names it.
+    expect((await chat('house-model')).status).toBe(200);
+    // One request's tokens (the same request each time), and what today used before the limit.
+    const before = await tokensToday();
+    expect((await chat('gpt-4.1-nano')).status).toBe(200);
+    const used0 = await tokensToday();
+    const perRequest = used0 - before;
+    expect(perRequest).toBeGreaterThan(0);
+    // Room for 2.4 more such requests: two make 83 % of it, the third uses it up.
+    const limit = Math.round(used0 + 2.4 * perRequest);
+    await page.getByTestId('limits-global-dailyTokens').fill(String(limit));
     await page.getByTestId('limits-global-save').click();
     await expect.poll(() => page.getByTestId('limits-settings').getByText('Saved').count()).toBe(1);
     const saved = await e2e.api.limits.get();
-    expect(saved.ok && saved.value.global).toEqual({ dailyTokens: usedToday + 30 });
+    expect(saved.ok && saved.value.global).toEqual({ dailyTokens: limit });
     await shot(page, 'settings-limits');
 
-    // 12 tokens a request: two make 24 of 30 (80 %), the banner warns on every screen.
-    for (let i = 0; i < 2; i++) expect((await chat('house-model')).status).toBe(200);
+    // Two requests make 83 % of the limit: the banner warns on every screen.
+    for (let i = 0; i < 2; i++) expect((await chat('gpt-4.1-nano')).status).toBe(200);
     const usage = await open('#/usage');
     const bar = usage.getByTestId('limit-bar-global-daily-tokens');
     await expect.poll(() => bar.getAttribute('data-state'), { timeout: 10_000 }).toBe('warning');
-    await expect.poll(() => usage.getByTestId('limit-alerts').innerText()).toContain('80 % used');
-    expect(await usage.getByTestId('unpriced-models').innerText()).toContain('house-model');
+    await expect.poll(() => usage.getByTestId('limit-alerts').innerText()).toMatch(/\d+ % used/);
+    expect(await usage.getByTestId('unpriced-models').innerText()).toContain('house-llama');
 
     // The third uses it up: the next request is refused, saying which limit and when it resets.
-    expect((await chat('house-model')).status).toBe(200);
+    expect((await chat('gpt-4.1-nano')).status).toBe(200);
     const refused = await chat('gpt-4.1-nano');
     expect(refused.status).toBe(429);
     expect(await refused.text()).toMatch(/daily limit/);
