@@ -170,7 +170,19 @@ describe('spend limits', () => {
     const page = await open('#/settings');
     const global = page.getByTestId('limits-global');
     await global.scrollIntoViewIfNeeded();
-    // A model without a price, used once: the Usage screen names it.
+    // A model without a price (a self-hosted one answering as itself), used once: the Usage screen names it.
+    openai.next({
+      kind: 'raw',
+      contentType: 'application/json',
+      body: JSON.stringify({
+        id: 'chatcmpl-house',
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: 'house-llama',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+      }),
+    });
     expect((await chat('house-model')).status).toBe(200);
     // One request's tokens (the same request each time), and what today used before the limit.
     const before = await tokensToday();
