@@ -28,7 +28,7 @@ const pages: OpenPage[] = [];
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
 async function open(hash: string, locale = 'en-US'): Promise<Page> {

@@ -293,7 +293,11 @@ export function ShareScreen() {
         {created && (
           <Stack gap="sm" data-testid="share-created">
             <Text size="sm">{t('share.createdIntro')}</Text>
-            <Code block data-testid="share-paste-text">
+            <Code
+              block
+              data-testid="share-paste-text"
+              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+            >
               {pasteText(created)}
             </Code>
             {!created.lan && (
