@@ -21,7 +21,7 @@ import {
   throughput,
   timedStream,
 } from './lib/client.mjs';
-import { keybridgeConfig } from './lib/config.mjs';
+import { BENCH_ACCESS_KEY, keybridgeConfig } from './lib/config.mjs';
 import { anthropicMessagesBody, longOpenaiChatBody, openaiChatBody } from './lib/payloads.mjs';
 import {
   callgrindWrapper,
@@ -56,6 +56,8 @@ const { values: flags } = parseArgs({
      * own) measures the relay of stream bytes.
      */
     'throughput-scenarios': { type: 'string', default: 'passthrough,conversion' },
+    /** `on`: Keybridge runs with spend limits and an access key the client presents (see docs/performance.md). */
+    limits: { type: 'string', default: 'off' },
     /** Scenarios of the instructions section. */
     'instr-scenarios': {
       type: 'string',
@@ -64,6 +66,9 @@ const { values: flags } = parseArgs({
   },
 });
 const sections = new Set(flags.only.split(','));
+const LIMITS = flags.limits === 'on';
+/** What the client sends Keybridge besides the body: the access key when limits are on. */
+const kbHeaders = LIMITS ? { authorization: `Bearer ${BENCH_ACCESS_KEY}` } : undefined;
 const RUNS = Number(flags.runs);
 const COUNT = Number(flags.count);
 const SECONDS = Number(flags.seconds);
@@ -95,6 +100,7 @@ function scenario(kind, env, opts = {}) {
         name: 'keybridge',
         origin: kb.origin,
         path: '/v1/chat/completions',
+        headers: kbHeaders,
         body: json(openaiChatBody('oa-model', opts)),
       },
     };
@@ -121,6 +127,7 @@ function scenario(kind, env, opts = {}) {
       name: 'keybridge',
       origin: kb.origin,
       path: '/v1/chat/completions',
+      headers: kbHeaders,
       body: json(openaiChatBody('claude-model', opts)),
     },
   };
@@ -129,7 +136,7 @@ function scenario(kind, env, opts = {}) {
 async function startAll(opts = {}) {
   const mock = await startMock({ intervalMs: opts.intervalMs ?? 1, tokenLifetimeS: opts.tokenLifetimeS });
   const ref = await startReference(mock.origin);
-  const kb = await startKeybridge(keybridgeConfig(mock.origin), {
+  const kb = await startKeybridge(keybridgeConfig(mock.origin, { limits: LIMITS }), {
     cpuProfDir: flags.profile,
     inspect: opts.inspect,
   });
@@ -534,7 +541,9 @@ async function benchInstructions() {
   const dir = mkdtempSync(join(tmpdir(), 'keybridge-callgrind-'));
   const mock = await startMock({ intervalMs: 0 });
   const ref = await startReference(mock.origin, { wrapper: callgrindWrapper(dir) });
-  const kb = await startKeybridge(keybridgeConfig(mock.origin), { wrapper: callgrindWrapper(dir) });
+  const kb = await startKeybridge(keybridgeConfig(mock.origin, { limits: LIMITS }), {
+    wrapper: callgrindWrapper(dir),
+  });
   const env = { mock, ref, kb };
   const out = { requestsPerBatch: n };
   try {

@@ -2,13 +2,36 @@
 // (passthrough), Anthropic (conversion) and Vertex (token cache; a fresh key each run).
 import { generateKeyPairSync } from 'node:crypto';
 
-export function keybridgeConfig(mockOrigin) {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+/** The access key the bench client presents when limits are on (`--limits on`). */
+export const BENCH_ACCESS_KEY = 'bench-access-key-0123456789';
+
+/** Limits far above what a bench spends: every request is checked and counted, none refused. */
+const NEVER_REACHED = { dailyUsd: 1e9, monthlyUsd: 1e9, dailyTokens: 1e15, monthlyTokens: 1e15 };
+
+/**
+ * With `limits`, a limit on everything, on each account and on an access key the client presents
+ * (what `--limits on` measures: the check before each request and the count after it).
+ */
+export function keybridgeConfig(mockOrigin, { limits = false } = {}, { vertex = true } = {}) {
+  const config = baseConfig(mockOrigin, vertex);
+  if (!limits) return config;
   return {
+    ...config,
+    limits: NEVER_REACHED,
+    server: { accessKeys: [{ name: 'bench', key: BENCH_ACCESS_KEY, limits: NEVER_REACHED }] },
+    accounts: config.accounts.map((a) => ({ ...a, limits: NEVER_REACHED })),
+  };
+}
+
+function baseConfig(mockOrigin, vertex) {
+  const privateKey = vertex
+    ? generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey
+    : '';
+  const config = {
     outboundProxy: 'none',
     accounts: [
       {
@@ -42,4 +65,6 @@ export function keybridgeConfig(mockOrigin) {
       },
     ],
   };
+  if (!vertex) config.accounts = config.accounts.filter((a) => a.provider !== 'vertex');
+  return config;
 }

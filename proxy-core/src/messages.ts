@@ -283,10 +283,10 @@ export const PROXY_MESSAGES = {
   noEndpointHint: [],
 
   // ── spend limits and access keys (observability/limits.ts, server/limit-check.ts)
-  limitGlobalDailyUsd: ['name', 'limit', 'used', 'resets'],
-  limitGlobalDailyTokens: ['name', 'limit', 'used', 'resets'],
-  limitGlobalMonthlyUsd: ['name', 'limit', 'used', 'resets'],
-  limitGlobalMonthlyTokens: ['name', 'limit', 'used', 'resets'],
+  limitGlobalDailyUsd: ['limit', 'used', 'resets'],
+  limitGlobalDailyTokens: ['limit', 'used', 'resets'],
+  limitGlobalMonthlyUsd: ['limit', 'used', 'resets'],
+  limitGlobalMonthlyTokens: ['limit', 'used', 'resets'],
   limitAccountDailyUsd: ['name', 'limit', 'used', 'resets'],
   limitAccountDailyTokens: ['name', 'limit', 'used', 'resets'],
   limitAccountMonthlyUsd: ['name', 'limit', 'used', 'resets'],

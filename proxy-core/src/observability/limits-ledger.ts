@@ -21,7 +21,8 @@ const amountSchema = z.object({
   costUsd: z.number().nonnegative(),
 });
 
-const keySchema = amountSchema.extend({ lastUsed: z.string().optional() });
+/** A key's totals; `lastUsed` in ms since the epoch (an ISO string is made only when asked). */
+const keySchema = amountSchema.extend({ lastUsed: z.number().optional() });
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -89,6 +90,7 @@ export function nextLocalMonth(ms: number): Date {
 }
 
 const zero = (): UsageAmount => ({ requests: 0, tokens: 0, costUsd: 0 });
+const ZERO: Readonly<UsageAmount> = Object.freeze(zero());
 
 function emptyFile(now: number): LedgerFile {
   return {
@@ -109,6 +111,17 @@ function add(into: Record<string, UsageAmount>, scope: ScopeKey, e: LedgerEntry)
   a.tokens += e.tokens;
   if (e.costUsd !== null) a.costUsd += e.costUsd;
   into[scope] = a;
+}
+
+function keyTotals(k: z.infer<typeof keySchema> | undefined): UsageAmount & { lastUsed?: string } {
+  if (!k) return zero();
+  const out: UsageAmount & { lastUsed?: string } = {
+    requests: k.requests,
+    tokens: k.tokens,
+    costUsd: k.costUsd,
+  };
+  if (k.lastUsed !== undefined) out.lastUsed = new Date(k.lastUsed).toISOString();
+  return out;
 }
 
 export class LimitsLedger {
@@ -199,7 +212,7 @@ export class LimitsLedger {
       k.requests += 1;
       k.tokens += e.tokens;
       if (e.costUsd !== null) k.costUsd += e.costUsd;
-      k.lastUsed = new Date(e.time).toISOString();
+      k.lastUsed = e.time;
       this.data.keys[e.accessKey] = k;
     }
     if (e.costUsd === null && e.model && e.tokens > 0 && !this.data.unpriced.includes(e.model))
@@ -208,9 +221,9 @@ export class LimitsLedger {
   }
 
   /** What a scope used in the current local day or month. */
-  used(scope: ScopeKey, period: LimitPeriod): UsageAmount {
+  used(scope: ScopeKey, period: LimitPeriod): Readonly<UsageAmount> {
     this.roll(this.now());
-    return (period === 'daily' ? this.data.daily : this.data.monthly)[scope] ?? zero();
+    return (period === 'daily' ? this.data.daily : this.data.monthly)[scope] ?? ZERO;
   }
 
   /** A key's totals since its first use, with today and this month. */
@@ -221,7 +234,7 @@ export class LimitsLedger {
   } {
     const scope = keyScope(name);
     return {
-      total: { ...zero(), ...this.data.keys[name] },
+      total: keyTotals(this.data.keys[name]),
       today: { ...this.used(scope, 'daily') },
       month: { ...this.used(scope, 'monthly') },
     };
@@ -281,4 +294,39 @@ export class LimitsLedger {
     this.writing = this.writing.then(run, run);
     return this.writing;
   }
+}
+
+/** Ledgers open in this process by file: two proxies on one file share one ledger. */
+const open = new Map<string, { ledger: LimitsLedger; refs: number }>();
+
+/**
+ * The ledger of a file, shared by every proxy of this process that uses it: when the app moves the
+ * proxy to another port, the new one starts while the old one finishes its streams, and both must
+ * count into the same ledger. `release` flushes it, and forgets it after the last user is gone (a
+ * later open reads the file again). Without a path the ledger is the caller's own, in memory.
+ */
+export function openLedger(opts: LedgerOptions): { ledger: LimitsLedger; release(): Promise<void> } {
+  const path = opts.path;
+  if (!path) {
+    const ledger = new LimitsLedger(opts);
+    return { ledger, release: async () => {} };
+  }
+  let entry = open.get(path);
+  if (!entry) {
+    entry = { ledger: new LimitsLedger(opts), refs: 0 };
+    open.set(path, entry);
+  }
+  entry.refs++;
+  const held = entry;
+  let released = false;
+  return {
+    ledger: held.ledger,
+    async release() {
+      if (released) return;
+      released = true;
+      held.refs--;
+      if (held.refs === 0 && open.get(path) === held) open.delete(path);
+      await held.ledger.flush();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { ProxyError } from '../canonical/errors.js';
 import type { LimitConfig } from '../config/account-base.js';
 import type { KeybridgeConfig } from '../config/schema.js';
 import { type ProxyMessageCode, proxyMsg } from '../messages.js';
-import type { LimitMeasure, LimitPeriod, LimitScope, LimitStatus } from './limit-types.js';
+import type { LimitMeasure, LimitPeriod, LimitScope, LimitStatus, UsageAmount } from './limit-types.js';
 import {
   accountScope,
   GLOBAL_SCOPE,
@@ -33,52 +33,89 @@ export const LIMIT_REACHED = 'limit_reached';
 /** Share of a limit at which the window warns. */
 export const WARN_SHARE = 0.8;
 
-export const globalLimit = (config: Pick<KeybridgeConfig, 'limits'>): ScopedLimit | undefined =>
-  config.limits ? { scope: { kind: 'global' }, key: GLOBAL_SCOPE, limit: config.limits } : undefined;
-
-export function accountLimit(config: Pick<KeybridgeConfig, 'accounts'>, id: string): ScopedLimit | undefined {
-  const limit = config.accounts.find((a) => a.id === id)?.limits;
-  return limit ? { scope: { kind: 'account', id }, key: accountScope(id), limit } : undefined;
+interface ScopedLimits {
+  global?: ScopedLimit;
+  accounts: Map<string, ScopedLimit>;
+  keys: Map<string, ScopedLimit>;
 }
 
-export function keyLimit(name: string, limit: LimitConfig | undefined): ScopedLimit | undefined {
-  return limit ? { scope: { kind: 'key', name }, key: keyScope(name), limit } : undefined;
+/** The limits of a config, built once per config object (the per-request paths only look them up). */
+const byConfig = new WeakMap<object, ScopedLimits>();
+
+function scopedLimits(
+  config: Pick<KeybridgeConfig, 'limits' | 'accounts'> & Partial<Pick<KeybridgeConfig, 'server'>>,
+) {
+  let s = byConfig.get(config);
+  if (!s) {
+    s = { accounts: new Map(), keys: new Map() };
+    if (config.limits) s.global = { scope: { kind: 'global' }, key: GLOBAL_SCOPE, limit: config.limits };
+    for (const a of config.accounts)
+      if (a.limits)
+        s.accounts.set(a.id, {
+          scope: { kind: 'account', id: a.id },
+          key: accountScope(a.id),
+          limit: a.limits,
+        });
+    for (const k of config.server?.accessKeys ?? [])
+      if (k.limits)
+        s.keys.set(k.name, { scope: { kind: 'key', name: k.name }, key: keyScope(k.name), limit: k.limits });
+    byConfig.set(config, s);
+  }
+  return s;
+}
+
+export const globalLimit = (config: Pick<KeybridgeConfig, 'limits' | 'accounts'>): ScopedLimit | undefined =>
+  scopedLimits(config).global;
+
+export function accountLimit(
+  config: Pick<KeybridgeConfig, 'limits' | 'accounts'>,
+  id: string,
+): ScopedLimit | undefined {
+  return scopedLimits(config).accounts.get(id);
+}
+
+/** An access key's limit (the key as configured: its name and limits). */
+export function keyLimit(
+  config: Pick<KeybridgeConfig, 'limits' | 'accounts' | 'server'>,
+  name: string,
+): ScopedLimit | undefined {
+  return scopedLimits(config).keys.get(name);
 }
 
 /** Every limit the config sets: on everything, on each account, on each access key. */
 export function configuredLimits(config: KeybridgeConfig): ScopedLimit[] {
-  const out: ScopedLimit[] = [];
-  const g = globalLimit(config);
-  if (g) out.push(g);
-  for (const a of config.accounts) {
-    const l = accountLimit(config, a.id);
-    if (l) out.push(l);
-  }
-  for (const k of config.server.accessKeys) {
-    const l = keyLimit(k.name, k.limits);
-    if (l) out.push(l);
-  }
-  return out;
+  const s = scopedLimits(config);
+  return [...(s.global ? [s.global] : []), ...s.accounts.values(), ...s.keys.values()];
 }
 
-/** The status of each part (daily/monthly × USD/tokens) a scoped limit sets. */
-export function statusesOf(s: ScopedLimit, ledger: LimitsLedger, now: number): LimitStatus[] {
+const RANK = { ok: 0, warning: 1, reached: 2 } as const;
+
+/**
+ * The status of each part (daily/monthly × USD/tokens) a scoped limit sets; with `atLeast`, only
+ * the parts in that state or worse (the per-request paths: nothing is built for a part that is ok).
+ */
+export function statusesOf(
+  s: ScopedLimit,
+  ledger: LimitsLedger,
+  now: number,
+  atLeast: LimitStatus['state'] = 'ok',
+): LimitStatus[] {
   const out: LimitStatus[] = [];
+  let amount: Readonly<UsageAmount> | undefined;
+  let amountOf: LimitPeriod | undefined;
   for (const [period, measure, field] of PARTS) {
     const limit = s.limit[field];
     if (limit === undefined) continue;
-    const amount = ledger.used(s.key, period);
+    if (amountOf !== period) {
+      amount = ledger.used(s.key, period);
+      amountOf = period;
+    }
+    if (!amount) continue;
     const used = measure === 'usd' ? amount.costUsd : amount.tokens;
+    const state = used >= limit ? 'reached' : used >= limit * WARN_SHARE ? 'warning' : 'ok';
+    if (RANK[state] < RANK[atLeast]) continue;
     const resets = period === 'daily' ? nextLocalMidnight(now) : nextLocalMonth(now);
-    out.push({
-      scope: s.scope,
-      period,
-      measure,
-      limit,
-      used,
-      resetsAt: resets.toISOString(),
-      state: used >= limit ? 'reached' : used >= limit * WARN_SHARE ? 'warning' : 'ok',
-    });
+    out.push({ scope: s.scope, period, measure, limit, used, resetsAt: resets.toISOString(), state });
   }
   return out;
 }
@@ -86,7 +123,7 @@ export function statusesOf(s: ScopedLimit, ledger: LimitsLedger, now: number): L
 /** The first part of a scoped limit that is used up, if any. */
 export function reachedPart(s: ScopedLimit | undefined, ledger: LimitsLedger, now: number) {
   if (!s) return undefined;
-  return statusesOf(s, ledger, now).find((st) => st.state === 'reached');
+  return statusesOf(s, ledger, now, 'reached')[0];
 }
 
 /** A stable id for one part of one limit (for "already told" bookkeeping). */
@@ -142,10 +179,13 @@ export function limitReachedError(st: LimitStatus, now: number): ProxyError {
   const message = `Keybridge: the ${st.period} limit of ${limit}${unit} for ${whose} is used up (${used}${unit}); it resets ${when}, ${then}`;
   const code = `limit${cap(st.scope.kind)}${cap(st.period)}${usd ? 'Usd' : 'Tokens'}` as `limit${string}` &
     ProxyMessageCode;
-  const params = { name, limit, used, resets };
+  const messageRef =
+    st.scope.kind === 'global'
+      ? proxyMsg(code as 'limitGlobalDailyUsd', { limit, used, resets })
+      : proxyMsg(code as 'limitAccountDailyUsd', { name, limit, used, resets });
   return new ProxyError('rate_limit', message, {
     code: LIMIT_REACHED,
     retryAfterMs: Math.max(0, at.getTime() - now),
-    messageRef: proxyMsg(code as 'limitAccountDailyUsd', params),
+    messageRef,
   });
 }

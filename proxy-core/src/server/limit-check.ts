@@ -40,7 +40,7 @@ export function checkKeyModel(
 }
 
 export interface LimitCheckInput {
-  config: Pick<KeybridgeConfig, 'limits' | 'accounts'>;
+  config: Pick<KeybridgeConfig, 'limits' | 'accounts' | 'server'>;
   ledger: LimitsLedger;
   now: number;
   /** The access key the caller presented, if any. */
@@ -64,7 +64,7 @@ export function checkLimits(input: LimitCheckInput): Route[] {
   const global = reachedPart(globalLimit(config), ledger, now);
   if (global) refuse(global, now);
   if (input.accessKey) {
-    const key = reachedPart(keyLimit(input.accessKey.name, input.accessKey.limits), ledger, now);
+    const key = reachedPart(keyLimit(config, input.accessKey.name), ledger, now);
     if (key) refuse(key, now);
   }
   let first: LimitStatus | undefined;

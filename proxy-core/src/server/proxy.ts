@@ -19,7 +19,7 @@ import {
   limitPartId,
   statusesOf,
 } from '../observability/limits.js';
-import { LimitsLedger } from '../observability/limits-ledger.js';
+import { openLedger } from '../observability/limits-ledger.js';
 import { estimateCost } from '../observability/prices.js';
 import type { RequestRecord } from '../observability/types.js';
 import { bedrockConverseCodec } from '../providers/bedrock/converse/index.js';
@@ -253,7 +253,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
   const version = readVersion();
   const listeners = new Set<(r: RequestRecord) => void>();
   // Spend limits (issue 19): use per local day and month, kept across restarts and reconfigures.
-  const ledger = new LimitsLedger({ path: options.ledgerPath, now, warn: options.warn });
+  const ledgerOptions = { path: options.ledgerPath, now, warn: options.warn };
+  let ledgerHold = openLedger(ledgerOptions);
+  let ledger = ledgerHold.ledger;
+  let ledgerHeld = true;
   const limitListeners = new Set<(s: LimitStatus) => void>();
   const counters = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, activeStreams: 0 };
   let gen = buildGeneration(initial, opts);
@@ -297,20 +300,18 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       model: r.responseModel ?? r.upstreamModel ?? r.publicModel,
     });
     const config = gen.config;
-    const key = r.accessKey ? config.server.accessKeys.find((k) => k.name === r.accessKey) : undefined;
     const touched = [
       globalLimit(config),
       r.account ? accountLimit(config, r.account) : undefined,
-      key ? keyLimit(key.name, key.limits) : undefined,
+      r.accessKey ? keyLimit(config, r.accessKey) : undefined,
     ];
     const at = now();
     for (const scoped of touched) {
       if (!scoped) continue;
-      for (const st of statusesOf(scoped, ledger, at)) {
-        if (st.state === 'ok') continue;
+      for (const st of statusesOf(scoped, ledger, at, 'warning')) {
         const id = limitPartId(st);
         const told = ledger.notified(id);
-        if (told === 'reached' || told === st.state) continue;
+        if (st.state === 'ok' || told === 'reached' || told === st.state) continue;
         ledger.markNotified(id, st.state);
         for (const l of limitListeners) {
           try {
@@ -329,7 +330,7 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     version,
     startedAt: () => startedAt,
     counters,
-    ledger,
+    ledger: () => ledger,
   });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -443,6 +444,12 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     async start() {
       if (status.state === 'running' && status.listen) return status.listen;
       status = { state: 'starting' };
+      if (!ledgerHeld) {
+        // Started again after a stop: the ledger file may have moved on meanwhile.
+        ledgerHold = openLedger(ledgerOptions);
+        ledger = ledgerHold.ledger;
+        ledgerHeld = true;
+      }
       try {
         openAccessLog(gen.config);
         const listen = await bind(gen.config);

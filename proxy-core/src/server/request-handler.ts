@@ -24,7 +24,7 @@ export interface HandlerDeps {
   version: string;
   startedAt: () => number;
   /** Spend-limit use so far (issue 19): checked before a request is sent. */
-  ledger: LimitsLedger;
+  ledger(): LimitsLedger;
   counters: {
     requests: number;
     errors: number;
@@ -155,7 +155,13 @@ export function createRequestHandler(deps: HandlerDeps) {
         if (typeof model === 'string') checkKeyModel(accessKey, model, state.catalog);
         const routes = await routesFor(state, model as string);
         if (!limited) return routes;
-        return checkLimits({ config: state.config, ledger: deps.ledger, now: deps.now(), accessKey, routes });
+        return checkLimits({
+          config: state.config,
+          ledger: deps.ledger(),
+          now: deps.now(),
+          accessKey,
+          routes,
+        });
       };
       if (gate.preflight) {
         res.writeHead(204, cors);

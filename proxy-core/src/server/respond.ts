@@ -9,6 +9,7 @@ export function reasonPhrase(text: string): string {
   const clean = text
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/…/g, '...')
+    .replace(/→/g, '->')
     .replace(/[^\x20-\x7e\xa0-\xff]/g, '?')
     .trim();
   return clean.length > 180 ? `${clean.slice(0, 177)}...` : clean || 'Error';

@@ -122,14 +122,40 @@ export function identifyCaller(
   query: URLSearchParams,
 ): Caller {
   const presented = presentedKeys(headers, query);
-  const expected = server.accessKey;
+  if (presented.length === 0) return { owner: false };
+  const expected = expectedKeys(server);
   let owner = false;
   let accessKey: AccessKeyConfig | undefined;
-  for (const k of presented) {
-    if (expected && safeEqual(k, expected)) owner = true;
-    for (const entry of server.accessKeys ?? []) if (safeEqual(k, entry.key)) accessKey ??= entry;
+  for (const text of presented) {
+    const k = Buffer.from(text, 'utf8');
+    if (expected.owner && bufferEqual(k, expected.owner)) owner = true;
+    for (const [i, entry] of expected.keys.entries())
+      if (bufferEqual(k, entry) && !accessKey) accessKey = server.accessKeys?.[i];
   }
   return owner ? { owner } : { owner, accessKey };
+}
+
+/** The configured keys as bytes, made once per server config (they are compared on every request). */
+const keyBytes = new WeakMap<object, { owner?: Buffer; keys: Buffer[] }>();
+function expectedKeys(server: Pick<ServerConfig, 'accessKey' | 'accessKeys'>) {
+  let k = keyBytes.get(server);
+  if (!k) {
+    k = {
+      owner: server.accessKey ? Buffer.from(server.accessKey, 'utf8') : undefined,
+      keys: (server.accessKeys ?? []).map((e) => Buffer.from(e.key, 'utf8')),
+    };
+    keyBytes.set(server, k);
+  }
+  return k;
+}
+
+/** Constant-time comparison of bytes (length leaks, content does not). */
+function bufferEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
 }
 
 function originAllowed(server: ServerConfig, origin: string): boolean {
@@ -224,7 +250,7 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
   }
   const keyRequired = server.requireAccessKey || !fromLoopback;
   if (keyRequired) {
-    if (!server.accessKey && server.accessKeys.length === 0) {
+    if (!server.accessKey && !server.accessKeys?.length) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {
         hint: 'Set an access key in Settings (server.accessKey).',
       });

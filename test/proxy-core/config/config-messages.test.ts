@@ -87,8 +87,8 @@ describe('unknown fields', () => {
       }),
     ).toEqual([
       'port: unknown field — did you mean server.port?',
-      'colour: unknown field — the top level takes: server, accounts, models, aliases, timeouts, logging, outboundProxy',
-      'accounts[0].wibble: unknown field — anthropic accounts take: id, label, enabled, baseUrl, models, discoverModels, proxy, apiKeys, provider, apiKey',
+      'colour: unknown field — the top level takes: server, accounts, models, aliases, timeouts, logging, outboundProxy, limits',
+      'accounts[0].wibble: unknown field — anthropic accounts take: id, label, enabled, baseUrl, models, discoverModels, proxy, apiKeys, limits, provider, apiKey',
     ]);
   });
 

@@ -22,7 +22,7 @@ function problems(raw: unknown): string[] {
 }
 
 describe('server.accessKeys in the config', () => {
-  it('takes ${VAR} like other secrets, and refuses short, duplicate or nameless keys without echoing them', () => {
+  it('takes environment variables like other secrets, and refuses short, duplicate or nameless keys without echoing them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kb-keys-'));
     const file = join(dir, 'keybridge.yaml');
     writeFileSync(
@@ -31,7 +31,7 @@ describe('server.accessKeys in the config', () => {
         'server:',
         '  accessKeys:',
         '    - name: Anna',
-        '      key: ${ANNA_KEY}',
+        `      key: $\{ANNA_KEY}`,
         '      models: [gpt-4.1]',
         '      limits: { dailyUsd: 1, monthlyTokens: 2000000 }',
         'limits: { monthlyUsd: 30 }',

@@ -149,6 +149,11 @@ describe("a friend's key with a $1 daily limit", () => {
     expect(mock.chats).toHaveLength(3);
     expect(p.records.filter((r) => r.status === 429)).toHaveLength(1);
     expect(p.records.at(-1)).toMatchObject({ status: 429, accessKey: 'Anna' });
+    // The window shows the same sentence in the user's language from its catalog code.
+    expect(p.records.at(-1)?.error?.messageRef).toEqual({
+      code: 'limitKeyDailyUsd',
+      params: { name: 'Anna', limit: '$1.00', used: '$1.20', resets: '00:00' },
+    });
 
     // The owner (no key on loopback) is not held to Anna's limit.
     expect((await ask(openai(p))).choices[0]?.message.content).toBe('Hello there');
@@ -199,6 +204,10 @@ describe('limits in each dialect, streaming and not', () => {
       body: JSON.stringify(params),
     });
     expect(whole.status).toBe(429);
+    // SillyTavern shows only the status line of a failed request: it says the same, in Latin-1.
+    expect(whole.reason).toBe(
+      'Keybridge: the daily limit of 200,000 tokens for account acct-a is used up (250,000 tokens); it resets at 00:00, or raise it in Settings -> Limits',
+    );
     expect(whole.headers['x-should-retry']).toBe('false');
     expect(whole.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     expect(mock.chats).toHaveLength(2);
@@ -355,6 +364,25 @@ describe('the ledger survives restarts', () => {
     expect(p.proxy.keyUsage()[0]).toMatchObject({ name: 'Anna', requests: 2 });
     // The key is never in the ledger: only its name.
     expect(readFileSync(ledgerPath, 'utf8')).not.toContain(ANNA);
+  });
+
+  it('two proxies on one ledger (the app moving to another port) count into it together', async () => {
+    mock = await startUsageMock();
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'kb-ledger-')), 'limits.json');
+    const config = { accounts: accountsFor(mock), limits: { dailyUsd: 5 } };
+    const old = await serve(config, { ledgerPath });
+    const moved = await startProxy(config, { ledgerPath });
+    try {
+      await ask(openai(old));
+      await ask(openai(moved));
+      await old.close(); // the old one drains and stops; the new one goes on
+      await ask(openai(moved));
+      expect(moved.proxy.limits()[0]?.used).toBeCloseTo(1.2, 6);
+    } finally {
+      await moved.close();
+    }
+    px = await startProxy(config, { ledgerPath });
+    expect(px.proxy.limits()[0]?.used).toBeCloseTo(1.2, 6);
   });
 
   it('a damaged ledger is kept aside with a clear warning and counting starts afresh', async () => {
