@@ -86,12 +86,10 @@ export function LimitBars() {
   );
 }
 
-export function LimitAlerts() {
+/** The banner for limits at 80 % or used up (App loads it only when there is one). */
+export function LimitAlerts({ attention }: { attention: LimitStatusView[] }) {
   const { t } = useTranslation();
   const text = useLimitText();
-  const status = useLimitsStatus();
-  const attention = (status.data?.statuses ?? []).filter((l) => l.state !== 'ok');
-  if (!attention.length) return null;
   const reached = attention.some((l) => l.state === 'reached');
   return (
     <Alert
