@@ -5,12 +5,20 @@
  * its actions, and a quit that drains streams. main.ts passes the real Electron objects.
  */
 
+import type { LimitStatusView } from './contract/index.js';
 import { channelForEvent, channelForMethod, METHOD_NAMES } from './contract/methods.js';
+import { limitAlertId, pendingLimitAlerts } from './limit-alerts.js';
 import { HIDDEN_ARG, type LoginItem } from './login-item.js';
 import type { AppServices } from './services/app-services.js';
 import { type UpdaterPort, UpdateService } from './services/update-service.js';
 import { createQuitSequence, isTrustedSender, onWindowClose } from './shell-support.js';
-import { pickTrayLanguage, type TrayHandlers, type TrayMenuInput, trayStrings } from './tray-menu.js';
+import {
+  limitNotification,
+  pickTrayLanguage,
+  type TrayHandlers,
+  type TrayMenuInput,
+  trayStrings,
+} from './tray-menu.js';
 
 export interface ShellEvent {
   preventDefault(): void;
@@ -202,7 +210,32 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
     language: language(),
     ...(updates ? { checkForUpdates: updatesAllowed(), updateReady: updates.readyVersion() } : {}),
     about: ports.showAbout !== undefined,
+    limits: limitsNow,
   });
+
+  // Spend limits: the tray warns while one is at 80 % or used up, and a desktop notification says
+  // so once per limit, state and period (remembered across restarts).
+  let limitsNow: LimitStatusView[] = [];
+  const checkLimits = () => {
+    let statuses: LimitStatusView[] = [];
+    try {
+      statuses = s.controller.handle()?.limits() ?? [];
+    } catch (err) {
+      s.appLog.warn(`Could not read the spend limits: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const attention = statuses.filter((l) => l.state !== 'ok');
+    const changed = attention.map(limitAlertId).join('\n') !== limitsNow.map(limitAlertId).join('\n');
+    limitsNow = attention;
+    if (changed) tray?.update(trayState());
+    const { alerts, shown } = pendingLimitAlerts(statuses, s.settings.getUi().limitNotices ?? []);
+    if (!alerts.length) return;
+    s.settings.setUi({ limitNotices: shown });
+    for (const alert of alerts) {
+      const n = limitNotification(alert, language());
+      s.appLog.info(n.text);
+      ports.notify(n.title, n.text);
+    }
+  };
   const noTray = await (ports.trayUnavailable?.() ?? Promise.resolve(null)).catch(() => null);
   const sayNoTray = (why: string) => {
     // The window is then the only way back in: say so in it, and keep it shown.
@@ -239,6 +272,7 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
   s.api.subscribe((event) => {
     if (event === 'settings.changed') updates?.setAllowed(updatesAllowed());
     if (event === 'status.changed' || event === 'settings.changed') tray?.update(trayState());
+    if (event === 'limits.changed' || event === 'request.record' || event === 'status.changed') checkLimits();
   });
   updates?.onChange(() => tray?.update(trayState()));
   updates?.setAllowed(updatesAllowed());
@@ -249,6 +283,7 @@ export async function runShell(ports: ShellPorts): Promise<RunningShell | null> 
 
   await s.controller.start();
   tray?.update(trayState());
+  checkLimits();
   const atLogin = ports.argv.includes(HIDDEN_ARG) || ports.openedAtLogin?.() === true;
   if (!atLogin || tray === null) showWindow();
 

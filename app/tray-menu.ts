@@ -2,7 +2,7 @@
  * The tray's menu as plain data: labels, enabled states and actions, in English and Simplified
  * Chinese. tray.ts turns it into an Electron Menu; tests read it directly.
  */
-import type { ProxyStatusView } from './contract/index.js';
+import type { LimitStatusView, ProxyStatusView } from './contract/index.js';
 
 export type TrayAction =
   | 'start'
@@ -50,6 +50,24 @@ const STRINGS = {
       'This desktop shows no tray icons, so Keybridge keeps this window: closing it quits Keybridge and stops the proxy.',
     noTrayHint:
       'On GNOME, install the “AppIndicator and KStatusNotifierItem Support” extension, then open Keybridge again to keep it in the top bar.',
+    daily: 'daily',
+    monthly: 'monthly',
+    scopeGlobal: 'all accounts together',
+    scopeAccount: (id: string) => `account ${id}`,
+    scopeKey: (name: string) => `the key “${name}”`,
+    tokens: (n: string) => `${n} tokens`,
+    limitReachedLine: (period: string, limit: string, scope: string) =>
+      `⚠ The ${period} limit of ${limit} for ${scope} is used up`,
+    limitWarningLine: (pct: number, period: string, limit: string, scope: string) =>
+      `⚠ ${pct} % of the ${period} limit of ${limit} for ${scope} is used`,
+    limitReachedTitle: 'Keybridge: a spend limit is used up',
+    limitWarningTitle: 'Keybridge: a spend limit is nearly used up',
+    limitReachedText: (period: string, limit: string, scope: string, used: string, resets: string) =>
+      `The ${period} limit of ${limit} for ${scope} is used up (${used}); requests on it are refused until ${resets}. Raise it in Settings → Limits.`,
+    limitWarningText: (pct: number, period: string, limit: string, scope: string, used: string) =>
+      `${pct} % of the ${period} limit of ${limit} for ${scope} is used (${used}).`,
+    limitsTooltip: (n: number) =>
+      n === 1 ? '⚠ 1 spend limit needs attention' : `⚠ ${n} spend limits need attention`,
   },
   'zh-CN': {
     running: 'Keybridge 正在运行',
@@ -73,6 +91,23 @@ const STRINGS = {
     noTray: '此桌面不显示托盘图标，因此 Keybridge 会保留此窗口：关闭窗口即退出 Keybridge 并停止代理。',
     noTrayHint:
       '在 GNOME 上，请安装“AppIndicator and KStatusNotifierItem Support”扩展，然后重新打开 Keybridge，即可让它留在顶栏中。',
+    daily: '每日',
+    monthly: '每月',
+    scopeGlobal: '所有账户合计',
+    scopeAccount: (id: string) => `账户 ${id} `,
+    scopeKey: (name: string) => `密钥“${name}”`,
+    tokens: (n: string) => `${n} 个 token`,
+    limitReachedLine: (period: string, limit: string, scope: string) =>
+      `⚠ ${scope}的${period}限额 ${limit} 已用完`,
+    limitWarningLine: (pct: number, period: string, limit: string, scope: string) =>
+      `⚠ ${scope}的${period}限额 ${limit} 已用 ${pct}%`,
+    limitReachedTitle: 'Keybridge：花费限额已用完',
+    limitWarningTitle: 'Keybridge：花费限额即将用完',
+    limitReachedText: (period: string, limit: string, scope: string, used: string, resets: string) =>
+      `${scope}的${period}限额 ${limit} 已用完（已用 ${used}），在 ${resets} 之前相关请求会被拒绝。可在“设置 → 限额”中调高。`,
+    limitWarningText: (pct: number, period: string, limit: string, scope: string, used: string) =>
+      `${scope}的${period}限额 ${limit} 已用 ${pct}%（${used}）。`,
+    limitsTooltip: (n: number) => `⚠ 有 ${n} 项花费限额需要注意`,
   },
 } as const;
 
@@ -100,14 +135,77 @@ export function endpointFor(style: 'openai' | 'claude' | 'gemini', status: Proxy
   return style === 'gemini' ? origin : `${origin}/v1`;
 }
 
-export function trayTooltip(status: ProxyStatusView, language: TrayLanguage = 'en'): string {
+export function trayTooltip(
+  status: ProxyStatusView,
+  language: TrayLanguage = 'en',
+  limits: LimitStatusView[] = [],
+): string {
   const t = STRINGS[language];
   const line = statusLine(status, language);
-  return status.state === 'running' && status.url
-    ? `${line}\n${status.url}`
-    : line === t.error && status.error
-      ? `${line}: ${status.error}`
-      : line;
+  const base =
+    status.state === 'running' && status.url
+      ? `${line}\n${status.url}`
+      : line === t.error && status.error
+        ? `${line}: ${status.error}`
+        : line;
+  const attention = limits.filter((l) => l.state !== 'ok');
+  if (!attention.length) return base;
+  const reached = attention.find((l) => l.state === 'reached');
+  return `${base}\n${attention.length === 1 ? limitLine(attention[0]!, language) : t.limitsTooltip(attention.length)}${
+    attention.length > 1 && reached ? `\n${limitLine(reached, language)}` : ''
+  }`;
+}
+
+/** "$5.00" or "1,000,000 tokens", in the tray's language. */
+function amount(value: number, measure: LimitStatusView['measure'], language: TrayLanguage): string {
+  if (measure === 'usd') return `$${value.toFixed(2)}`;
+  return STRINGS[language].tokens(new Intl.NumberFormat(language).format(Math.round(value)));
+}
+
+function scopeText(scope: LimitStatusView['scope'], language: TrayLanguage): string {
+  const t = STRINGS[language];
+  if (scope.kind === 'global') return t.scopeGlobal;
+  return scope.kind === 'account' ? t.scopeAccount(scope.id) : t.scopeKey(scope.name);
+}
+
+function percent(s: LimitStatusView): number {
+  return s.limit > 0 ? Math.floor((s.used / s.limit) * 100) : 100;
+}
+
+/** One line for the tray menu: which limit, and how much of it is used. */
+export function limitLine(s: LimitStatusView, language: TrayLanguage): string {
+  const t = STRINGS[language];
+  const args = [t[s.period], amount(s.limit, s.measure, language), scopeText(s.scope, language)] as const;
+  return s.state === 'reached' ? t.limitReachedLine(...args) : t.limitWarningLine(percent(s), ...args);
+}
+
+/** The desktop notification for a limit at 80 % or used up: title and text. */
+export function limitNotification(
+  s: LimitStatusView,
+  language: TrayLanguage,
+  now: Date = new Date(),
+): { title: string; text: string } {
+  const t = STRINGS[language];
+  const period = t[s.period];
+  const limit = amount(s.limit, s.measure, language);
+  const scope = scopeText(s.scope, language);
+  const used = amount(s.used, s.measure, language);
+  if (s.state === 'reached') {
+    return {
+      title: t.limitReachedTitle,
+      text: t.limitReachedText(period, limit, scope, used, resetText(s.resetsAt, language, now)),
+    };
+  }
+  return { title: t.limitWarningTitle, text: t.limitWarningText(percent(s), period, limit, scope, used) };
+}
+
+/** "00:00" when it resets within a day, else the local date and time ("1 Jan, 00:00"). */
+function resetText(iso: string, language: TrayLanguage, now: Date): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const time = at.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', hour12: false });
+  if (at.getTime() - now.getTime() <= 24 * 3600_000) return time;
+  return `${at.toLocaleDateString(language, { month: 'short', day: 'numeric' })} ${time}`;
 }
 
 function statusLine(status: ProxyStatusView, language: TrayLanguage): string {
@@ -143,6 +241,8 @@ export interface TrayMenuInput {
   updateReady?: string | null;
   /** Show "About Keybridge". */
   about?: boolean;
+  /** Spend limits at 80 % or used up: one warning line each. */
+  limits?: LimitStatusView[];
 }
 
 export function trayMenuModel({
@@ -152,6 +252,7 @@ export function trayMenuModel({
   checkForUpdates,
   updateReady,
   about,
+  limits,
 }: TrayMenuInput): TrayMenuItem[] {
   const t = STRINGS[language];
   const running = status.state === 'running';
@@ -163,6 +264,12 @@ export function trayMenuModel({
   }
   if (running && status.portNote)
     info.push({ type: 'normal', label: truncate(status.portNote, 80), enabled: false });
+  // Used-up limits first: they are what stops requests.
+  const attention = (limits ?? [])
+    .filter((l) => l.state !== 'ok')
+    .sort((a, b) => (a.state === b.state ? 0 : a.state === 'reached' ? -1 : 1));
+  for (const l of attention.slice(0, 5))
+    info.push({ type: 'normal', label: truncate(limitLine(l, language), 90), enabled: true, action: 'open' });
   const update: TrayMenuItem[] = updateReady
     ? [
         { type: 'separator' },

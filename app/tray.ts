@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { clipboard, Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
-import type { ProxyStatusView } from './contract/index.js';
+import type { LimitStatusView, ProxyStatusView } from './contract/index.js';
 import { trayIconFileName, trayIconPng } from './tray-icon.js';
 import {
   endpointFor,
@@ -34,7 +34,7 @@ export class AppTray {
   update(state: TrayMenuInput): void {
     this.#state = state;
     this.#tray.setImage(icon(state.status, this.#iconDir));
-    this.#tray.setToolTip(trayTooltip(state.status, state.language));
+    this.#tray.setToolTip(trayTooltip(state.status, state.language, state.limits));
     this.#tray.setContextMenu(Menu.buildFromTemplate(this.#toTemplate(trayMenuModel(state))));
   }
 

@@ -39,6 +39,13 @@ export const APP_MESSAGES = {
   accessKeyInUseLanHint: [],
   accessKeyInUseRequiredHint: [],
 
+  // ── keys for other people (app/services/api/share.ts)
+  noSuchShareKey: ['name'],
+  noSuchShareKeyHint: [],
+  shareKeyExists: ['name'],
+  shareKeyLost: ['name'],
+  shareKeyLostHint: [],
+
   // ── "Send a test message" (app/services/api/connect.ts)
   testStartFirstHint: [],
   testNoModel: [],

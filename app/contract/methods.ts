@@ -5,6 +5,16 @@
  */
 import { z } from 'zod';
 import {
+  accessKeyDraftSchema,
+  accessKeyNameSchema,
+  accountCostPatchSchema,
+  limitSchema,
+  limitsStatusSchema,
+  limitsViewSchema,
+  shareCopySchema,
+  shareViewSchema,
+} from './limits-schemas.js';
+import {
   accountDraftSchema,
   accountModelsSchema,
   accountPatchSchema,
@@ -151,6 +161,42 @@ export const methods = {
     usageSummarySchema,
     'Tokens and cost per model and per day.',
   ),
+
+  // spend limits (Settings → Limits, the Usage screen's bars)
+  'limits.get': call(
+    none,
+    limitsViewSchema,
+    "Limits on everything and per account, with each account's cost settings.",
+  ),
+  'limits.setGlobal': call(limitSchema, limitsViewSchema, 'Replaces the limits on everything together.'),
+  'limits.setAccount': call(
+    accountCostPatchSchema,
+    limitsViewSchema,
+    "Changes one account's limits, prompt caching or unsupported-parameter choice.",
+  ),
+  'limits.status': call(none, limitsStatusSchema, 'Each limit with its use now, and models without a price.'),
+
+  // keys for other people and apps (the Share screen)
+  'share.list': call(
+    none,
+    shareViewSchema,
+    'Keys (names, rules, usage; never the key) and the address to share.',
+  ),
+  'share.create': call(
+    accessKeyDraftSchema,
+    shareCopySchema,
+    'Makes a strong random key with these rules; answers it once, with the address.',
+  ),
+  'share.copy': call(
+    z.strictObject({ name: accessKeyNameSchema }),
+    shareCopySchema,
+    'The address and key together, for the Copy button.',
+  ),
+  'share.revoke': call(
+    z.strictObject({ name: accessKeyNameSchema }),
+    shareViewSchema,
+    'Deletes a key: it stops working at once.',
+  ),
 } as const;
 
 export type Methods = typeof methods;
@@ -167,6 +213,8 @@ export const events = {
   'accounts.changed': z.array(accountViewSchema),
   'settings.changed': settingsViewSchema,
   'notices.changed': z.array(noticeSchema),
+  /** A limit crossed 80 % or was reached, or the limits changed. */
+  'limits.changed': limitsStatusSchema,
 } as const;
 
 export type Events = typeof events;

@@ -425,6 +425,8 @@ export const requestRecordSchema = z.object({
   clientAborted: z.boolean().optional(),
   /** Parameters left out because the upstream cannot take them (client's names). */
   droppedParams: z.array(z.string()).optional(),
+  /** The name of the key for another person the caller presented (the Share screen); never the key. */
+  accessKey: z.string().optional(),
   /** Bodies, only when body logging is on. */
   bodies: z.object({ request: z.string().optional(), response: z.string().optional() }).optional(),
 });

@@ -83,7 +83,7 @@ export function readAppVersion(): string {
 }
 
 /** proxy-core's factory with the options the app uses. */
-export const defaultCreateProxy: CreateProxy = (config) => createProxy(config);
+export const defaultCreateProxy: CreateProxy = (config, options) => createProxy(config, options);
 
 function defaultRendererDir(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));

@@ -10,6 +10,7 @@ import {
   type EventName,
   type EventPayload,
   isMethodName,
+  type MessageRef,
   type MethodName,
   methods,
   type RequestRecordView,
@@ -19,13 +20,15 @@ import {
 import { zodFieldErrors } from './account-fields.js';
 import { accountsApi } from './api/accounts.js';
 import { appApi } from './api/app.js';
-import { toCallError } from './api/call-failure.js';
+import { CallFailure, toCallError } from './api/call-failure.js';
 import { connectApi } from './api/connect.js';
 import { type ApiDeps, type ApiEventListener, createApiContext, type Handlers } from './api/context.js';
+import { limitsHandlers, limitsStatus } from './api/limits.js';
 import { logApi } from './api/log.js';
 import { modelsApi } from './api/models.js';
 import { proxyApi } from './api/proxy.js';
 import { settingsApi } from './api/settings.js';
+import { shareHandlers } from './api/share.js';
 import { usageApi } from './api/usage.js';
 
 export { CallFailure } from './api/call-failure.js';
@@ -36,6 +39,9 @@ const ACCESS_KEY_METHODS = new Set<MethodName>([
   'connect.info',
   'settings.generateAccessKey',
   'settings.getAccessKey',
+  // A key for another person: once when made, and when the user presses Copy.
+  'share.create',
+  'share.copy',
 ]);
 
 export interface AppApi {
@@ -54,6 +60,16 @@ export function createAppApi(deps: ApiDeps): AppApi {
   const { controller, requestLog, appLog, redactor, notices, listeners, emit, accountViews, settingsView } =
     ctx;
 
+  const { settings, vault } = deps;
+  const limitsChanged = (status: EventPayload<'limits.changed'>) => emit('limits.changed', status);
+  const fail = (
+    code: string,
+    message: string,
+    hint: string | undefined,
+    refs: { message?: MessageRef; hint?: MessageRef },
+  ) => new CallFailure(code, message, hint, undefined, refs);
+  const apply = ctx.applyChanges;
+
   const handlers: Handlers = {
     ...appApi(ctx),
     ...proxyApi(ctx),
@@ -63,6 +79,9 @@ export function createAppApi(deps: ApiDeps): AppApi {
     ...connectApi(ctx),
     ...logApi(ctx),
     ...usageApi(ctx),
+    // limits and keys for other people (app/services/api/limits.ts, share.ts)
+    ...limitsHandlers({ settings, controller, apply, changed: limitsChanged, fail }),
+    ...shareHandlers({ settings, vault, controller, redactor, appLog, apply, fail }),
   };
 
   const call = async (method: string, rawInput: unknown): Promise<Result<unknown>> => {
@@ -120,6 +139,8 @@ export function createAppApi(deps: ApiDeps): AppApi {
     controller.onStatus((s) => emit('status.changed', s)),
     requestLog.subscribe((r) => emit('request.record', r)),
     notices.subscribe((n) => emit('notices.changed', n)),
+    // A limit crossed 80 % or was reached: the window's bars and the tray follow.
+    controller.onLimit(() => limitsChanged(limitsStatus(controller))),
   ];
 
   return {

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type AppInfo, appMsg } from '../contract/index.js';
+import { readShareKeys } from './access-keys.js';
 import { type AppApi, createAppApi } from './api.js';
 import { AppLog } from './app-log.js';
 import { buildKeybridgeConfig } from './config-builder.js';
@@ -16,6 +17,9 @@ import { SecretFile } from './secret-file.js';
 import { ACCESS_KEY_ENTRY, type KeytarApi, NO_KEYCHAIN_NOTICE, SecretVault } from './secret-vault.js';
 import { SettingsStore } from './settings-store.js';
 import { type ResolveProxy, resolveOutboundProxy } from './system-proxy.js';
+
+/** The spend-limit ledger's file in the data folder. */
+export const LEDGER_FILE = 'limits-ledger.json';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -117,6 +121,9 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     const accessEntry = await vault.get(ACCESS_KEY_ENTRY);
     const accessKey = typeof accessEntry?.accessKey === 'string' ? accessEntry.accessKey : null;
     if (accessKey) redactor.addAccessKey(accessKey);
+    // Keys for other people (the Share screen): rules from the settings file, secrets from the vault.
+    const shareKeys = await readShareKeys(vault);
+    for (const key of shareKeys.values()) redactor.addAccessKey(key);
     const outbound = await resolveOutboundProxy(
       doc.settings.outboundProxy,
       accounts.map(({ stored }) => ({ id: stored.id, provider: stored.provider, baseUrl: stored.baseUrl })),
@@ -127,13 +134,19 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       accounts,
       models: doc.models,
       accessKey,
+      limits: doc.limits,
+      accessKeys: (doc.accessKeys ?? []).map((stored) => ({
+        stored,
+        key: shareKeys.get(stored.name) ?? null,
+      })),
       outbound,
       port: opts.port,
     });
   };
 
   const controller = new ProxyController({
-    createProxy: opts.createProxy,
+    // Spend-limit usage survives restarts: proxy-core keeps its ledger in the data folder.
+    createProxy: (config) => opts.createProxy(config, { ledgerPath: path.join(opts.dataDir, LEDGER_FILE) }),
     buildConfig,
     isPortFree: opts.isPortFree,
     drainMs: opts.drainMs,

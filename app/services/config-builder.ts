@@ -4,9 +4,10 @@
  */
 import { configSchema, type KeybridgeConfig } from '../../proxy-core/src/index.js';
 import { type AppSettings, appMsg, type ModelSettings } from '../contract/index.js';
+import type { LimitView } from '../contract/limits-schemas.js';
 import { toCoreAccount } from './account-fields.js';
 import { ConfigProblem } from './proxy-controller.js';
-import type { StoredAccount } from './settings-store.js';
+import type { StoredAccessKey, StoredAccount } from './settings-store.js';
 import type { ResolvedOutbound } from './system-proxy.js';
 
 export interface ConfigInputs {
@@ -14,6 +15,10 @@ export interface ConfigInputs {
   accounts: Array<{ stored: StoredAccount; secrets: Record<string, unknown> | null }>;
   models: ModelSettings;
   accessKey: string | null;
+  /** Limits on everything together (the Settings → Limits screen). */
+  limits?: LimitView;
+  /** Keys for other people and apps (the Share screen), each with its secret from the keychain. */
+  accessKeys?: Array<{ stored: StoredAccessKey; key: string | null }>;
   outbound: ResolvedOutbound;
   /** Overrides the port (tests, `serve --port`). */
   port?: number;
@@ -34,6 +39,19 @@ export function buildKeybridgeConfig(input: ConfigInputs): KeybridgeConfig {
       ...(proxy ? { proxy } : {}),
     };
   });
+  // A key whose secret is gone (no keychain after a restart) is left out: it cannot be presented.
+  const accessKeys = (input.accessKeys ?? []).flatMap(({ stored, key }) =>
+    key
+      ? [
+          {
+            name: stored.name,
+            key,
+            ...(stored.models ? { models: stored.models } : {}),
+            ...(hasLimit(stored.limits) ? { limits: stored.limits } : {}),
+          },
+        ]
+      : [],
+  );
   const enabledModels = models.models.filter((m) => m.enabled);
   const enabledIds = new Set(enabledModels.map((m) => m.id));
   const raw = {
@@ -44,7 +62,9 @@ export function buildKeybridgeConfig(input: ConfigInputs): KeybridgeConfig {
       requireAccessKey: settings.requireAccessKey,
       lan: settings.lan,
       allowedOrigins: settings.allowedOrigins,
+      ...(accessKeys.length ? { accessKeys } : {}),
     },
+    ...(input.limits && hasLimit(input.limits) ? { limits: input.limits } : {}),
     accounts,
     models: enabledModels.map((m) => ({ id: m.id, routes: m.routes })),
     aliases: Object.fromEntries(Object.entries(models.aliases).filter(([, to]) => enabledIds.has(to))),
@@ -64,6 +84,10 @@ export function buildKeybridgeConfig(input: ConfigInputs): KeybridgeConfig {
     );
   }
   return parsed.data;
+}
+
+function hasLimit(limit: LimitView | undefined): boolean {
+  return !!limit && Object.values(limit).some((v) => typeof v === 'number');
 }
 
 function describeIssue(

@@ -5,10 +5,17 @@
  * next free port when the wanted one is taken — telling the user which one it took.
  */
 import net from 'node:net';
-import type { KeybridgeConfig, ListenInfo, ProxyHandle, RequestRecord } from '../../proxy-core/src/index.js';
+import type {
+  KeybridgeConfig,
+  LimitStatus,
+  ListenInfo,
+  ProxyHandle,
+  RequestRecord,
+} from '../../proxy-core/src/index.js';
 import { appMsg, type MessageRef, messageRefSchema, type ProxyStatusView } from '../contract/index.js';
 
-export type CreateProxy = (config: KeybridgeConfig) => ProxyHandle;
+/** proxy-core's createProxy, as the app calls it (ledgerPath: where spend-limit usage persists). */
+export type CreateProxy = (config: KeybridgeConfig, options?: { ledgerPath?: string }) => ProxyHandle;
 
 /** Thrown by a config builder when the saved setup cannot make a valid config. */
 export class ConfigProblem extends Error {
@@ -50,6 +57,7 @@ export class ProxyController {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #statusListeners = new Set<(s: ProxyStatusView) => void>();
   readonly #recordListeners = new Set<(r: RequestRecord) => void>();
+  readonly #limitListeners = new Set<(s: LimitStatus) => void>();
 
   constructor(opts: ProxyControllerOptions) {
     this.#opts = {
@@ -84,6 +92,12 @@ export class ProxyController {
   onRequest(listener: (r: RequestRecord) => void): () => void {
     this.#recordListeners.add(listener);
     return () => this.#recordListeners.delete(listener);
+  }
+
+  /** A limit crossed 80 % or was reached (proxy-core says so once per limit and period). */
+  onLimit(listener: (s: LimitStatus) => void): () => void {
+    this.#limitListeners.add(listener);
+    return () => this.#limitListeners.delete(listener);
   }
 
   start(): Promise<ProxyStatusView> {
@@ -277,9 +291,16 @@ export class ProxyController {
   #attach(handle: ProxyHandle): void {
     this.#detach();
     this.#handle = handle;
-    this.#unsubscribeRecords = handle.onRequest((r) => {
+    const offRecords = handle.onRequest((r) => {
       for (const l of this.#recordListeners) l(r);
     });
+    const offLimits = handle.onLimit((s) => {
+      for (const l of this.#limitListeners) l(s);
+    });
+    this.#unsubscribeRecords = () => {
+      offRecords();
+      offLimits();
+    };
   }
 
   #detach(): void {

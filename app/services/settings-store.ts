@@ -24,6 +24,7 @@ import {
   SECRET_FIELD_NAMES,
   type SettingsPatch,
 } from '../contract/index.js';
+import { accessKeyNameSchema, type LimitView, limitSchema } from '../contract/limits-schemas.js';
 
 export const SETTINGS_SCHEMA_VERSION = 1;
 
@@ -57,8 +58,19 @@ export const uiStateSchema = z.object({
   /** "Keybridge is still running in the tray" was shown once. */
   trayNoticeShown: z.boolean(),
   firstRunDone: z.boolean(),
+  /** Limit notifications already shown (one per limit, state and period), so a restart does not repeat them. */
+  limitNotices: z.array(z.string()).max(200).optional(),
 });
 export type UiState = z.infer<typeof uiStateSchema>;
+
+/** A key for another person or app, as stored: its rules, never the key (that is in the keychain). */
+export const storedAccessKeySchema = z.object({
+  name: accessKeyNameSchema,
+  models: z.array(z.string().min(1)).optional(),
+  limits: limitSchema,
+  createdAt: z.string(),
+});
+export type StoredAccessKey = z.infer<typeof storedAccessKeySchema>;
 
 export const settingsDocumentSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -66,6 +78,10 @@ export const settingsDocumentSchema = z.object({
   accounts: z.array(storedAccountSchema),
   models: modelSettingsSchema,
   ui: uiStateSchema,
+  /** Limits on everything together (absent = none). */
+  limits: limitSchema.optional(),
+  /** Keys for other people and apps (the Share screen). */
+  accessKeys: z.array(storedAccessKeySchema).optional(),
 });
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
 
@@ -245,6 +261,41 @@ export class SettingsStore {
     return structuredClone(next);
   }
 
+  /** Limits on everything together. */
+  getLimits(): LimitView {
+    return structuredClone(this.#doc.limits ?? {});
+  }
+
+  setLimits(limits: LimitView): LimitView {
+    const next = limitSchema.parse(limits);
+    this.#doc = { ...this.#doc, limits: next };
+    this.#write();
+    return structuredClone(next);
+  }
+
+  getAccessKeys(): StoredAccessKey[] {
+    return structuredClone(this.#doc.accessKeys ?? []);
+  }
+
+  /** Adds or replaces a key's rules (by name). */
+  putAccessKey(key: StoredAccessKey): void {
+    const clean = storedAccessKeySchema.parse(key);
+    const keys = [...(this.#doc.accessKeys ?? [])];
+    const at = keys.findIndex((k) => k.name === clean.name);
+    if (at < 0) keys.push(clean);
+    else keys[at] = clean;
+    this.#doc = { ...this.#doc, accessKeys: keys };
+    this.#write();
+  }
+
+  removeAccessKey(name: string): boolean {
+    const keys = this.#doc.accessKeys ?? [];
+    if (!keys.some((k) => k.name === name)) return false;
+    this.#doc = { ...this.#doc, accessKeys: keys.filter((k) => k.name !== name) };
+    this.#write();
+    return true;
+  }
+
   getUi(): UiState {
     return { ...this.#doc.ui };
   }
@@ -406,6 +457,16 @@ function repairDocument(doc: RawDoc): { doc: SettingsDocument; dropped: string[]
   else if (doc.models !== undefined) dropped.push('models');
   const ui = uiStateSchema.safeParse(doc.ui);
   if (ui.success) out.ui = ui.data;
+  const limits = limitSchema.safeParse(doc.limits);
+  if (limits.success) out.limits = limits.data;
+  else if (doc.limits !== undefined) dropped.push('limits');
+  const keys = Array.isArray(doc.accessKeys) ? doc.accessKeys : [];
+  keys.forEach((k, i) => {
+    const parsed = storedAccessKeySchema.safeParse(k);
+    if (parsed.success && !out.accessKeys?.some((x) => x.name === parsed.data.name))
+      out.accessKeys = [...(out.accessKeys ?? []), parsed.data];
+    else dropped.push(`access key #${i + 1}`);
+  });
   return { doc: out, dropped };
 }
 

@@ -35,9 +35,21 @@ const SettingsScreen = lazy(() =>
 const NoKeychainNotice = lazy(() =>
   import('./components/KeyStorage.js').then((m) => ({ default: m.NoKeychainNotice })),
 );
+const ShareScreen = lazy(() => import('./screens/ShareScreen.js').then((m) => ({ default: m.ShareScreen })));
+// The spend-limit banner (only loaded when a limit is at 80 % or used up).
+const LimitAlerts = lazy(() => import('./components/LimitBars.js').then((m) => ({ default: m.LimitAlerts })));
 const UsageScreen = lazy(() => import('./screens/UsageScreen.js').then((m) => ({ default: m.UsageScreen })));
 
-export const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
+export const SCREENS = [
+  'start',
+  'accounts',
+  'models',
+  'connect',
+  'share',
+  'log',
+  'usage',
+  'settings',
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 function screenFromHash(hash: string): Screen | null {
@@ -84,6 +96,21 @@ function Notices() {
         ),
       )}
     </Stack>
+  );
+}
+
+/** Spend limits at 80 % or used up: a banner on every screen (its code loads only when one is). */
+function LimitWarnings() {
+  const status = useLoad('limits.status');
+  useEvent('limits.changed', (s) => status.set(s));
+  useEvent('request.record', () => void status.reload());
+  useEvent('status.changed', () => void status.reload());
+  const attention = (status.data?.statuses ?? []).filter((l) => l.state !== 'ok');
+  if (!attention.length) return null;
+  return (
+    <Suspense fallback={null}>
+      <LimitAlerts attention={attention} />
+    </Suspense>
   );
 }
 
@@ -187,6 +214,7 @@ export function App({
           </Alert>
         )}
         <Notices />
+        <LimitWarnings />
         <Suspense
           fallback={
             <Center mih={120}>
@@ -198,6 +226,7 @@ export function App({
           {screen === 'accounts' && <AccountsScreen />}
           {screen === 'models' && <ModelsScreen />}
           {screen === 'connect' && <ConnectScreen />}
+          {screen === 'share' && <ShareScreen />}
           {screen === 'log' && <LiveLogScreen />}
           {screen === 'usage' && <UsageScreen />}
           {screen === 'settings' && <SettingsScreen {...(onSettings ? { onSettings } : {})} />}

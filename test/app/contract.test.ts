@@ -56,6 +56,14 @@ function validInputs(ids: { account: string }): { [M in MethodName]: MethodInput
     'log.clear': {},
     'log.export': { format: 'csv' },
     'usage.summary': { days: 7 },
+    'limits.get': {},
+    'limits.setGlobal': { dailyUsd: 5 },
+    'limits.setAccount': { id: ids.account, limits: { dailyUsd: 1 }, promptCaching: 'off' },
+    'limits.status': {},
+    'share.list': {},
+    'share.create': { name: 'Friend', limits: { dailyUsd: 1 } },
+    'share.copy': { name: 'Friend' },
+    'share.revoke': { name: 'Friend' },
   };
 }
 

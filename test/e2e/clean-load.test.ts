@@ -28,7 +28,7 @@ import { CHROMIUM_ARGS, type E2eHost, startE2eHost } from './support/harness.js'
  */
 const NEW_USER_SCRIPT_LIMIT = 480 * 1024;
 const RETURNING_USER_SCRIPT_LIMIT = 590 * 1024;
-const SCREENS = ['start', 'accounts', 'models', 'connect', 'log', 'usage', 'settings'] as const;
+const SCREENS = ['start', 'accounts', 'models', 'connect', 'share', 'log', 'usage', 'settings'] as const;
 
 let browser: Browser;
 let fresh: E2eHost;

@@ -42,6 +42,7 @@ export function LogDetailDrawer({
         [t('log.cols.model'), r.publicModel ?? '—'],
         [t('log.detail.upstreamModel'), r.upstreamModel ?? '—'],
         [t('log.cols.account'), r.account ? `${r.account}${r.provider ? ` (${r.provider})` : ''}` : '—'],
+        ...(r.accessKey ? [[t('log.detail.sharedKey'), r.accessKey] as [string, string]] : []),
         [t('log.cols.status'), String(r.status)],
         [t('log.detail.stream'), r.stream ? t('common.yes') : t('common.no')],
         [t('log.detail.passthrough'), r.passthrough ? t('common.yes') : t('common.no')],

@@ -7,6 +7,7 @@ import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { AccountForm } from '../components/AccountForm.js';
 import { AccountModelPicker } from '../components/AccountModelPicker.js';
 import { AccountTest } from '../components/AccountTest.js';
+import { AccountCostSection } from '../components/LimitsSettings.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import type { FormValues, PickableProvider } from '../providers.js';
@@ -179,6 +180,7 @@ export function AccountsScreen() {
             }}
           />
         )}
+        {editing && <AccountCostSection accountId={editing.id} />}
       </Modal>
 
       <Modal

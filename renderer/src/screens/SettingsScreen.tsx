@@ -33,6 +33,7 @@ import {
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { KeyStorageOptions, NoKeychainReason } from '../components/KeyStorage.js';
+import { LimitsSettings } from '../components/LimitsSettings.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { useFieldError, useMessage } from '../i18n/messages.js';
 
@@ -364,6 +365,8 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
           />
         </Group>
       </Section>
+
+      <LimitsSettings />
     </Stack>
   );
 }

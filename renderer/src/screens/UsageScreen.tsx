@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEvent, useLoad } from '../api/hooks.js';
 import { CacheSavings } from '../components/CacheSavings.js';
+import { LimitBars } from '../components/LimitBars.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { UsageChart } from '../components/UsageChart.js';
 import { formatCost } from '../log-filter.js';
@@ -39,6 +40,7 @@ export function UsageScreen() {
           data={['7', '30', '90'].map((d) => ({ value: d, label: t('usage.days', { count: Number(d) }) }))}
         />
       </Group>
+      <LimitBars />
       {usage.error && <ErrorAlert error={usage.error} />}
       {!u && usage.loading && <Loader size="sm" aria-label={t('common.loading')} />}
       {u && (

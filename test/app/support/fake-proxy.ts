@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeybridgeConfig } from '../../../proxy-core/src/config/schema.js';
-import type { ListenInfo, ProxyHandle, ProxyStatus } from '../../../proxy-core/src/index.js';
+import type { LimitStatus, ListenInfo, ProxyHandle, ProxyStatus } from '../../../proxy-core/src/index.js';
 import type { RequestRecord } from '../../../proxy-core/src/observability/types.js';
 
 export interface FakeProxyLog {
@@ -131,11 +131,11 @@ export class FakeProxy implements ProxyHandle {
   }
 
   // No limits, keys or unpriced models in the fake: the app tests that need them use the real proxy.
-  limits() {
+  limits(): LimitStatus[] {
     return [];
   }
 
-  onLimit() {
+  onLimit(_listener: (s: LimitStatus) => void): () => void {
     return () => {};
   }
 

@@ -1,0 +1,359 @@
+/**
+ * Share: keys for other people and apps (a friend's SillyTavern). Make a key with a name, the
+ * models it may use and a daily/monthly dollar limit; copy the address and key together with a line
+ * on where to paste them; see what each key used; revoke one (asked first). The address is the LAN
+ * one when LAN access is on; otherwise the screen says how to turn it on.
+ */
+import {
+  Alert,
+  Anchor,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Modal,
+  MultiSelect,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  type AccessKeyView,
+  accessKeyNameSchema,
+  type LimitView,
+  type ShareCopy,
+} from '../../../app/contract/index.js';
+import { useApi } from '../api/context.js';
+import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { LimitFields } from '../components/LimitFields.js';
+import { ErrorAlert } from '../components/ResultAlert.js';
+import { formatCost } from '../log-filter.js';
+
+function usePasteText() {
+  const { t } = useTranslation();
+  return (c: ShareCopy) => t('share.copyText', { name: c.key.name, baseUrl: c.baseUrl, key: c.accessKey });
+}
+
+function limitText(t: TFunction, l: LimitView): string {
+  const parts = [
+    l.dailyUsd !== undefined ? t('share.perDay', { amount: `$${l.dailyUsd.toFixed(2)}` }) : null,
+    l.monthlyUsd !== undefined ? t('share.perMonth', { amount: `$${l.monthlyUsd.toFixed(2)}` }) : null,
+    l.dailyTokens !== undefined ? t('share.tokensPerDay', { n: l.dailyTokens.toLocaleString() }) : null,
+    l.monthlyTokens !== undefined ? t('share.tokensPerMonth', { n: l.monthlyTokens.toLocaleString() }) : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : t('share.noLimit');
+}
+
+function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: ShareCopy) => void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [limits, setLimits] = useState<LimitView>({ dailyUsd: 1 });
+  const create = useAction((limit: LimitView) =>
+    api.share.create({ name, ...(picked.length ? { models: picked } : {}), limits: limit }),
+  );
+  return (
+    <Paper withBorder p="md">
+      <Title order={4} mb={4}>
+        {t('share.createTitle')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('share.createIntro')}
+      </Text>
+      <Stack gap="sm">
+        <TextInput
+          label={t('share.name')}
+          description={t('share.nameHelp')}
+          placeholder={t('share.namePlaceholder')}
+          value={name}
+          onChange={(e) => {
+            setName(e.currentTarget.value);
+            setNameError(null);
+          }}
+          error={nameError}
+          maw={360}
+          data-testid="share-name"
+        />
+        <MultiSelect
+          label={t('share.models')}
+          description={t('share.modelsHelp')}
+          placeholder={picked.length ? undefined : t('share.allModels')}
+          data={models}
+          value={picked}
+          onChange={setPicked}
+          searchable
+          clearable
+          nothingFoundMessage={t('share.noModels')}
+          maw={520}
+          data-testid="share-models"
+        />
+        <Text size="sm" fw={500}>
+          {t('share.limits')}
+        </Text>
+        <LimitFields
+          value={limits}
+          usdOnly
+          saveLabel={t('share.create')}
+          testId="share-limits"
+          onSave={async (limit) => {
+            const checked = accessKeyNameSchema.safeParse(name);
+            if (!checked.success) {
+              const problem = name.trim() ? t('share.nameRule') : t('share.nameNeeded');
+              setNameError(problem);
+              return { ok: false, error: { code: 'invalid_payload', message: problem } };
+            }
+            setLimits(limit);
+            const r = await create.run(limit);
+            if (r.ok) {
+              setName('');
+              setPicked([]);
+              onCreated(r.value);
+            }
+            return r;
+          }}
+        />
+        <Text size="xs" c="dimmed">
+          {t('share.createHint')}
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+export function ShareScreen() {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const pasteText = usePasteText();
+  const view = useLoad('share.list');
+  const models = useLoad('models.public');
+  useEvent('request.record', () => void view.reload());
+  useEvent('settings.changed', () => void view.reload());
+  useEvent('status.changed', () => void view.reload());
+  const [created, setCreated] = useState<ShareCopy | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<AccessKeyView | null>(null);
+  const copy = useAction((name: string) => api.share.copy({ name }));
+  const revoke = useAction((name: string) => api.share.revoke({ name }));
+  const nf = new Intl.NumberFormat(i18n.language);
+
+  const copyKey = async (name: string) => {
+    const r = await copy.run(name);
+    if (!r.ok) return;
+    await navigator.clipboard.writeText(pasteText(r.value));
+    setCopied(name);
+    setTimeout(() => setCopied((c) => (c === name ? null : c)), 2500);
+  };
+
+  const v = view.data;
+  return (
+    <Stack>
+      <Title order={2}>{t('share.title')}</Title>
+      <Text size="sm" c="dimmed">
+        {t('share.intro')}
+      </Text>
+      {view.error && <ErrorAlert error={view.error} />}
+      {!v && view.loading && <Loader size="sm" aria-label={t('common.loading')} />}
+      {v && !v.address.lan && (
+        <Alert color="blue" variant="light" title={t('share.lanOffTitle')} data-testid="share-lan-off">
+          <Text size="sm">{t('share.lanOff')}</Text>
+          <Anchor href="#/settings" size="sm">
+            {t('share.openSettings')}
+          </Anchor>
+        </Alert>
+      )}
+      {v?.address.lan && (
+        <Alert
+          color={v.address.noLanAddress ? 'orange' : 'teal'}
+          variant="light"
+          title={v.address.noLanAddress ? t('share.noLanAddressTitle') : t('share.lanOnTitle')}
+          data-testid="share-lan-on"
+        >
+          <Text size="sm">
+            {v.address.noLanAddress ? t('share.noLanAddress') : t('share.lanOn', { url: v.address.baseUrl })}
+          </Text>
+        </Alert>
+      )}
+      {v && !v.running && (
+        <Alert color="orange" variant="light">
+          {t('share.notRunning')}
+        </Alert>
+      )}
+      <CreateKey
+        models={(models.data ?? []).map((m) => m.id)}
+        onCreated={(c) => {
+          setCreated(c);
+          void view.reload();
+        }}
+      />
+      {copy.result && !copy.result.ok && <ErrorAlert error={copy.result.error} />}
+      {v && (
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={640}>
+            <Table verticalSpacing={6} fz="sm" data-testid="share-keys">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('share.name')}</Table.Th>
+                  <Table.Th>{t('share.models')}</Table.Th>
+                  <Table.Th>{t('share.limits')}</Table.Th>
+                  <Table.Th ta="right">{t('share.today')}</Table.Th>
+                  <Table.Th ta="right">{t('share.month')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {v.keys.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={6}>
+                      <Text c="dimmed" size="sm">
+                        {t('share.empty')}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {v.keys.map((k) => (
+                  <Table.Tr key={k.name} data-testid={`share-key-${k.name}`}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {k.name}
+                      </Text>
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {k.usable ? k.hint : t('share.lost')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{k.models?.length ? k.models.join(', ') : t('share.allModels')}</Table.Td>
+                    <Table.Td>{limitText(t, k.limits)}</Table.Td>
+                    <Table.Td ta="right">
+                      {k.usage ? (
+                        <>
+                          {formatCost(k.usage.today.costUsd)}
+                          <Text size="xs" c="dimmed">
+                            {t('share.requests', { n: nf.format(k.usage.today.requests) })}
+                          </Text>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {k.usage ? (
+                        <>
+                          {formatCost(k.usage.month.costUsd)}
+                          <Text size="xs" c="dimmed">
+                            {t('share.requests', { n: nf.format(k.usage.month.requests) })}
+                          </Text>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="default"
+                          disabled={!k.usable}
+                          onClick={() => void copyKey(k.name)}
+                          data-testid="share-copy"
+                        >
+                          {copied === k.name ? t('common.copied') : t('share.copy')}
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRevoking(k)}
+                          data-testid="share-revoke"
+                        >
+                          {t('share.revoke')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+
+      <Modal
+        opened={created !== null}
+        onClose={() => setCreated(null)}
+        title={created ? t('share.createdTitle', { name: created.key.name }) : ''}
+        size="lg"
+      >
+        {created && (
+          <Stack gap="sm" data-testid="share-created">
+            <Text size="sm">{t('share.createdIntro')}</Text>
+            <Code
+              block
+              data-testid="share-paste-text"
+              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+            >
+              {pasteText(created)}
+            </Code>
+            {!created.lan && (
+              <Text size="sm" c="orange">
+                {t('share.createdLanOff')}
+              </Text>
+            )}
+            <Group justify="flex-end">
+              <Button
+                onClick={async () => {
+                  await navigator.clipboard.writeText(pasteText(created));
+                  setCopied(created.key.name);
+                }}
+                data-testid="share-created-copy"
+              >
+                {copied === created.key.name ? t('common.copied') : t('share.copyBoth')}
+              </Button>
+              <Button variant="default" onClick={() => setCreated(null)}>
+                {t('common.done')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <Modal
+        opened={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={revoking ? t('share.revokeTitle', { name: revoking.name }) : ''}
+      >
+        {revoking && (
+          <Stack gap="sm" data-testid="share-revoke-confirm">
+            <Text size="sm">{t('share.revokeText')}</Text>
+            {revoke.result && !revoke.result.ok && <ErrorAlert error={revoke.result.error} />}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setRevoking(null)}>
+                {t('common.cancel')}
+              </Button>
+              <Button
+                color="red"
+                loading={revoke.pending}
+                onClick={async () => {
+                  const r = await revoke.run(revoking.name);
+                  if (r.ok) {
+                    view.set(r.value);
+                    setRevoking(null);
+                  }
+                }}
+                data-testid="share-revoke-yes"
+              >
+                {t('share.revokeYes')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Stack>
+  );
+}
