@@ -1,4 +1,5 @@
 import type { ProxyError } from '../canonical/errors.js';
+import type { CacheBreakpointOptions } from '../canonical/prompt-cache.js';
 import type {
   CanonicalRequest,
   CanonicalResponse,
@@ -100,6 +101,16 @@ export interface WireCodec {
    * (canonical/structured-output.ts); its decoders then give the tool's input back as text.
    */
   answerTool?: boolean;
+  /**
+   * Places automatic prompt-cache breakpoints in a request body of this format (Claude's formats:
+   * Anthropic Messages, Bedrock Converse) when the client placed none and a prefix reaches
+   * `minimum` tokens; returns the body itself when nothing is placed. Absent: the format has no
+   * cache markers (its upstreams cache by themselves, or not at all). See providers/prompt-cache.ts.
+   */
+  placeCacheBreakpoints?(
+    body: Record<string, unknown>,
+    opts: CacheBreakpointOptions,
+  ): Record<string, unknown>;
 }
 
 /**

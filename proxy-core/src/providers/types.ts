@@ -64,6 +64,11 @@ export interface Provider {
    * `output_config.format` is off by organisation policy by default). Absent: available.
    */
   readonly nativeStructuredOutput?: boolean;
+  /**
+   * False when this host does not offer Claude's 1-hour prompt-cache TTL for the model (Bedrock:
+   * only Claude 4.5 and later); the 5-minute default is used instead. Absent: offered.
+   */
+  promptCacheTtl1h?(upstreamModel: string): boolean;
   /** Builds the signed upstream request for a chat call. */
   prepareChat(call: ChatCall): Promise<UpstreamRequest>;
   /** Turns an upstream streamed body into wire events (SSE by default). */

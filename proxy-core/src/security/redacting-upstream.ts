@@ -79,6 +79,10 @@ export function redactingProvider(provider: Provider, redactor: SecretRedactor):
     const complete = provider.prepareCompletions.bind(provider);
     wrapped.prepareCompletions = (body, model) => guard(() => complete(body, model));
   }
+  if (provider.promptCacheTtl1h) {
+    const ttl1h = provider.promptCacheTtl1h.bind(provider);
+    wrapped.promptCacheTtl1h = (model) => ttl1h(model);
+  }
   if (provider.close) {
     const close = provider.close.bind(provider);
     wrapped.close = () => close();

@@ -58,7 +58,7 @@ async function chatAttempt(t: ChatTry): Promise<Outcome> {
     // Claude cache breakpoints when the client placed none (passthrough too; providers/prompt-cache.ts).
     const body = applyPromptCache(
       encoded,
-      { provider: a.provider.kind, wire, upstreamModel: a.route.upstreamModel },
+      { codec: env.codecs.wire(wire), provider: a.provider, upstreamModel: a.route.upstreamModel },
       env.promptCache?.(a.route.account),
     );
     return a.provider.prepareChat({

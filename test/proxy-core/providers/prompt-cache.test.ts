@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../../proxy-core/src/canonical/types.js';
 import { createCodecSet } from '../../../proxy-core/src/dialects/registry.js';
+import { bedrockAccountSchema } from '../../../proxy-core/src/providers/bedrock/config.js';
 import { bedrockConverseCodec } from '../../../proxy-core/src/providers/bedrock/converse/index.js';
+import { createBedrockProvider } from '../../../proxy-core/src/providers/bedrock/index.js';
 import {
   applyPromptCache,
   effectiveTtl,
@@ -9,6 +11,9 @@ import {
   minimumCacheableTokens,
   type PromptCacheSettings,
 } from '../../../proxy-core/src/providers/prompt-cache.js';
+import { redactingProvider } from '../../../proxy-core/src/security/redacting-upstream.js';
+import { SecretRedactor } from '../../../proxy-core/src/security/redactor.js';
+import { createUndiciHttpClient } from '../../../proxy-core/src/transport/undici-http-client.js';
 import { characterCard, createClaudeCacheSim, simTokens } from '../../upstreams/claude-cache.js';
 
 type Json = Record<string, unknown>;
@@ -16,9 +21,24 @@ type Json = Record<string, unknown>;
 const AUTO: PromptCacheSettings = { mode: 'auto', ttl: '5m' };
 const codecs = createCodecSet([bedrockConverseCodec]);
 
+// A real Bedrock provider (no call is made: only its 1-hour-TTL fact is read).
+const http = createUndiciHttpClient();
+afterAll(() => http.close());
+const bedrock = createBedrockProvider(
+  bedrockAccountSchema.parse({
+    id: 'aws',
+    provider: 'bedrock',
+    region: 'us-east-1',
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  }),
+  { http, now: Date.now, baseDir: '.' },
+);
+
+// The Claude API (and Vertex): the Anthropic Messages codec, a provider with every TTL.
 const anthropicTarget = {
-  provider: 'anthropic',
-  wire: 'anthropic' as const,
+  codec: codecs.wire('anthropic'),
+  provider: {},
   upstreamModel: 'claude-sonnet-4-5-20250929',
 };
 
@@ -121,17 +141,13 @@ describe('breakpoints in an Anthropic Messages body', () => {
 
   it('uses a 1-hour TTL where the upstream has one, else 5 minutes', () => {
     const body = chat(3, characterCard(3000));
-    const out = applyPromptCache(
-      body,
-      { ...anthropicTarget, provider: 'vertex' },
-      { mode: 'auto', ttl: '1h' },
-    );
+    const out = applyPromptCache(body, anthropicTarget, { mode: 'auto', ttl: '1h' });
     expect((out.system as Json[])[0]!.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
     expect(
       effectiveTtl(
         {
-          provider: 'bedrock',
-          wire: 'anthropic',
+          codec: codecs.wire('anthropic'),
+          provider: bedrock,
           upstreamModel: 'us.anthropic.claude-3-7-sonnet-20250219-v1:0',
         },
         '1h',
@@ -140,13 +156,34 @@ describe('breakpoints in an Anthropic Messages body', () => {
     expect(
       effectiveTtl(
         {
-          provider: 'bedrock',
-          wire: 'anthropic',
+          codec: codecs.wire('anthropic'),
+          provider: bedrock,
           upstreamModel: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
         },
         '1h',
       ),
     ).toBe('1h');
+  });
+
+  it('keeps Bedrock’s 5-minute rule for older Claude models behind the proxy’s secret redactor', () => {
+    const body = chat(3, characterCard(3000));
+    const wrapped = redactingProvider(bedrock, SecretRedactor.shapesOnly);
+    const marker = (upstreamModel: string) =>
+      (
+        applyPromptCache(
+          body,
+          { codec: codecs.wire('anthropic'), provider: wrapped, upstreamModel },
+          {
+            mode: 'auto',
+            ttl: '1h',
+          },
+        ).system as Json[]
+      )[0]!.cache_control;
+    expect(marker('us.anthropic.claude-3-7-sonnet-20250219-v1:0')).toEqual({ type: 'ephemeral' });
+    expect(marker('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({
+      type: 'ephemeral',
+      ttl: '1h',
+    });
   });
 
   it('knows each model’s minimum from any provider spelling', () => {
@@ -163,8 +200,8 @@ describe('breakpoints in an Anthropic Messages body', () => {
 
 describe('cache points in a Bedrock Converse body', () => {
   const target = {
-    provider: 'bedrock',
-    wire: 'bedrock-converse' as const,
+    codec: codecs.wire('bedrock-converse'),
+    provider: bedrock,
     upstreamModel: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
   };
   const canonical = (turns: number): CanonicalRequest => {

@@ -1,4 +1,5 @@
 import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
+import { placeAnthropicCacheBreakpoints } from './cache-breakpoints.js';
 import { anthropicUnsupportedParams, canonicalToAnthropicRequest } from './canonical-to-request.js';
 import { canonicalToAnthropicResponse } from './canonical-to-response.js';
 import { anthropicStreamEncoder } from './canonical-to-stream.js';
@@ -13,6 +14,7 @@ export const anthropicCodec: DialectCodec = {
   format: 'anthropic',
   oneAnswerPerRequest: true,
   answerTool: true,
+  placeCacheBreakpoints: placeAnthropicCacheBreakpoints,
   decodeRequest: anthropicRequestToCanonical,
   encodeRequest: canonicalToAnthropicRequest,
   unsupportedParams: anthropicUnsupportedParams,

@@ -2,6 +2,7 @@ import { ProxyError, toProxyError } from '../../canonical/errors.js';
 import type { WireFormat } from '../../canonical/types.js';
 import { proxyMsg } from '../../messages.js';
 import { sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
+import { parseClaudeModel } from '../prompt-cache.js';
 import type {
   ChatCall,
   ModelInfo,
@@ -124,6 +125,11 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
     rawStreamPassthrough: false,
     wireFor,
     invocationFor,
+    // Bedrock documents the 1-hour cache TTL for Claude Sonnet 4.5, Haiku 4.5 and Opus 4.5 (and later).
+    promptCacheTtl1h(upstreamModel: string): boolean {
+      const m = parseClaudeModel(upstreamModel);
+      return !!m && (m.major > 4 || (m.major === 4 && m.minor >= 5));
+    },
 
     async prepareChat(call: ChatCall): Promise<UpstreamRequest> {
       const wire = isClaudeModel(call.upstreamModel) ? 'anthropic' : 'bedrock-converse';

@@ -1,5 +1,6 @@
 import type { Usage } from '../../../canonical/types.js';
 import type { StreamDecoder, WireCodec } from '../../../dialects/types.js';
+import { placeConverseCachePoints } from './cache-points.js';
 import { canonicalToConverseRequest, converseUnsupportedParams } from './canonical-to-converse-request.js';
 import { converseResponseToCanonical } from './converse-response-to-canonical.js';
 import { converseStreamDecoder } from './converse-stream-to-canonical.js';
@@ -17,6 +18,7 @@ export const bedrockConverseCodec: WireCodec = {
   format: 'bedrock-converse',
   oneAnswerPerRequest: true,
   answerTool: true,
+  placeCacheBreakpoints: placeConverseCachePoints,
   encodeRequest: canonicalToConverseRequest,
   unsupportedParams: converseUnsupportedParams,
   decodeResponse: converseResponseToCanonical,
