@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { clipboard, Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
-import type { LimitStatusView, ProxyStatusView } from './contract/index.js';
+import type { ProxyStatusView } from './contract/index.js';
 import { trayIconFileName, trayIconPng } from './tray-icon.js';
 import {
   endpointFor,

@@ -1,8 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
-import { PRIVATE_FILE_MODE, tightenFileModeSync } from '../security/private-file.js';
+import { tightenFileModeSync } from '../security/private-file.js';
+import { JsonFileWriter } from './json-file-writer.js';
 import type { LimitPeriod, UsageAmount } from './limit-types.js';
 
 /**
@@ -132,14 +131,21 @@ export class LimitsLedger {
   /** Until when the loaded day and month are current (ms): a cheap check on every read. */
   private dayEndsAt = 0;
   private monthEndsAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private dirty = false;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly file: JsonFileWriter;
 
   constructor(private readonly opts: LedgerOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.warn = opts.warn ?? ((m) => console.warn(m));
     this.flushDelayMs = opts.flushDelayMs ?? 1_000;
+    this.file = new JsonFileWriter(
+      {
+        path: opts.path,
+        delayMs: this.flushDelayMs,
+        failure: 'Could not save the spend-limit ledger',
+        warn: this.warn,
+      },
+      () => this.data,
+    );
     this.data = this.load();
     this.roll(this.now());
   }
@@ -169,7 +175,7 @@ export class LimitsLedger {
       } catch {
         this.warn(`Spend-limit ledger ${path} was damaged and limits count from zero.`);
       }
-      this.dirty = true;
+      this.file.markDirty();
       return emptyFile(now);
     }
   }
@@ -184,14 +190,14 @@ export class LimitsLedger {
       this.data.daily = {};
       for (const k of Object.keys(this.data.notified))
         if (k.includes('|daily|')) delete this.data.notified[k];
-      this.dirty = true;
+      this.file.markDirty();
     }
     if (this.data.month !== month) {
       this.data.month = month;
       this.data.monthly = {};
       for (const k of Object.keys(this.data.notified))
         if (k.includes('|monthly|')) delete this.data.notified[k];
-      this.dirty = true;
+      this.file.markDirty();
     }
     this.dayEndsAt = nextLocalMidnight(now).getTime();
     this.monthEndsAt = nextLocalMonth(now).getTime();
@@ -217,7 +223,7 @@ export class LimitsLedger {
     }
     if (e.costUsd === null && e.model && e.tokens > 0 && !this.data.unpriced.includes(e.model))
       this.data.unpriced.push(e.model);
-    this.scheduleFlush();
+    this.file.schedule();
   }
 
   /** What a scope used in the current local day or month. */
@@ -253,46 +259,12 @@ export class LimitsLedger {
 
   markNotified(id: string, state: 'warning' | 'reached'): void {
     this.data.notified[id] = state;
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    this.dirty = true;
-    if (!this.opts.path || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch((err: unknown) =>
-        this.warn(`Could not save the spend-limit ledger: ${String(err)}`),
-      );
-    }, this.flushDelayMs);
-    this.timer.unref();
+    this.file.schedule();
   }
 
   /** Writes pending changes now (atomically, private to the user). */
-  async flush(): Promise<void> {
-    const path = this.opts.path;
-    if (!path) return;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    const run = async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      const text = JSON.stringify(this.data);
-      const tmp = `${path}.tmp-${process.pid}`;
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
-        renameSync(tmp, path);
-      } catch (err) {
-        this.dirty = true;
-        await rm(tmp, { force: true }).catch(() => undefined);
-        throw err;
-      }
-    };
-    this.writing = this.writing.then(run, run);
-    return this.writing;
+  flush(): Promise<void> {
+    return this.file.flush();
   }
 }
 

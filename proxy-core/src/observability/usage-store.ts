@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
-import { PRIVATE_FILE_MODE, tightenFileMode } from '../security/private-file.js';
+import { tightenFileMode } from '../security/private-file.js';
+import { JsonFileWriter } from './json-file-writer.js';
 import type { RequestRecord } from './types.js';
 
 /**
@@ -143,9 +143,7 @@ export class UsageStore {
   private readonly dayOf: (iso: string) => string;
   private readonly warn: (message: string) => void;
   private readonly now: () => number;
-  private timer: NodeJS.Timeout | undefined;
-  private dirty = false;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly file: JsonFileWriter;
   private closed = false;
 
   private constructor(private readonly opts: UsageStoreOptions) {
@@ -154,6 +152,15 @@ export class UsageStore {
     this.dayOf = opts.dayOf ?? utcDay;
     this.warn = opts.warn ?? ((m) => console.warn(m));
     this.now = opts.now ?? Date.now;
+    this.file = new JsonFileWriter(
+      {
+        path: opts.path,
+        delayMs: this.flushDelayMs,
+        failure: 'Could not save usage statistics',
+        warn: this.warn,
+      },
+      () => this.data,
+    );
   }
 
   /** Opens a store, loading its file if there is one. */
@@ -185,7 +192,7 @@ export class UsageStore {
       );
       this.data = { version: 1, days: {} };
     }
-    if (this.prune()) this.scheduleFlush();
+    if (this.prune()) this.file.schedule();
   }
 
   /** Adds one request to the aggregates. */
@@ -203,13 +210,13 @@ export class UsageStore {
     const model = r.publicModel ?? r.upstreamModel;
     if (model) addRecord(slot(day.byModel, model), r);
     if (r.account) addRecord(slot(day.byAccount, r.account), r);
-    this.scheduleFlush();
+    this.file.schedule();
   }
 
   /** Changes how many days are kept (a settings change), dropping older days now. */
   setMaxDays(maxDays: number): void {
     this.maxDays = maxDays;
-    if (this.prune()) this.scheduleFlush();
+    if (this.prune()) this.file.schedule();
   }
 
   /** Drops the days before the kept window; true when something was dropped. */
@@ -248,41 +255,9 @@ export class UsageStore {
     return out;
   }
 
-  private scheduleFlush(): void {
-    this.dirty = true;
-    if (!this.opts.path || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch((err: unknown) => this.warn(`Could not save usage statistics: ${String(err)}`));
-    }, this.flushDelayMs);
-    this.timer.unref();
-  }
-
-  /** Writes pending changes now (atomically). */
-  async flush(): Promise<void> {
-    const path = this.opts.path;
-    if (!path) return;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    const run = async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      const text = JSON.stringify(this.data);
-      const tmp = `${path}.tmp-${process.pid}`;
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
-        await rename(tmp, path);
-      } catch (err) {
-        this.dirty = true;
-        await rm(tmp, { force: true }).catch(() => undefined);
-        throw err;
-      }
-    };
-    this.writing = this.writing.then(run, run);
-    return this.writing;
+  /** Writes pending changes now (atomically, private to the user). */
+  flush(): Promise<void> {
+    return this.file.flush();
   }
 
   /** Flushes and stops accepting records. */

@@ -21,6 +21,7 @@ import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
 import { ClientStreamWriter } from './client-writer.js';
 import { sendJson } from './respond.js';
+import { isContent } from './stream-relay.js';
 
 /**
  * Several answers (OpenAI `n`, Gemini `candidateCount`) from an upstream that makes one answer per
@@ -214,15 +215,6 @@ async function relayWhole(a: FanOutArgs, answers: UpstreamResponse[]): Promise<{
   ctx.record.firstToken();
   sendJson(ctx.res, 200, out, ctx.corsHeaders);
   return { status: 200 };
-}
-
-function isContent(ev: StreamEvent): boolean {
-  return (
-    ev.type === 'text_delta' ||
-    ev.type === 'thinking_delta' ||
-    ev.type === 'tool_call_start' ||
-    ev.type === 'redacted_thinking'
-  );
 }
 
 /** Interleaves n upstream streams into one client stream, choice by choice as events arrive. */

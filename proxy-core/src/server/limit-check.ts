@@ -10,7 +10,7 @@ import {
   reachedPart,
 } from '../observability/limits.js';
 import type { LimitsLedger } from '../observability/limits-ledger.js';
-import type { ModelCatalog, Route } from '../routing/catalog.js';
+import type { ModelCatalog } from '../routing/catalog.js';
 
 /** True when the key may use the model (by public id or an alias of it); a key without a list may use all. */
 export function keyAllowsModel(

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
 import type { AccessKeyConfig, ServerConfig } from '../config/schema.js';
 import { hostWithoutPort, isLoopbackHostName } from '../security/loopback.js';
-import { safeEqual, safeEqualBytes } from '../security/safe-equal.js';
+import { safeEqualBytes } from '../security/safe-equal.js';
 
 export interface GateInput {
   method: string;

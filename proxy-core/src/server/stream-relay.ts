@@ -20,7 +20,8 @@ export function safe<T>(fn: () => T): T | undefined {
   }
 }
 
-function isContent(ev: StreamEvent): boolean {
+/** A stream event that is content (the first one marks the time to first token). */
+export function isContent(ev: StreamEvent): boolean {
   return (
     ev.type === 'text_delta' ||
     ev.type === 'thinking_delta' ||
