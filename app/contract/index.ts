@@ -2,6 +2,7 @@
 export * from './browser.js';
 export * from './client.js';
 export * from './limits-schemas.js';
+export * from './log-schemas.js';
 export * from './messages.js';
 export * from './methods.js';
 export * from './providers.js';

@@ -14,6 +14,7 @@ import {
   shareCopySchema,
   shareViewSchema,
 } from './limits-schemas.js';
+import { exportFileSchema, requestRecordSchema, usageSummarySchema } from './log-schemas.js';
 import {
   accountDraftSchema,
   accountModelsSchema,
@@ -25,17 +26,14 @@ import {
   connectInfoSchema,
   credentialDetectionSchema,
   diagnosticsSchema,
-  exportFileSchema,
   modelSettingsSchema,
   noticeSchema,
   proxyStatusSchema,
   publicModelViewSchema,
-  requestRecordSchema,
   settingsPatchSchema,
   settingsViewSchema,
   testMessageInputSchema,
   testMessageResultSchema,
-  usageSummarySchema,
   validationResultSchema,
 } from './schemas.js';
 

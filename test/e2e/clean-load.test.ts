@@ -25,8 +25,12 @@ import { CHROMIUM_ARGS, type E2eHost, startE2eHost } from './support/harness.js'
  * The floor of this stack is ≈410 KiB (react-dom, i18next, Mantine's shell, one locale), so
  * 350 kB is out of reach without replacing one of them; these budgets (measured + ≈3%) keep what
  * was won from creeping back.
+ * 2026-12-02: the guided start measured 492,012 bytes — the locale grew by the texts of the Share
+ * screen, limits, prompt caching and dropped parameters (the `limits` and `share` sections alone
+ * are 5.2 KB of en.json) — and the budget moved to 490 KiB. What would win it back: load the texts
+ * of screens a first run never shows (Share, limits) in their own chunk, with those screens.
  */
-const NEW_USER_SCRIPT_LIMIT = 480 * 1024;
+const NEW_USER_SCRIPT_LIMIT = 490 * 1024;
 const RETURNING_USER_SCRIPT_LIMIT = 590 * 1024;
 const SCREENS = ['start', 'accounts', 'models', 'connect', 'share', 'log', 'usage', 'settings'] as const;
 
