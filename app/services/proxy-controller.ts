@@ -152,27 +152,15 @@ export class ProxyController {
     }
     const wanted = config.server.port;
     this.#wantedPort = wanted;
-    const host = bindHost(config);
-    let lastErr: unknown = null;
-    for (const port of candidatePorts(wanted, this.#opts.portAttempts)) {
-      if (port !== 0 && !(await this.#opts.isPortFree(host, port))) {
-        lastErr = portTakenError(port);
-        continue;
-      }
-      const attempt: KeybridgeConfig = { ...config, server: { ...config.server, port } };
-      const handle = this.#opts.createProxy(attempt);
-      try {
-        const listen = await handle.start();
-        this.#attach(handle);
-        this.#bound = { host: config.server.host, port: listen.port, lan: config.server.lan };
-        this.#opts.log?.('info', `Proxy listening on ${listen.url}`);
-        return this.#set(runningStatus(listen, wanted));
-      } catch (err) {
-        lastErr = err;
-        await handle.stop({ drainMs: 0 }).catch(() => {});
-        if (!isAddressInUse(err)) return this.#fail(err);
-      }
+    const got = await this.#startOnFreePort(config, wanted);
+    if ('handle' in got) {
+      this.#attach(got.handle);
+      this.#bound = { host: config.server.host, port: got.listen.port, lan: config.server.lan };
+      this.#opts.log?.('info', `Proxy listening on ${got.listen.url}`);
+      return this.#set(runningStatus(got.listen, wanted));
     }
+    const lastErr = got.error;
+    if (lastErr !== null && !isAddressInUse(lastErr)) return this.#fail(lastErr);
     const last = wanted + this.#opts.portAttempts - 1;
     return this.#fail(
       new ConfigProblem(
@@ -182,6 +170,33 @@ export class ProxyController {
       ),
       lastErr,
     );
+  }
+
+  /**
+   * Starts a proxy with `config` on the first free port from `wanted` on (up to portAttempts); a
+   * failure other than "port taken" ends the search. Answers the running proxy, or the last error.
+   */
+  async #startOnFreePort(
+    config: KeybridgeConfig,
+    wanted: number,
+  ): Promise<{ handle: ProxyHandle; listen: ListenInfo } | { error: unknown }> {
+    const host = bindHost(config);
+    let error: unknown = null;
+    for (const port of candidatePorts(wanted, this.#opts.portAttempts)) {
+      if (port !== 0 && !(await this.#opts.isPortFree(host, port))) {
+        error = portTakenError(port);
+        continue;
+      }
+      const handle = this.#opts.createProxy({ ...config, server: { ...config.server, port } });
+      try {
+        return { handle, listen: await handle.start() };
+      } catch (err) {
+        error = err;
+        await handle.stop({ drainMs: 0 }).catch(() => {});
+        if (!isAddressInUse(err)) break;
+      }
+    }
+    return { error };
   }
 
   async #reconfigure(handle: ProxyHandle): Promise<ProxyStatusView> {
@@ -224,28 +239,16 @@ export class ProxyController {
     }
     // New port: a new proxy is started there first, then the old one stops accepting and
     // drains its streams in the background, so a port change never cuts a reply in progress.
-    const host = bindHost(config);
-    let lastErr: unknown = null;
-    for (const port of candidatePorts(wanted, this.#opts.portAttempts)) {
-      if (port !== 0 && !(await this.#opts.isPortFree(host, port))) {
-        lastErr = portTakenError(port);
-        continue;
-      }
-      const next = this.#opts.createProxy({ ...config, server: { ...config.server, port } });
-      try {
-        const listen = await next.start();
-        this.#wantedPort = wanted;
-        this.#retire(handle);
-        this.#attach(next);
-        this.#bound = { host: config.server.host, port: listen.port, lan: config.server.lan };
-        this.#opts.log?.('info', `Proxy moved to ${listen.url}`);
-        return this.#set(runningStatus(listen, wanted));
-      } catch (err) {
-        lastErr = err;
-        await next.stop({ drainMs: 0 }).catch(() => {});
-        if (!isAddressInUse(err)) break;
-      }
+    const got = await this.#startOnFreePort(config, wanted);
+    if ('handle' in got) {
+      this.#wantedPort = wanted;
+      this.#retire(handle);
+      this.#attach(got.handle);
+      this.#bound = { host: config.server.host, port: got.listen.port, lan: config.server.lan };
+      this.#opts.log?.('info', `Proxy moved to ${got.listen.url}`);
+      return this.#set(runningStatus(got.listen, wanted));
     }
+    const lastErr = got.error;
     const problem = describe(lastErr);
     this.#opts.log?.('warn', `Could not move the proxy to port ${wanted}: ${problem.message}`);
     const listen = handle.status().listen;
