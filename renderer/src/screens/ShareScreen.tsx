@@ -128,6 +128,31 @@ function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: Sha
   );
 }
 
+/** A key's cost and requests over one period (a table cell); a dash before its first use. */
+function UsageCell({
+  amount,
+  nf,
+}: {
+  amount: { costUsd: number; requests: number } | undefined;
+  nf: Intl.NumberFormat;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table.Td ta="right">
+      {amount ? (
+        <>
+          {formatCost(amount.costUsd)}
+          <Text size="xs" c="dimmed">
+            {t('share.requests', { n: nf.format(amount.requests) })}
+          </Text>
+        </>
+      ) : (
+        '—'
+      )}
+    </Table.Td>
+  );
+}
+
 export function ShareScreen() {
   const { t, i18n } = useTranslation();
   const api = useApi();
@@ -230,30 +255,8 @@ export function ShareScreen() {
                     </Table.Td>
                     <Table.Td>{k.models?.length ? k.models.join(', ') : t('share.allModels')}</Table.Td>
                     <Table.Td>{limitText(t, k.limits)}</Table.Td>
-                    <Table.Td ta="right">
-                      {k.usage ? (
-                        <>
-                          {formatCost(k.usage.today.costUsd)}
-                          <Text size="xs" c="dimmed">
-                            {t('share.requests', { n: nf.format(k.usage.today.requests) })}
-                          </Text>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {k.usage ? (
-                        <>
-                          {formatCost(k.usage.month.costUsd)}
-                          <Text size="xs" c="dimmed">
-                            {t('share.requests', { n: nf.format(k.usage.month.requests) })}
-                          </Text>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
+                    <UsageCell amount={k.usage?.today} nf={nf} />
+                    <UsageCell amount={k.usage?.month} nf={nf} />
                     <Table.Td>
                       <Group gap={4} justify="flex-end" wrap="nowrap">
                         <Button
