@@ -53,6 +53,52 @@ export function mockOpenAiAccount(mockUrl: string) {
   };
 }
 
+/**
+ * The accounts the whole-proxy dialect tests route to, by the public ids they use: `oa-model`
+ * (OpenAI-compatible), `claude-direct` (Anthropic), `claude-vertex` (Vertex Claude, plus any
+ * `vertexExtra` models) and `gemini-studio` (Google AI Studio).
+ */
+export function mockDialectAccounts(m: {
+  openai: string;
+  anthropic: string;
+  vertex: string;
+  serviceAccount: string | Record<string, string>;
+  google: string;
+  vertexExtra?: Array<{ id: string; upstream: string }>;
+}) {
+  return {
+    oa: {
+      id: 'oa',
+      provider: 'openai-compatible' as const,
+      baseUrl: `${m.openai}/v1`,
+      apiKey: 'sk-test-upstream',
+      models: [{ id: 'oa-model', upstream: 'gpt-4.1-nano' }],
+    },
+    ant: {
+      id: 'ant',
+      provider: 'anthropic' as const,
+      baseUrl: m.anthropic,
+      apiKey: 'sk-ant-test-upstream',
+      models: [{ id: 'claude-direct', upstream: 'claude-sonnet-4-5-20250929' }],
+    },
+    vx: {
+      id: 'vx',
+      provider: 'vertex' as const,
+      baseUrl: m.vertex,
+      region: 'us-east5',
+      serviceAccount: m.serviceAccount,
+      models: [{ id: 'claude-vertex', upstream: 'claude-sonnet-4-5@20250929' }, ...(m.vertexExtra ?? [])],
+    },
+    gs: {
+      id: 'gs',
+      provider: 'google-ai' as const,
+      baseUrl: m.google,
+      apiKey: 'AIza-test-upstream',
+      models: [{ id: 'gemini-studio', upstream: 'gemini-3-pro-preview' }],
+    },
+  };
+}
+
 export interface RawResponse {
   status: number;
   reason: string;

@@ -2,7 +2,7 @@ import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureChunks, fixtureJson } from '../../support/fixtures.js';
-import { type RunningProxy, startProxy } from '../../support/proxy-harness.js';
+import { mockDialectAccounts, type RunningProxy, startProxy } from '../../support/proxy-harness.js';
 import {
   type AnthropicMock,
   replyFor,
@@ -78,30 +78,18 @@ beforeAll(async () => {
   googleMock = await startGoogleAiMock({ apiKey: 'AIza-test-upstream' });
   vertexMock = await startVertexMock({ claudeFixture: 'conversation', geminiFixture: 'conversation' });
   const sa = vertexMock.makeServiceAccount({ projectId: 'kb-test' });
+  const acc = mockDialectAccounts({
+    openai: openaiMock.url,
+    anthropic: anthropicMock.url,
+    vertex: vertexMock.url,
+    serviceAccount: sa.json,
+    google: googleMock.url,
+  });
   px = await startProxy({
     accounts: [
-      {
-        id: 'oa',
-        provider: 'openai-compatible',
-        baseUrl: `${openaiMock.url}/v1`,
-        apiKey: 'sk-test-upstream',
-        models: [{ id: 'oa-model', upstream: 'gpt-4.1-nano' }],
-      },
-      {
-        id: 'ant',
-        provider: 'anthropic',
-        baseUrl: anthropicMock.url,
-        apiKey: 'sk-ant-test-upstream',
-        models: [{ id: 'claude-direct', upstream: 'claude-sonnet-4-5-20250929' }],
-      },
-      {
-        id: 'vx',
-        provider: 'vertex',
-        baseUrl: vertexMock.url,
-        region: 'us-east5',
-        serviceAccount: sa.json,
-        models: [{ id: 'claude-vertex', upstream: 'claude-sonnet-4-5@20250929' }],
-      },
+      acc.oa,
+      acc.ant,
+      acc.vx,
       {
         id: 'cut',
         provider: 'anthropic',
@@ -109,13 +97,7 @@ beforeAll(async () => {
         apiKey: 'sk-ant-test-upstream',
         models: [{ id: 'claude-cut', upstream: 'claude-sonnet-4-5-20250929' }],
       },
-      {
-        id: 'gs',
-        provider: 'google-ai',
-        baseUrl: googleMock.url,
-        apiKey: 'AIza-test-upstream',
-        models: [{ id: 'gemini-studio', upstream: 'gemini-3-pro-preview' }],
-      },
+      acc.gs,
     ],
   });
 });

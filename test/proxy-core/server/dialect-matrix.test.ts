@@ -3,7 +3,7 @@ import { type Content as GenAIContent, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureChunks, fixtureJson } from '../../support/fixtures.js';
-import { type RunningProxy, startProxy } from '../../support/proxy-harness.js';
+import { mockDialectAccounts, type RunningProxy, startProxy } from '../../support/proxy-harness.js';
 import { type AnthropicMock, startAnthropicMock } from '../../upstreams/anthropic-mock.js';
 import { type BedrockMock, startBedrockMock } from '../../upstreams/bedrock-mock.js';
 import { type GoogleAiMock, startGoogleAiMock } from '../../upstreams/google-ai-mock.js';
@@ -153,40 +153,20 @@ beforeAll(async () => {
   bedrockMock = await startBedrockMock({ invokeFixture: 'conversation', converseFixture: 'conversation' });
   mocks.push(openaiMock, anthropicMock, googleMock);
   const sa = vertexMock.makeServiceAccount({ projectId: 'kb-test' });
+  const acc = mockDialectAccounts({
+    openai: openaiMock.url,
+    anthropic: anthropicMock.url,
+    vertex: vertexMock.url,
+    serviceAccount: sa.json,
+    google: googleMock.url,
+    vertexExtra: [{ id: 'gemini-vertex', upstream: 'gemini-3-pro-preview' }],
+  });
   px = await startProxy({
     accounts: [
-      {
-        id: 'oa',
-        provider: 'openai-compatible',
-        baseUrl: `${openaiMock.url}/v1`,
-        apiKey: 'sk-test-upstream',
-        models: [{ id: 'oa-model', upstream: 'gpt-4.1-nano' }],
-      },
-      {
-        id: 'ant',
-        provider: 'anthropic',
-        baseUrl: anthropicMock.url,
-        apiKey: 'sk-ant-test-upstream',
-        models: [{ id: 'claude-direct', upstream: 'claude-sonnet-4-5-20250929' }],
-      },
-      {
-        id: 'vx',
-        provider: 'vertex',
-        baseUrl: vertexMock.url,
-        region: 'us-east5',
-        serviceAccount: sa.json,
-        models: [
-          { id: 'claude-vertex', upstream: 'claude-sonnet-4-5@20250929' },
-          { id: 'gemini-vertex', upstream: 'gemini-3-pro-preview' },
-        ],
-      },
-      {
-        id: 'gs',
-        provider: 'google-ai',
-        baseUrl: googleMock.url,
-        apiKey: 'AIza-test-upstream',
-        models: [{ id: 'gemini-studio', upstream: 'gemini-3-pro-preview' }],
-      },
+      acc.oa,
+      acc.ant,
+      acc.vx,
+      acc.gs,
       {
         id: 'aws',
         provider: 'bedrock',
