@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
 import type { AccessKeyConfig, ServerConfig } from '../config/schema.js';
+import { DROPPED_PARAMS_HEADER } from '../dialects/dropped-params.js';
 import { hostWithoutPort, isLoopbackHostName } from '../security/loopback.js';
 import { safeEqualBytes } from '../security/safe-equal.js';
 
@@ -133,7 +134,8 @@ function corsFor(origin: string): Record<string, string> {
     'access-control-allow-origin': origin,
     vary: 'Origin',
     'access-control-allow-credentials': 'true',
-    'access-control-expose-headers': 'x-request-id, retry-after',
+    // What a browser client may read: the request id, when to retry, and which parameters were not sent.
+    'access-control-expose-headers': `x-request-id, retry-after, ${DROPPED_PARAMS_HEADER}`,
   };
 }
 

@@ -163,6 +163,11 @@ describe('security gate', () => {
     const r = await rawRequest(px.origin, { path: '/v1/models', headers: { origin } });
     expect(r.status).toBe(200);
     expect(r.headers['access-control-allow-origin']).toBe(origin);
+    // A page's script can read which of its parameters were not sent (fidelity), not only the request id.
+    const exposed = String(r.headers['access-control-expose-headers']).split(/,\s*/);
+    expect(exposed).toEqual(
+      expect.arrayContaining(['x-request-id', 'retry-after', 'x-keybridge-dropped-params']),
+    );
   });
 
   it('lets a foreign origin through when it presents the access key', async () => {
