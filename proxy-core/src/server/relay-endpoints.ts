@@ -35,8 +35,10 @@ async function relayUntouched(
   prepare: (a: Attempt) => Promise<UpstreamRequest>,
   /** Rewrites a whole JSON answer the client expects in another shape (Bedrock's token count). */
   answerOf?: (a: Attempt) => ((upstream: unknown) => Record<string, unknown>) | undefined,
+  /** The call costs nothing (token counting): no per-account spend check before it is sent. */
+  free = false,
 ): Promise<void> {
-  const env = ctx.state.env;
+  const env = free ? { ...ctx.state.env, beforeSend: undefined } : ctx.state.env;
   const codec = env.codecs.dialect(ctx.dialect);
   await serveAttempts(
     {
@@ -173,5 +175,6 @@ export async function serveCountTokens(
       });
     },
     (a) => a.provider.countTokensAnswer,
+    true,
   );
 }

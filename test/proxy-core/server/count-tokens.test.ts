@@ -92,3 +92,35 @@ describe('Gemini countTokens', () => {
     expect(last.generateContentRequest?.model).toBe('models/gemini-2.5-pro');
   });
 });
+
+describe('token counting and spend limits', () => {
+  it('an account over its limit still counts tokens (counting costs nothing), while a reply is refused', async () => {
+    const p = await startProxy({
+      accounts: [
+        {
+          id: 'ant-limited',
+          provider: 'anthropic',
+          baseUrl: anthropic.url,
+          apiKey: 'sk-ant-test-upstream',
+          models: [{ id: 'sonnet', upstream: 'claude-sonnet-4-5-20250929' }],
+          limits: { dailyTokens: 1 },
+        },
+      ],
+    });
+    try {
+      const client = new Anthropic({ baseURL: p.origin, apiKey: 'x', maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'Hello there' }];
+      await client.messages.create({ model: 'sonnet', max_tokens: 16, messages });
+      // The one reply used the account's whole daily token allowance.
+      const refused = (await client.messages
+        .create({ model: 'sonnet', max_tokens: 16, messages })
+        .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(refused.status).toBe(429);
+      const counted = await client.messages.countTokens({ model: 'sonnet', messages });
+      expect(counted.input_tokens).toBeGreaterThan(0);
+      expect(anthropic.seen.at(-1)!.url).toBe('/v1/messages/count_tokens');
+    } finally {
+      await p.close();
+    }
+  });
+});
