@@ -27,6 +27,11 @@ export interface ProxyErrorOptions {
   upstreamModel?: string;
   /** True when the failure is worth trying on another route or key (429, 5xx, connection). */
   retryable?: boolean;
+  /**
+   * A rule of this route's account refused the request before anything was sent (it may not drop a
+   * parameter): another route may still serve it.
+   */
+  routeRefusal?: boolean;
   cause?: unknown;
   /** The message and the hint as catalog codes (proxy-core/src/messages.ts), for windows in other languages. */
   messageRef?: MessageRef;
@@ -46,6 +51,7 @@ export class ProxyError extends Error {
   readonly account?: string;
   readonly upstreamModel?: string;
   readonly retryable: boolean;
+  readonly routeRefusal: boolean;
   readonly messageRef?: MessageRef;
   readonly hintRef?: MessageRef;
 
@@ -60,6 +66,7 @@ export class ProxyError extends Error {
     this.account = options.account;
     this.upstreamModel = options.upstreamModel;
     this.retryable = options.retryable ?? false;
+    this.routeRefusal = options.routeRefusal ?? false;
     this.messageRef = options.messageRef;
     this.hintRef = options.hintRef;
   }

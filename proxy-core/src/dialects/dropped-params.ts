@@ -170,6 +170,7 @@ export function unsupportedParamsError(
     `${target.model} (${target.provider} account "${target.account}") does not take ${list}; the request was not sent`,
     {
       code: 'unsupported_parameter',
+      routeRefusal: true,
       account: target.account,
       upstreamModel: target.model,
       hint: `Remove ${list} from the request, or set this account's unsupported parameters to "drop" to have them left out.`,

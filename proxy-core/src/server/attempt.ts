@@ -63,7 +63,7 @@ export async function serveAttempts(job: AttemptJob, env: PipelineEnv): Promise<
     signal: job.signal,
     statusOf: (o) => o.status,
     hasAlternateKey: (ref) => tries.leases.get(ref.route)?.hasAlternate() ?? false,
-    dropsRoute: (err) => tries.refused.has(err),
+    dropsRoute: (err) => err.routeRefusal || tries.refused.has(err),
     onAttempt: (a) => job.record.attempt(a),
     deadlineMs: env.timeouts.deadlineMs,
     isCommitted: () => job.res.headersSent,

@@ -100,6 +100,16 @@ beforeAll(async () => {
         models: [{ id: 'gemini-studio', upstream: 'gemini-2.5-flash' }],
       },
     ],
+    models: [
+      {
+        // A strict Claude account first, an OpenAI-compatible one (which takes seed) behind it.
+        id: 'strict-then-open',
+        routes: [
+          { account: 'strict', model: 'claude-sonnet-4-5-20250929' },
+          { account: 'oa', model: 'gpt-4.1-nano' },
+        ],
+      },
+    ],
   });
 });
 
@@ -510,6 +520,23 @@ describe('nothing dropped in silence', () => {
     const rec = await recorded;
     expect(rec.status).toBe(400);
     expect(rec.error?.messageRef?.code).toBe('paramsRefused');
+  });
+
+  it('a refusing account passes the request to the next route, which can take the parameter', async () => {
+    const before = anthropicMock.bodies().length;
+    const recorded = px.nextRecord();
+    const r = await openai().chat.completions.create({
+      model: 'strict-then-open',
+      messages: [{ role: 'user', content: 'Hello' }],
+      seed: 7,
+    });
+    expect(r.choices[0]!.message.content).toBeTruthy();
+    expect(anthropicMock.bodies().length).toBe(before);
+    expect(openaiMock.chats().at(-1)?.body).toMatchObject({ model: 'gpt-4.1-nano', seed: 7 });
+    const rec = await recorded;
+    expect(rec.status).toBe(200);
+    expect(rec.account).toBe('oa');
+    expect(rec.droppedParams).toBeUndefined();
   });
 
   it('an account set to refuse serves a request that needs nothing dropped', async () => {
