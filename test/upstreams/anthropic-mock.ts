@@ -66,6 +66,12 @@ export function validateAnthropicBody(body: Json): string | undefined {
   if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
   const messages = body.messages as Msg[] | undefined;
   if (!Array.isArray(messages) || messages.length === 0) return 'messages: at least one message is required';
+  // A tool's input is always an object: the API refuses any other top-level input schema.
+  for (const [i, t] of ((body.tools as Json[] | undefined) ?? []).entries()) {
+    const schema = t.input_schema as Json | undefined;
+    if (t.type === undefined && schema?.type !== 'object')
+      return `tools.${i}.custom.input_schema.type: Input should be 'object'`;
+  }
   const toolUseIds = new Set<string>();
   for (const [i, m] of messages.entries()) {
     if (m.role !== 'user' && m.role !== 'assistant')

@@ -195,6 +195,19 @@ describe('structured output to Claude', () => {
       expect(body.tool_choice).toEqual({ type: 'tool', name: tools[0]!.name });
     });
 
+    it(`OpenAI json_schema whose top level is an array → older Claude: the answer is the array (${how})`, async () => {
+      const list = { type: 'array', items: { type: 'string' } };
+      const { content, finish } = await openaiJson('claude-old', stream, {
+        type: 'json_schema',
+        json_schema: { name: 'cities', schema: list },
+      });
+      expect(JSON.parse(content)).toEqual(sampleFor(list));
+      expect(finish).toBe('stop');
+      const tools = lastAnthropic().tools as Json[];
+      // A tool's input must be an object: the array rides in one member of it.
+      expect(tools[0]!.input_schema).toMatchObject({ type: 'object', properties: { value: list } });
+    });
+
     it(`OpenAI json_object → Claude: a forced tool taking any object (${how})`, async () => {
       const { content } = await openaiJson('claude-new', stream, { type: 'json_object' });
       expect(JSON.parse(content)).toEqual({});
