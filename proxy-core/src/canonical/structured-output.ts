@@ -62,7 +62,7 @@ function isAnswerTool(name: string): boolean {
 }
 
 /** The answer in a wrapped tool input (`{"value": …}`); the input as it came when it is not that. */
-function valueOf(args: string): string {
+function wrappedValue(args: string): string {
   try {
     const parsed = JSON.parse(args) as unknown;
     if (parsed && typeof parsed === 'object' && 'value' in parsed) return JSON.stringify(parsed.value);
@@ -76,7 +76,7 @@ function valueOf(args: string): string {
 export function unwrapAnswerTool(res: CanonicalResponse): CanonicalResponse {
   const call = res.content.find((p) => p.type === 'tool_call' && isAnswerTool(p.name));
   if (call?.type !== 'tool_call') return res;
-  const text = call.name === ANSWER_VALUE_TOOL ? valueOf(call.arguments) : call.arguments;
+  const text = call.name === ANSWER_VALUE_TOOL ? wrappedValue(call.arguments) : call.arguments;
   const content: Part[] = res.content.map((p) => (p === call ? { type: 'text', text } : p));
   const otherCalls = content.some((p) => p.type === 'tool_call');
   return {
