@@ -8,7 +8,7 @@ import type { AccountModel } from '../config/account-base.js';
 import type { MessageRef } from '../messages.js';
 import type { HttpClient, UpstreamRequest } from '../transport/http-client.js';
 import { readBodyText } from '../transport/undici-http-client.js';
-import type { CredentialTestResult, UpstreamErrorResponse } from './types.js';
+import type { CredentialTestResult, ModelInfo, ModelListing, UpstreamErrorResponse } from './types.js';
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -58,6 +58,30 @@ export function parseJson<T>(text: string, notJson: (err: unknown) => Error): T 
 /** The upstream id of a model an account offers (its `upstream`, else its id). */
 export function upstreamModelId(m: AccountModel): string {
   return typeof m === 'string' ? m : (m.upstream ?? m.id);
+}
+
+/**
+ * An account's models: the configured ones first, then whatever else the upstream's own list has
+ * (the settings window shows it to pick from, so it is always asked for). When the list cannot
+ * be had, the configured models alone, with the reason, unless the account serves every listed
+ * model (`discoverModels`: nothing to fall back on) or the caller gave up (abort).
+ */
+export async function configuredAndListed(
+  account: { models: readonly AccountModel[]; discoverModels: boolean },
+  list: () => Promise<ModelInfo[]>,
+  signal?: AbortSignal,
+): Promise<ModelListing> {
+  const configured = account.models.map((m): ModelInfo => ({ id: upstreamModelId(m) }));
+  let found: ModelInfo[];
+  try {
+    found = await list();
+  } catch (err) {
+    if (account.discoverModels || signal?.aborted) throw err;
+    return { models: configured, source: 'config', reason: asUpstreamError(err).message };
+  }
+  const byId = new Map<string, ModelInfo>();
+  for (const m of [...configured, ...found]) if (!byId.has(m.id)) byId.set(m.id, m);
+  return { models: [...byId.values()], source: 'upstream' };
 }
 
 /** A credential test that passed: what to tell the user. */

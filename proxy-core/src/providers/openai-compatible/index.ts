@@ -1,8 +1,8 @@
 import { ProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
-import type { ChatCall, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import { asUpstreamError, configuredAndListed, sendForJson, timedCredentialTest } from '../http-helpers.js';
+import type { ChatCall, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import { mapUpstreamError } from '../upstream-error.js';
 import type { OpenAiModelEntry, OpenAiModelsList } from './api-types.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatibleAccount } from './config.js';
@@ -81,24 +81,8 @@ export function createOpenAICompatibleProvider(
       return post('/completions', { ...body, model: upstreamModel }, body.stream === true);
     },
     readStream: (body) => readSse(body),
-    async listModels(signal): Promise<ModelListing> {
-      const configured = account.models.map(upstreamModelId);
-      // The server's own list is always asked for (the settings window shows it to pick from);
-      // discoverModels decides whether all of it is served without being picked.
-      let found: string[];
-      try {
-        found = await fetchModels(signal);
-      } catch (err) {
-        if (account.discoverModels || signal?.aborted) throw err;
-        return {
-          models: configured.map((id) => ({ id })),
-          source: 'config',
-          reason: asUpstreamError(err).message,
-        };
-      }
-      const ids = [...new Set([...configured, ...found])];
-      return { models: ids.map((id) => ({ id })), source: 'upstream' };
-    },
+    listModels: (signal) =>
+      configuredAndListed(account, async () => (await fetchModels(signal)).map((id) => ({ id })), signal),
     testCredential: (signal) =>
       timedCredentialTest(
         deps.now,
