@@ -1,6 +1,6 @@
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { asUpstreamError, configuredAndListed, sendForJson, timedCredentialTest } from '../http-helpers.js';
+import { asUpstreamError, listedModelsParts, sendForJson } from '../http-helpers.js';
 import type { ChatCall, ModelInfo, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import type { AnthropicModelsPage } from './api-types.js';
 import type { AnthropicAccount } from './config.js';
@@ -61,19 +61,10 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
       return post('/v1/messages/count_tokens', call, { ...rest, model: call.upstreamModel });
     },
     readStream: (body) => readSse(body),
-    listModels: (signal) => configuredAndListed(account, () => fetchModels(signal), signal),
-    testCredential: (signal) =>
-      timedCredentialTest(
-        deps.now,
-        async () => {
-          const models = await fetchModels(signal);
-          return {
-            message: `Anthropic key works: ${models.length} models available`,
-            messageRef: proxyMsg('anthropicConnected', { count: models.length }),
-          };
-        },
-        asUpstreamError,
-      ),
+    ...listedModelsParts(account, deps.now, fetchModels, (count) => ({
+      message: `Anthropic key works: ${count} models available`,
+      messageRef: proxyMsg('anthropicConnected', { count }),
+    })),
     mapError,
   };
 }

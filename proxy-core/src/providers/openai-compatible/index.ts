@@ -1,8 +1,8 @@
 import { ProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { asUpstreamError, configuredAndListed, sendForJson, timedCredentialTest } from '../http-helpers.js';
-import type { ChatCall, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import { listedModelsParts, sendForJson } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import { mapUpstreamError } from '../upstream-error.js';
 import type { OpenAiModelEntry, OpenAiModelsList } from './api-types.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatibleAccount } from './config.js';
@@ -46,7 +46,7 @@ export function createOpenAICompatibleProvider(
   const mapError: Provider['mapError'] = (res, ctx) =>
     mapUpstreamError(res, { provider: account.label ?? account.provider, account: account.id, ...ctx });
 
-  async function fetchModels(signal?: AbortSignal): Promise<string[]> {
+  async function fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const json = await sendForJson<OpenAiModelsList>(
       deps.http,
       { url: `${base}/models`, method: 'GET', headers: headers() },
@@ -65,7 +65,8 @@ export function createOpenAICompatibleProvider(
     if (!Array.isArray(data)) return [];
     return (data as OpenAiModelEntry[])
       .map((m) => (typeof m === 'string' ? m : (m?.id ?? m?.name)))
-      .filter((id): id is string => typeof id === 'string' && id !== '');
+      .filter((id): id is string => typeof id === 'string' && id !== '')
+      .map((id) => ({ id }));
   }
 
   return {
@@ -81,20 +82,10 @@ export function createOpenAICompatibleProvider(
       return post('/completions', { ...body, model: upstreamModel }, body.stream === true);
     },
     readStream: (body) => readSse(body),
-    listModels: (signal) =>
-      configuredAndListed(account, async () => (await fetchModels(signal)).map((id) => ({ id })), signal),
-    testCredential: (signal) =>
-      timedCredentialTest(
-        deps.now,
-        async () => {
-          const ids = await fetchModels(signal);
-          return {
-            message: `Connected to ${base}: ${ids.length} model${ids.length === 1 ? '' : 's'} available`,
-            messageRef: proxyMsg('openaiConnected', { url: base, count: ids.length }),
-          };
-        },
-        asUpstreamError,
-      ),
+    ...listedModelsParts(account, deps.now, fetchModels, (count) => ({
+      message: `Connected to ${base}: ${count} model${count === 1 ? '' : 's'} available`,
+      messageRef: proxyMsg('openaiConnected', { url: base, count }),
+    })),
     mapError,
   };
 }
