@@ -20,7 +20,7 @@ export function isTransportError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z0-9_]+$/.test(code));
 }
 
-/** The three waits undici can give up on: to connect, for the answer to start, between chunks. */
+/** The three waits undici can give up on: for the answer to start, between chunks, to connect. */
 const TIMEOUTS = [
   {
     error: undiciErrors.HeadersTimeoutError,
