@@ -111,16 +111,18 @@ export const accessKeyViewSchema = z.object({
 });
 export type AccessKeyView = z.infer<typeof accessKeyViewSchema>;
 
+/** Where a friend reaches the proxy: the LAN address when LAN is on, else the loopback one (this computer only). */
+const shareAddressSchema = z.object({
+  lan: z.boolean(),
+  /** http://192.168.1.20:5731/v1 (LAN on and an address found) or http://127.0.0.1:5731/v1 */
+  baseUrl: z.string(),
+  /** LAN is on but no network address was found on this computer. */
+  noLanAddress: z.boolean(),
+});
+
 export const shareViewSchema = z.object({
   keys: z.array(accessKeyViewSchema),
-  /** Where a friend reaches the proxy: the LAN address when LAN is on, else the loopback one (this computer only). */
-  address: z.object({
-    lan: z.boolean(),
-    /** http://192.168.1.20:5731/v1 (LAN on and an address found) or http://127.0.0.1:5731/v1 */
-    baseUrl: z.string(),
-    /** LAN is on but no network address was found on this computer. */
-    noLanAddress: z.boolean(),
-  }),
+  address: shareAddressSchema,
   running: z.boolean(),
 });
 export type ShareView = z.infer<typeof shareViewSchema>;
@@ -136,11 +138,9 @@ export type AccessKeyDraft = z.input<typeof accessKeyDraftSchema>;
  * What "Copy" needs: the address and the key together (the window puts them on the clipboard with a
  * line, in its language, on how to paste them into SillyTavern).
  */
-export const shareCopySchema = z.object({
+export const shareCopySchema = shareAddressSchema.pick({ baseUrl: true, lan: true }).extend({
   key: accessKeyViewSchema,
   /** The secret key (only in this answer). */
   accessKey: z.string(),
-  baseUrl: z.string(),
-  lan: z.boolean(),
 });
 export type ShareCopy = z.infer<typeof shareCopySchema>;

@@ -3,7 +3,7 @@
  * the live log shows them, exports, usage rows). Same rules as schemas.ts: views never carry secrets.
  */
 import { z } from 'zod';
-import { errorInfoViewSchema } from './schemas.js';
+import { errorInfoViewSchema, requestCounts, servedBySchema } from './schemas.js';
 
 export const usageViewSchema = z.object({
   inputTokens: z.number(),
@@ -22,9 +22,8 @@ export const requestRecordSchema = z.object({
   method: z.string(),
   path: z.string(),
   publicModel: z.string().optional(),
-  account: z.string().optional(),
-  provider: z.string().optional(),
-  upstreamModel: z.string().optional(),
+  /** The route that answered (the last try); absent when none was chosen. */
+  ...servedBySchema.partial().shape,
   stream: z.boolean(),
   passthrough: z.boolean(),
   status: z.number(),
@@ -36,10 +35,7 @@ export const requestRecordSchema = z.object({
   cacheSavedUsd: z.number().optional(),
   error: errorInfoViewSchema.optional(),
   attempts: z.array(
-    z.object({
-      account: z.string(),
-      provider: z.string(),
-      upstreamModel: z.string(),
+    servedBySchema.extend({
       status: z.number().optional(),
       latencyMs: z.number(),
       error: errorInfoViewSchema.optional(),
@@ -63,10 +59,7 @@ export const exportFileSchema = z.object({
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
 export const usageRowSchema = z.object({
-  requests: z.number(),
-  errors: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
+  ...requestCounts,
   cacheReadTokens: z.number(),
   cacheWriteTokens: z.number(),
   /** Sum of known costs; requests with unknown prices are counted in unpricedRequests. */

@@ -26,15 +26,28 @@ export const fieldErrorSchema = z.object({
 });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
+/** A sentence for the user and the hint after it, each with its catalog code (see the rules above). */
+const explained = {
+  message: z.string(),
+  hint: z.string().optional(),
+  messageRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
+};
+
+/** What went wrong, when something did, and what to do, each with its catalog code. */
+const failure = {
+  error: z.string().optional(),
+  hint: z.string().optional(),
+  errorRef: messageRefSchema.optional(),
+  hintRef: messageRefSchema.optional(),
+};
+
 /** Error answer of any call: a message, a hint a non-technical user can act on, field errors for forms. */
 export const callErrorSchema = z.object({
   /** Machine code: invalid_payload, not_found, conflict, keychain, proxy_not_running, upstream, internal… */
   code: z.string(),
-  message: z.string(),
-  hint: z.string().optional(),
+  ...explained,
   fields: z.array(fieldErrorSchema).optional(),
-  messageRef: messageRefSchema.optional(),
-  hintRef: messageRefSchema.optional(),
 });
 export type CallError = z.infer<typeof callErrorSchema>;
 
@@ -42,14 +55,19 @@ export type CallError = z.infer<typeof callErrorSchema>;
 export const noticeSchema = z.object({
   id: z.string(),
   level: z.enum(['info', 'warning', 'error']),
-  message: z.string(),
-  hint: z.string().optional(),
-  messageRef: messageRefSchema.optional(),
-  hintRef: messageRefSchema.optional(),
+  ...explained,
   /** ISO time it was raised. */
   time: z.string(),
 });
 export type Notice = z.infer<typeof noticeSchema>;
+
+/** Requests served, how many failed, and their tokens (the proxy's counters, a usage row). */
+export const requestCounts = {
+  requests: z.number(),
+  errors: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+};
 
 const accountId = z
   .string()
@@ -84,21 +102,11 @@ export const proxyStatusSchema = z.object({
   /** OpenAI-style base URL, e.g. http://127.0.0.1:5731/v1 */
   url: z.string().optional(),
   /** Why it is in the error state, in plain words, and what to do. */
-  error: z.string().optional(),
-  hint: z.string().optional(),
+  ...failure,
   /** Set when the wanted port was taken and another one was used: "Port 5731 was busy, using 5732." */
   portNote: z.string().optional(),
-  errorRef: messageRefSchema.optional(),
-  hintRef: messageRefSchema.optional(),
   portNoteRef: messageRefSchema.optional(),
-  stats: z.object({
-    startedAt: z.string().optional(),
-    requests: z.number(),
-    errors: z.number(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    activeStreams: z.number(),
-  }),
+  stats: z.object({ startedAt: z.string().optional(), ...requestCounts, activeStreams: z.number() }),
 });
 export type ProxyStatusView = z.infer<typeof proxyStatusSchema>;
 
@@ -185,13 +193,11 @@ export const credentialDetectionSchema = z.object({
 });
 export type CredentialDetection = z.infer<typeof credentialDetectionSchema>;
 
+/** An error as a view shows it (proxy-core's ErrorInfo): the HTTP status and kind, if any, and what to tell the user. */
 export const errorInfoViewSchema = z.object({
   status: z.number().optional(),
   kind: z.string().optional(),
-  message: z.string(),
-  hint: z.string().optional(),
-  messageRef: messageRefSchema.optional(),
-  hintRef: messageRefSchema.optional(),
+  ...explained,
 });
 export type ErrorInfoView = z.infer<typeof errorInfoViewSchema>;
 
@@ -245,9 +251,16 @@ export const modelSettingsSchema = z.object({
 });
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
 
+/** Where a public model goes: an account, its provider kind and the model id upstream (a route, a try). */
+export const servedBySchema = z.object({
+  account: z.string(),
+  provider: z.string(),
+  upstreamModel: z.string(),
+});
+
 export const publicModelViewSchema = z.object({
   id: z.string(),
-  routes: z.array(z.object({ account: z.string(), provider: z.string(), upstreamModel: z.string() })),
+  routes: z.array(servedBySchema),
 });
 export type PublicModelView = z.infer<typeof publicModelViewSchema>;
 
@@ -373,10 +386,7 @@ export const testMessageResultSchema = z.object({
   reply: z.string().optional(),
   status: z.number().optional(),
   latencyMs: z.number(),
-  error: z.string().optional(),
-  hint: z.string().optional(),
-  errorRef: messageRefSchema.optional(),
-  hintRef: messageRefSchema.optional(),
+  ...failure,
 });
 export type TestMessageResult = z.infer<typeof testMessageResultSchema>;
 

@@ -23,36 +23,23 @@ export function answerText(bytes) {
   return out;
 }
 
-/** A SillyTavern-like OpenAI chat request (system prompt, a few turns). */
+/** The SillyTavern-like conversation the short requests carry: a character as the system prompt, a few turns. */
+const SYSTEM_PROMPT = 'You are Mira, a ranger guiding travellers through the northern pass.';
+const TURNS = [
+  { role: 'user', content: 'We made it to the tavern. What now?' },
+  { role: 'assistant', content: 'Mira unrolls the map. "Rest. Tomorrow we climb."' },
+  { role: 'user', content: 'How long until the snow closes the pass?' },
+];
+
+/** The conversation as an OpenAI chat request (the system prompt as the first message). */
 export function openaiChatBody(model, { stream = false, maxTokens = 1000 } = {}) {
-  return {
-    model,
-    messages: [
-      { role: 'system', content: 'You are Mira, a ranger guiding travellers through the northern pass.' },
-      { role: 'user', content: 'We made it to the tavern. What now?' },
-      { role: 'assistant', content: 'Mira unrolls the map. "Rest. Tomorrow we climb."' },
-      { role: 'user', content: 'How long until the snow closes the pass?' },
-    ],
-    max_tokens: maxTokens,
-    temperature: 0.9,
-    stream,
-  };
+  const messages = [{ role: 'system', content: SYSTEM_PROMPT }, ...TURNS];
+  return { model, messages, max_tokens: maxTokens, temperature: 0.9, stream };
 }
 
 /** The same conversation as an Anthropic Messages request. */
 export function anthropicMessagesBody(model, { stream = false, maxTokens = 1000 } = {}) {
-  return {
-    model,
-    system: 'You are Mira, a ranger guiding travellers through the northern pass.',
-    messages: [
-      { role: 'user', content: 'We made it to the tavern. What now?' },
-      { role: 'assistant', content: 'Mira unrolls the map. "Rest. Tomorrow we climb."' },
-      { role: 'user', content: 'How long until the snow closes the pass?' },
-    ],
-    max_tokens: maxTokens,
-    temperature: 0.9,
-    stream,
-  };
+  return { model, system: SYSTEM_PROMPT, messages: TURNS, max_tokens: maxTokens, temperature: 0.9, stream };
 }
 
 /**

@@ -14,18 +14,45 @@ import { CallFailure } from './call-failure.js';
 import type { ApiContext, NamespaceHandlers } from './context.js';
 
 export function accountsApi(ctx: ApiContext): NamespaceHandlers<'accounts'> {
-  const {
-    settings,
-    vault,
-    controller,
-    appLog,
-    accountView,
-    accountViews,
-    requireAccount,
-    requireRunning,
-    applyChanges,
-    accountsChanged,
-  } = ctx;
+  const { settings, vault, controller, appLog, emit, accountView, accountViews, applyChanges } = ctx;
+  const accountsChanged = async () => emit('accounts.changed', await accountViews());
+
+  /** The stored account, or the call fails with "There is no account". */
+  const requireAccount = (id: string): StoredAccount => {
+    const found = settings.getAccount(id);
+    if (!found)
+      throw new CallFailure(
+        'not_found',
+        `There is no account "${id}".`,
+        'It may have been removed.',
+        undefined,
+        {
+          message: appMsg('noSuchAccount', { account: id }),
+          hint: appMsg('noSuchAccountHint'),
+        },
+      );
+    return found;
+  };
+
+  /** The running proxy, or the call fails with why it is not running. */
+  const requireRunning = () => {
+    const handle = controller.handle();
+    if (!handle) {
+      const status = controller.status();
+      throw new CallFailure(
+        'proxy_not_running',
+        'The proxy is not running.',
+        status.error ?? 'Start it with the Start button, then try again.',
+        undefined,
+        {
+          message: appMsg('proxyNotRunning'),
+          hint: status.error ? status.errorRef : appMsg('proxyStartHint'),
+        },
+      );
+    }
+    return handle;
+  };
+
   /** Validates a full account (plain + secrets) and answers field errors. */
   const checkAccount = (account: Record<string, unknown>) => {
     const errors = validateCoreAccount(account);

@@ -1,12 +1,11 @@
 /**
  * What every contract namespace of the API shares: the services, the event emitter and the small
- * helpers several namespaces need (the access key, the account and settings views, the guards).
+ * helpers several namespaces need (the access key, the account and settings views, applying changes).
  */
 import { randomBytes } from 'node:crypto';
 import {
   type AccountView,
   type AppInfo,
-  appMsg,
   type EventName,
   type EventPayload,
   events,
@@ -23,7 +22,6 @@ import type { Redactor } from '../redact.js';
 import type { RequestLog } from '../request-log.js';
 import { ACCESS_KEY_ENTRY, type SecretVault } from '../secret-vault.js';
 import type { SettingsStore, StoredAccount } from '../settings-store.js';
-import { CallFailure } from './call-failure.js';
 
 export interface ApiDeps {
   settings: SettingsStore;
@@ -106,46 +104,10 @@ export function createApiContext(deps: ApiDeps) {
   const accountViews = async (): Promise<AccountView[]> =>
     Promise.all(settings.getAccounts().map((a) => accountView(a)));
 
-  const requireAccount = (id: string): StoredAccount => {
-    const found = settings.getAccount(id);
-    if (!found)
-      throw new CallFailure(
-        'not_found',
-        `There is no account "${id}".`,
-        'It may have been removed.',
-        undefined,
-        {
-          message: appMsg('noSuchAccount', { account: id }),
-          hint: appMsg('noSuchAccountHint'),
-        },
-      );
-    return found;
-  };
-
-  const requireRunning = () => {
-    const handle = controller.handle();
-    if (!handle) {
-      const status = controller.status();
-      throw new CallFailure(
-        'proxy_not_running',
-        'The proxy is not running.',
-        status.error ?? 'Start it with the Start button, then try again.',
-        undefined,
-        {
-          message: appMsg('proxyNotRunning'),
-          hint: status.error ? status.errorRef : appMsg('proxyStartHint'),
-        },
-      );
-    }
-    return handle;
-  };
-
   /** Applies settings/accounts to the running proxy and tells the UI. */
   const applyChanges = async (): Promise<void> => {
     await controller.apply();
   };
-
-  const accountsChanged = async () => emit('accounts.changed', await accountViews());
 
   return {
     ...deps,
@@ -159,9 +121,6 @@ export function createApiContext(deps: ApiDeps) {
     settingsView,
     accountView,
     accountViews,
-    requireAccount,
-    requireRunning,
     applyChanges,
-    accountsChanged,
   };
 }

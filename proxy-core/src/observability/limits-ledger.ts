@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
 import { tightenFileModeSync } from '../security/private-file.js';
-import { JsonFileWriter } from './json-file-writer.js';
+import { JsonFileWriter, type JsonStoreOptions } from './json-file-writer.js';
 import type { LimitPeriod, UsageAmount } from './limit-types.js';
 
 /**
@@ -58,15 +58,8 @@ export interface LedgerEntry {
   model?: string;
 }
 
-export interface LedgerOptions {
-  /** JSON file to persist to; omit for a memory-only ledger. */
-  path?: string;
-  now?: () => number;
-  /** Where warnings go (corrupt or unwritable file). Default console.warn. */
-  warn?: (message: string) => void;
-  /** Debounce before writing after a change. Default 1 s. */
-  flushDelayMs?: number;
-}
+/** The file (omit `path` for a memory-only ledger), its clock and warnings; writes 1 s after a change by default. */
+export type LedgerOptions = JsonStoreOptions;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 export function localDay(ms: number): string {
@@ -127,25 +120,19 @@ export class LimitsLedger {
   private data: LedgerFile;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
-  private readonly flushDelayMs: number;
   /** Until when the loaded day and month are current (ms): a cheap check on every read. */
   private dayEndsAt = 0;
   private monthEndsAt = 0;
   private readonly file: JsonFileWriter;
 
   constructor(private readonly opts: LedgerOptions = {}) {
-    this.now = opts.now ?? Date.now;
-    this.warn = opts.warn ?? ((m) => console.warn(m));
-    this.flushDelayMs = opts.flushDelayMs ?? 1_000;
     this.file = new JsonFileWriter(
-      {
-        path: opts.path,
-        delayMs: this.flushDelayMs,
-        failure: 'Could not save the spend-limit ledger',
-        warn: this.warn,
-      },
+      opts,
+      { flushDelayMs: 1_000, failure: 'Could not save the spend-limit ledger' },
       () => this.data,
     );
+    this.now = this.file.now;
+    this.warn = this.file.warn;
     this.data = this.load();
     this.roll(this.now());
   }
@@ -166,7 +153,7 @@ export class LimitsLedger {
     try {
       return fileSchema.parse(JSON.parse(text));
     } catch {
-      const backup = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+      const backup = this.file.corruptBackupPath(path);
       try {
         renameSync(path, backup);
         this.warn(
@@ -183,24 +170,23 @@ export class LimitsLedger {
   /** Starts a new day or month when the local calendar has moved on. */
   private roll(now: number): void {
     if (now < this.dayEndsAt && now < this.monthEndsAt) return;
-    const day = localDay(now);
-    const month = localMonth(now);
-    if (this.data.day !== day) {
-      this.data.day = day;
-      this.data.daily = {};
-      for (const k of Object.keys(this.data.notified))
-        if (k.includes('|daily|')) delete this.data.notified[k];
-      this.file.markDirty();
-    }
-    if (this.data.month !== month) {
-      this.data.month = month;
-      this.data.monthly = {};
-      for (const k of Object.keys(this.data.notified))
-        if (k.includes('|monthly|')) delete this.data.notified[k];
-      this.file.markDirty();
-    }
+    this.startPeriod('daily', 'day', localDay(now));
+    this.startPeriod('monthly', 'month', localMonth(now));
     this.dayEndsAt = nextLocalMidnight(now).getTime();
     this.monthEndsAt = nextLocalMonth(now).getTime();
+  }
+
+  /**
+   * Starts counting a new period when the calendar has moved on to `stamp` (its day or month):
+   * nothing used yet, and its warnings may be given again.
+   */
+  private startPeriod(period: LimitPeriod, stampField: 'day' | 'month', stamp: string): void {
+    if (this.data[stampField] === stamp) return;
+    this.data[stampField] = stamp;
+    this.data[period] = {};
+    for (const k of Object.keys(this.data.notified))
+      if (k.includes(`|${period}|`)) delete this.data.notified[k];
+    this.file.markDirty();
   }
 
   /** Counts one request against everything, its account and its key. */

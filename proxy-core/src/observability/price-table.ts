@@ -1,8 +1,9 @@
 /**
- * The price table: list prices in USD per million tokens, kept as plain data so it is easy to
+ * The price table: list prices in USD per million tokens, kept as data so it is easy to
  * update. Edit the rows, bump `asOf`, and keep `sources` honest. `prices.ts` validates it.
  *
- * Row fields:
+ * Rows are grouped by `source` (a key of `sources`: where the prices were read), set once for
+ * each group by `rowsOf`. Row fields:
  * - `match`: a regular expression tested against the NORMALISED model id (lower case, without
  *   provider prefixes such as `anthropic.`, `us.anthropic.`, `models/`, and without version
  *   suffixes such as `@20250929`, `-20250929`, `-2025-08-07`, `-v1:0`, `-latest`; see
@@ -19,6 +20,22 @@
  * Batch discounts, 1-hour cache writes, Gemini cache storage and DeepSeek's peak-hour rates are
  * not modelled either: the figure is an estimate of the standard, interactive price.
  */
+interface Tier {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+}
+interface Row extends Tier {
+  match: string;
+  above?: Tier & { promptTokens: number };
+}
+
+/** The rows of one source, in order, each with its `source`. */
+function rowsOf<S extends string>(source: S, rows: readonly Row[]): Array<Row & { source: S }> {
+  return rows.map((r) => ({ source, ...r }));
+}
+
 export const PRICE_TABLE = {
   asOf: '2026-11-23',
   currency: 'USD',
@@ -35,163 +52,91 @@ export const PRICE_TABLE = {
   },
   entries: [
     // ── Anthropic Claude (Anthropic API, Vertex AI, Bedrock) ─────────────────────────────
-    {
-      source: 'anthropic',
-      match: '^claude-(fable|mythos)-5-1$',
-      input: 10,
-      output: 50,
-      cacheRead: 0.25,
-      cacheWrite: 12.5,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-(fable|mythos)-5$',
-      input: 10,
-      output: 50,
-      cacheRead: 1,
-      cacheWrite: 12.5,
-    },
-    { source: 'anthropic', match: '^claude-opus-5-5$', input: 4, output: 20, cacheRead: 0.2, cacheWrite: 5 },
-    {
-      source: 'anthropic',
-      match: '^claude-opus-(5|4-[5-8])$',
-      input: 5,
-      output: 25,
-      cacheRead: 0.5,
-      cacheWrite: 6.25,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-(opus-4(-[01])?|3-opus)$',
-      input: 15,
-      output: 75,
-      cacheRead: 1.5,
-      cacheWrite: 18.75,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-sonnet-5-5$',
-      input: 2,
-      output: 10,
-      cacheRead: 0.1,
-      cacheWrite: 2.5,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-sonnet-5$',
-      input: 2,
-      output: 10,
-      cacheRead: 0.2,
-      cacheWrite: 2.5,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-sonnet-4(-0|-5)?$',
-      input: 3,
-      output: 15,
-      cacheRead: 0.3,
-      cacheWrite: 3.75,
-      above: { promptTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-(sonnet-4-6|3-7-sonnet|3-5-sonnet)$',
-      input: 3,
-      output: 15,
-      cacheRead: 0.3,
-      cacheWrite: 3.75,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-haiku-5-5$',
-      input: 0.1,
-      output: 0.5,
-      cacheRead: 0.01,
-      cacheWrite: 0.125,
-      above: { promptTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625 },
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-haiku-4-5$',
-      input: 1,
-      output: 5,
-      cacheRead: 0.1,
-      cacheWrite: 1.25,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-3-5-haiku$',
-      input: 0.8,
-      output: 4,
-      cacheRead: 0.08,
-      cacheWrite: 1,
-    },
-    {
-      source: 'anthropic',
-      match: '^claude-3-haiku$',
-      input: 0.25,
-      output: 1.25,
-      cacheRead: 0.03,
-      cacheWrite: 0.3,
-    },
+    ...rowsOf('anthropic', [
+      { match: '^claude-(fable|mythos)-5-1$', input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5 },
+      { match: '^claude-(fable|mythos)-5$', input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5 },
+      { match: '^claude-opus-5-5$', input: 4, output: 20, cacheRead: 0.2, cacheWrite: 5 },
+      { match: '^claude-opus-(5|4-[5-8])$', input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+      { match: '^claude-(opus-4(-[01])?|3-opus)$', input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
+      { match: '^claude-sonnet-5-5$', input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5 },
+      { match: '^claude-sonnet-5$', input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+      {
+        match: '^claude-sonnet-4(-0|-5)?$',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+        above: { promptTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
+      },
+      {
+        match: '^claude-(sonnet-4-6|3-7-sonnet|3-5-sonnet)$',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+      },
+      {
+        match: '^claude-haiku-5-5$',
+        input: 0.1,
+        output: 0.5,
+        cacheRead: 0.01,
+        cacheWrite: 0.125,
+        above: { promptTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625 },
+      },
+      { match: '^claude-haiku-4-5$', input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+      { match: '^claude-3-5-haiku$', input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
+      { match: '^claude-3-haiku$', input: 0.25, output: 1.25, cacheRead: 0.03, cacheWrite: 0.3 },
+    ]),
 
     // ── OpenAI (OpenAI API and Azure OpenAI, by model name) ─────────────────────────────
-    { source: 'openai', match: '^gpt-5\\.5$', input: 5, output: 30, cacheRead: 0.5 },
-    { source: 'openai', match: '^gpt-5\\.4$', input: 2.5, output: 15, cacheRead: 0.25 },
-    { source: 'openai', match: '^gpt-5\\.4-mini$', input: 0.75, output: 4.5, cacheRead: 0.075 },
-    { source: 'openai', match: '^gpt-5\\.4-nano$', input: 0.2, output: 1.25, cacheRead: 0.02 },
-    { source: 'openai', match: '^gpt-5(\\.1)?-pro$', input: 15, output: 120 },
-    { source: 'openai', match: '^gpt-5(\\.1)?(-chat)?$', input: 1.25, output: 10, cacheRead: 0.125 },
-    { source: 'openai', match: '^gpt-5-mini$', input: 0.25, output: 2, cacheRead: 0.025 },
-    { source: 'openai', match: '^gpt-5-nano$', input: 0.05, output: 0.4, cacheRead: 0.005 },
-    { source: 'openai', match: '^gpt-4\\.1$', input: 2, output: 8, cacheRead: 0.5 },
-    { source: 'openai', match: '^gpt-4\\.1-mini$', input: 0.4, output: 1.6, cacheRead: 0.1 },
-    { source: 'openai', match: '^gpt-4\\.1-nano$', input: 0.1, output: 0.4, cacheRead: 0.025 },
-    { source: 'openai', match: '^gpt-4o$', input: 2.5, output: 10, cacheRead: 1.25 },
-    { source: 'openai', match: '^gpt-4o-mini$', input: 0.15, output: 0.6, cacheRead: 0.075 },
-    { source: 'openai', match: '^o1$', input: 15, output: 60, cacheRead: 7.5 },
-    { source: 'openai', match: '^o3$', input: 2, output: 8, cacheRead: 0.5 },
-    { source: 'openai', match: '^o3-mini$', input: 1.1, output: 4.4, cacheRead: 0.55 },
-    { source: 'openai', match: '^o4-mini$', input: 1.1, output: 4.4, cacheRead: 0.275 },
+    ...rowsOf('openai', [
+      { match: '^gpt-5\\.5$', input: 5, output: 30, cacheRead: 0.5 },
+      { match: '^gpt-5\\.4$', input: 2.5, output: 15, cacheRead: 0.25 },
+      { match: '^gpt-5\\.4-mini$', input: 0.75, output: 4.5, cacheRead: 0.075 },
+      { match: '^gpt-5\\.4-nano$', input: 0.2, output: 1.25, cacheRead: 0.02 },
+      { match: '^gpt-5(\\.1)?-pro$', input: 15, output: 120 },
+      { match: '^gpt-5(\\.1)?(-chat)?$', input: 1.25, output: 10, cacheRead: 0.125 },
+      { match: '^gpt-5-mini$', input: 0.25, output: 2, cacheRead: 0.025 },
+      { match: '^gpt-5-nano$', input: 0.05, output: 0.4, cacheRead: 0.005 },
+      { match: '^gpt-4\\.1$', input: 2, output: 8, cacheRead: 0.5 },
+      { match: '^gpt-4\\.1-mini$', input: 0.4, output: 1.6, cacheRead: 0.1 },
+      { match: '^gpt-4\\.1-nano$', input: 0.1, output: 0.4, cacheRead: 0.025 },
+      { match: '^gpt-4o$', input: 2.5, output: 10, cacheRead: 1.25 },
+      { match: '^gpt-4o-mini$', input: 0.15, output: 0.6, cacheRead: 0.075 },
+      { match: '^o1$', input: 15, output: 60, cacheRead: 7.5 },
+      { match: '^o3$', input: 2, output: 8, cacheRead: 0.5 },
+      { match: '^o3-mini$', input: 1.1, output: 4.4, cacheRead: 0.55 },
+      { match: '^o4-mini$', input: 1.1, output: 4.4, cacheRead: 0.275 },
+    ]),
 
     // ── Google Gemini (AI Studio and Vertex AI) ─────────────────────────────────────────
-    {
-      source: 'google',
-      match: '^gemini-3(\\.1)?-pro(-preview)?$',
-      input: 2,
-      output: 12,
-      cacheRead: 0.2,
-      above: { promptTokens: 200_000, input: 4, output: 18, cacheRead: 0.4 },
-    },
-    { source: 'google', match: '^gemini-3-flash(-preview)?$', input: 0.5, output: 3, cacheRead: 0.05 },
-    {
-      source: 'google',
-      match: '^gemini-2\\.5-pro(-preview)?$',
-      input: 1.25,
-      output: 10,
-      cacheRead: 0.125,
-      above: { promptTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25 },
-    },
-    {
-      source: 'google',
-      match: '^gemini-2\\.5-flash-lite(-preview)?$',
-      input: 0.1,
-      output: 0.4,
-      cacheRead: 0.01,
-    },
-    { source: 'google', match: '^gemini-2\\.5-flash(-preview)?$', input: 0.3, output: 2.5, cacheRead: 0.03 },
-    { source: 'google', match: '^gemini-2\\.0-flash-lite$', input: 0.075, output: 0.3 },
-    { source: 'google', match: '^gemini-2\\.0-flash$', input: 0.1, output: 0.4, cacheRead: 0.025 },
+    ...rowsOf('google', [
+      {
+        match: '^gemini-3(\\.1)?-pro(-preview)?$',
+        input: 2,
+        output: 12,
+        cacheRead: 0.2,
+        above: { promptTokens: 200_000, input: 4, output: 18, cacheRead: 0.4 },
+      },
+      { match: '^gemini-3-flash(-preview)?$', input: 0.5, output: 3, cacheRead: 0.05 },
+      {
+        match: '^gemini-2\\.5-pro(-preview)?$',
+        input: 1.25,
+        output: 10,
+        cacheRead: 0.125,
+        above: { promptTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25 },
+      },
+      { match: '^gemini-2\\.5-flash-lite(-preview)?$', input: 0.1, output: 0.4, cacheRead: 0.01 },
+      { match: '^gemini-2\\.5-flash(-preview)?$', input: 0.3, output: 2.5, cacheRead: 0.03 },
+      { match: '^gemini-2\\.0-flash-lite$', input: 0.075, output: 0.3 },
+      { match: '^gemini-2\\.0-flash$', input: 0.1, output: 0.4, cacheRead: 0.025 },
+    ]),
 
     // ── DeepSeek ─────────────────────────────────────────────────────────────────────────
-    { source: 'deepseek', match: '^deepseek-(chat|reasoner)$', input: 0.28, output: 0.42, cacheRead: 0.028 },
-    {
-      source: 'deepseek',
-      match: '^deepseek-(v4(\\.\\d+)?-)?flash$',
-      input: 0.15,
-      output: 0.6,
-      cacheRead: 0.003,
-    },
-    { source: 'deepseek', match: '^deepseek-v4(\\.\\d+)?-pro$', input: 0.66, output: 1.98, cacheRead: 0.022 },
+    ...rowsOf('deepseek', [
+      { match: '^deepseek-(chat|reasoner)$', input: 0.28, output: 0.42, cacheRead: 0.028 },
+      { match: '^deepseek-(v4(\\.\\d+)?-)?flash$', input: 0.15, output: 0.6, cacheRead: 0.003 },
+      { match: '^deepseek-v4(\\.\\d+)?-pro$', input: 0.66, output: 1.98, cacheRead: 0.022 },
+    ]),
   ],
 } as const;

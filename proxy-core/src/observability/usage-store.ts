@@ -1,7 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { tightenFileMode } from '../security/private-file.js';
-import { JsonFileWriter } from './json-file-writer.js';
+import { JsonFileWriter, type JsonStoreOptions } from './json-file-writer.js';
 import type { RequestRecord } from './types.js';
 
 /**
@@ -54,19 +54,12 @@ export interface UsageSummary {
   byDay: Array<{ day: string; total: UsageTotals }>;
 }
 
-export interface UsageStoreOptions {
-  /** JSON file to persist to; omit for a memory-only store. */
-  path?: string;
+/** The file (omit `path` for a memory-only store; writes 2 s after a change by default), and: */
+export interface UsageStoreOptions extends JsonStoreOptions {
   /** Calendar days kept, counted back from the most recent day with usage. Default 400. */
   maxDays?: number;
-  /** Debounce before writing after a change. Default 2 s. */
-  flushDelayMs?: number;
   /** Day a record belongs to (YYYY-MM-DD), from its ISO time. Default: the UTC date. */
   dayOf?: (isoTime: string) => string;
-  /** Where warnings go (corrupt file, failed write). Default console.warn. */
-  warn?: (message: string) => void;
-  /** Clock for the corrupt-file backup name. */
-  now?: () => number;
 }
 
 /** What the aggregates read from a request record (the app's record view carries the same). */
@@ -139,28 +132,20 @@ function daysBefore(day: string, days: number): string {
 export class UsageStore {
   private data: UsageFile = { version: 1, days: {} };
   private maxDays: number;
-  private readonly flushDelayMs: number;
   private readonly dayOf: (iso: string) => string;
   private readonly warn: (message: string) => void;
-  private readonly now: () => number;
   private readonly file: JsonFileWriter;
   private closed = false;
 
   private constructor(private readonly opts: UsageStoreOptions) {
     this.maxDays = opts.maxDays ?? 400;
-    this.flushDelayMs = opts.flushDelayMs ?? 2_000;
     this.dayOf = opts.dayOf ?? utcDay;
-    this.warn = opts.warn ?? ((m) => console.warn(m));
-    this.now = opts.now ?? Date.now;
     this.file = new JsonFileWriter(
-      {
-        path: opts.path,
-        delayMs: this.flushDelayMs,
-        failure: 'Could not save usage statistics',
-        warn: this.warn,
-      },
+      opts,
+      { flushDelayMs: 2_000, failure: 'Could not save usage statistics' },
       () => this.data,
     );
+    this.warn = this.file.warn;
   }
 
   /** Opens a store, loading its file if there is one. */
@@ -184,8 +169,7 @@ export class UsageStore {
     try {
       this.data = fileSchema.parse(JSON.parse(text));
     } catch {
-      const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
-      const backup = `${path}.corrupt-${stamp}`;
+      const backup = this.file.corruptBackupPath(path);
       await rename(path, backup);
       this.warn(
         `Usage statistics file ${path} could not be read; it was kept as ${backup} and statistics start afresh.`,

@@ -8,7 +8,7 @@ import type { AccountModel } from '../config/account-base.js';
 import type { MessageRef } from '../messages.js';
 import type { HttpClient, UpstreamRequest } from '../transport/http-client.js';
 import { readBodyText } from '../transport/undici-http-client.js';
-import type { CredentialTestResult, UpstreamErrorResponse } from './types.js';
+import type { CredentialTestResult, ModelInfo, Provider, UpstreamErrorResponse } from './types.js';
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -87,6 +87,51 @@ export async function timedCredentialTest(
   return outcome instanceof ProxyError
     ? { ok: false, error: outcome.toInfo(), latencyMs }
     : { ok: true, ...outcome, latencyMs };
+}
+
+/**
+ * A credential test that fetches the account's model list: the credential works when the list
+ * comes; `pass` says so with the number of models found.
+ */
+export function modelListTest(
+  now: () => number,
+  list: () => Promise<readonly unknown[]>,
+  pass: (count: number) => CredentialPass,
+  failure?: (err: unknown) => ProxyError | CredentialPass,
+): Promise<CredentialTestResult> {
+  return timedCredentialTest(now, async () => pass((await list()).length), failure);
+}
+
+/**
+ * The model list and the credential test of a provider whose upstream lists its models
+ * (`fetchModels`, one call serving both). The list: the account's configured models first, then
+ * whatever else the upstream lists (the settings window shows it to pick from, so it is always
+ * asked for); when it cannot be had, the configured models alone with the reason, unless the
+ * account serves every listed model (`discoverModels`: nothing to fall back on) or the caller gave
+ * up. The test passes when the list comes, with what `connected` says of its length.
+ */
+export function listedModelsParts(
+  account: { models: readonly AccountModel[]; discoverModels: boolean },
+  now: () => number,
+  fetchModels: (signal?: AbortSignal) => Promise<ModelInfo[]>,
+  connected: (count: number) => CredentialPass,
+): Pick<Provider, 'listModels' | 'testCredential'> {
+  return {
+    async listModels(signal) {
+      const configured = account.models.map((m): ModelInfo => ({ id: upstreamModelId(m) }));
+      let found: ModelInfo[];
+      try {
+        found = await fetchModels(signal);
+      } catch (err) {
+        if (account.discoverModels || signal?.aborted) throw err;
+        return { models: configured, source: 'config', reason: asUpstreamError(err).message };
+      }
+      const byId = new Map<string, ModelInfo>();
+      for (const m of [...configured, ...found]) if (!byId.has(m.id)) byId.set(m.id, m);
+      return { models: [...byId.values()], source: 'upstream' };
+    },
+    testCredential: (signal) => modelListTest(now, () => fetchModels(signal), connected, asUpstreamError),
+  };
 }
 
 /** Any thrown value as a ProxyError, a foreign one reported as the upstream's failure. */

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { WireCodec } from '../dialects/types.js';
-import type { ProviderPresentation } from './presentation.js';
 import type { Provider, ProviderDeps } from './types.js';
 
 /** What every account schema is: a zod object with a `provider` kind (accountBase.extend({…})). */
@@ -11,7 +10,8 @@ export type AccountSchema = z.ZodType<{ provider: string; id: string; enabled: b
 /**
  * One provider folder, as the rest of proxy-core sees it. Each `providers/<folder>/module.ts`
  * exports one of these and `providers/registry.ts` lists it once; the config's account union, the
- * codec set and the window's provider list derive from the registry and the presentation table.
+ * codec set and the window's provider list derive from the registry and the presentation table
+ * (`providers/presentation.ts`, one row per kind, looked up by the kinds listed here).
  */
 export interface ProviderModule<Schema extends AccountSchema = AccountSchema, Shared = undefined> {
   /** The `provider` values of its accounts (a family of presets may share one module). */
@@ -24,8 +24,6 @@ export interface ProviderModule<Schema extends AccountSchema = AccountSchema, Sh
   create(account: z.infer<Schema>, deps: ProviderDeps, shared: Shared): Provider;
   /** Codecs of the wire formats it speaks that are not client dialects (Bedrock: Converse). */
   readonly wireCodecs?: readonly WireCodec[];
-  /** The window's facts about each of its kinds (rows of `providers/presentation.ts`). */
-  readonly presentation: Readonly<Record<string, ProviderPresentation>>;
   /**
    * Where its cost estimates come from: the `sources` of observability/price-table.ts whose list
    * prices its models are billed at (by model id), or none (local servers, whose models are free).

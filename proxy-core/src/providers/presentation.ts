@@ -58,6 +58,13 @@ export interface ProviderPresentation {
 const label: FieldDef = { name: 'label', kind: 'text', required: false };
 /** Every account may point at another API address (gateways, self-hosted mirrors, test servers). */
 const baseUrlOverride: FieldDef = { name: 'baseUrl', kind: 'url', required: false, advanced: true };
+/** A hosted service's API key, with the start its keys show (`sk-ant-…`) when they have one. */
+const apiKey = (placeholder?: string): FieldDef => ({
+  name: 'apiKey',
+  kind: 'secret',
+  required: true,
+  ...(placeholder ? { placeholder } : {}),
+});
 
 const VERTEX_REGIONS = [
   'global',
@@ -123,7 +130,7 @@ export const PROVIDER_PRESENTATION = {
     form: 'azure',
     fields: [
       { name: 'endpoint', kind: 'url', required: true, placeholder: 'https://my-resource.openai.azure.com' },
-      { name: 'apiKey', kind: 'secret', required: true },
+      apiKey(),
       { name: 'deployments', kind: 'list', required: true },
       label,
     ],
@@ -133,29 +140,21 @@ export const PROVIDER_PRESENTATION = {
   },
   anthropic: {
     form: 'anthropic',
-    fields: [
-      { name: 'apiKey', kind: 'secret', required: true, placeholder: 'sk-ant-…' },
-      label,
-      baseUrlOverride,
-    ],
+    fields: [apiKey('sk-ant-…'), label, baseUrlOverride],
     pasteField: 'apiKey',
     unmistakableKey: true,
     probeUrl: 'https://api.anthropic.com/',
   },
   'google-ai': {
     form: 'google-ai',
-    fields: [
-      { name: 'apiKey', kind: 'secret', required: true, placeholder: 'AIza…' },
-      label,
-      baseUrlOverride,
-    ],
+    fields: [apiKey('AIza…'), label, baseUrlOverride],
     pasteField: 'apiKey',
     unmistakableKey: true,
     probeUrl: 'https://generativelanguage.googleapis.com/',
   },
   openai: {
     form: 'openai',
-    fields: [{ name: 'apiKey', kind: 'secret', required: true, placeholder: 'sk-…' }, label, baseUrlOverride],
+    fields: [apiKey('sk-…'), label, baseUrlOverride],
     pasteField: 'apiKey',
     presetBaseUrl: 'https://api.openai.com/v1',
     keyRequired: true,

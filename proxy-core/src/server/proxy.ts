@@ -350,6 +350,15 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     await Promise.all(closing);
   }
 
+  /** The provider of an enabled account in the current configuration. */
+  const enabledProvider = (accountId: string) => {
+    const provider = gen.providers.get(accountId);
+    if (provider) return provider;
+    throw new ProxyError('not_found', `No enabled account "${accountId}"`, {
+      messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
+    });
+  };
+
   const handle: ProxyHandle = {
     async start() {
       if (status.state === 'running' && status.listen) return status.listen;
@@ -423,20 +432,10 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
       }));
     },
     async listAccountModels(accountId): Promise<ModelListing> {
-      const provider = gen.providers.get(accountId);
-      if (!provider)
-        throw new ProxyError('not_found', `No enabled account "${accountId}"`, {
-          messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
-        });
-      return provider.listModels(AbortSignal.timeout(20_000));
+      return enabledProvider(accountId).listModels(AbortSignal.timeout(20_000));
     },
     async testAccount(accountId): Promise<CredentialTestResult> {
-      const provider = gen.providers.get(accountId);
-      if (!provider)
-        throw new ProxyError('not_found', `No enabled account "${accountId}"`, {
-          messageRef: proxyMsg('noEnabledAccount', { account: accountId }),
-        });
-      return provider.testCredential(AbortSignal.timeout(30_000));
+      return enabledProvider(accountId).testCredential(AbortSignal.timeout(30_000));
     },
     limits: () => spend.statuses(gen.config),
     onLimit: (listener) => spend.onLimit(listener),

@@ -20,6 +20,34 @@ export function isTransportError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z0-9_]+$/.test(code));
 }
 
+/** The three waits undici can give up on: for the answer to start, between chunks, to connect. */
+const TIMEOUTS = [
+  {
+    error: undiciErrors.HeadersTimeoutError,
+    code: 'UND_ERR_HEADERS_TIMEOUT',
+    message: (host: string) => `${host} did not start answering in time`,
+    hint: 'The service may be overloaded; try again, or raise timeouts.firstByteMs.',
+    ref: 'netNoAnswer',
+    hintRef: 'netNoAnswerHint',
+  },
+  {
+    error: undiciErrors.BodyTimeoutError,
+    code: 'UND_ERR_BODY_TIMEOUT',
+    message: (host: string) => `${host} stopped sending in the middle of the answer`,
+    hint: 'The stream went idle for too long; try again, or raise timeouts.idleMs.',
+    ref: 'netStalled',
+    hintRef: 'netStalledHint',
+  },
+  {
+    error: undiciErrors.ConnectTimeoutError,
+    code: 'UND_ERR_CONNECT_TIMEOUT',
+    message: (host: string) => `Could not connect to ${host} in time`,
+    hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
+    ref: 'netConnectTimeout',
+    hintRef: 'netCheckHint',
+  },
+] as const;
+
 /** Describes a connection-level failure in words a user can act on. */
 export function describeNetworkError(err: unknown, url: string): ProxyError {
   const host = (() => {
@@ -30,31 +58,14 @@ export function describeNetworkError(err: unknown, url: string): ProxyError {
     }
   })();
   const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  if (err instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new ProxyError('timeout', `${host} did not start answering in time`, {
-      hint: 'The service may be overloaded; try again, or raise timeouts.firstByteMs.',
+  const timeout = TIMEOUTS.find((t) => err instanceof t.error || code === t.code);
+  if (timeout) {
+    return new ProxyError('timeout', timeout.message(host), {
+      hint: timeout.hint,
       retryable: true,
       cause: err,
-      messageRef: proxyMsg('netNoAnswer', { host }),
-      hintRef: proxyMsg('netNoAnswerHint'),
-    });
-  }
-  if (err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new ProxyError('timeout', `${host} stopped sending in the middle of the answer`, {
-      hint: 'The stream went idle for too long; try again, or raise timeouts.idleMs.',
-      retryable: true,
-      cause: err,
-      messageRef: proxyMsg('netStalled', { host }),
-      hintRef: proxyMsg('netStalledHint'),
-    });
-  }
-  if (err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new ProxyError('timeout', `Could not connect to ${host} in time`, {
-      hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
-      retryable: true,
-      cause: err,
-      messageRef: proxyMsg('netConnectTimeout', { host }),
-      hintRef: proxyMsg('netCheckHint'),
+      messageRef: proxyMsg(timeout.ref, { host }),
+      hintRef: proxyMsg(timeout.hintRef),
     });
   }
   const what =

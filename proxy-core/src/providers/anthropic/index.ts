@@ -1,7 +1,7 @@
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
-import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import { asUpstreamError, listedModelsParts, sendForJson } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import type { AnthropicModelsPage } from './api-types.js';
 import type { AnthropicAccount } from './config.js';
 import { mapAnthropicError } from './map-error.js';
@@ -61,32 +61,10 @@ export function createAnthropicProvider(account: AnthropicAccount, deps: Provide
       return post('/v1/messages/count_tokens', call, { ...rest, model: call.upstreamModel });
     },
     readStream: (body) => readSse(body),
-    async listModels(signal): Promise<ModelListing> {
-      const configured = account.models.map((m) => ({ id: upstreamModelId(m) }));
-      // The account's own list is always asked for (the settings window shows it to pick from);
-      // discoverModels decides whether all of it is served without being picked.
-      let found: typeof configured;
-      try {
-        found = await fetchModels(signal);
-      } catch (err) {
-        if (account.discoverModels || signal?.aborted) throw err;
-        return { models: configured, source: 'config', reason: asUpstreamError(err).message };
-      }
-      const ids = new Set(configured.map((m) => m.id));
-      return { models: [...configured, ...found.filter((m) => !ids.has(m.id))], source: 'upstream' };
-    },
-    testCredential: (signal) =>
-      timedCredentialTest(
-        deps.now,
-        async () => {
-          const models = await fetchModels(signal);
-          return {
-            message: `Anthropic key works: ${models.length} models available`,
-            messageRef: proxyMsg('anthropicConnected', { count: models.length }),
-          };
-        },
-        asUpstreamError,
-      ),
+    ...listedModelsParts(account, deps.now, fetchModels, (count) => ({
+      message: `Anthropic key works: ${count} models available`,
+      messageRef: proxyMsg('anthropicConnected', { count }),
+    })),
     mapError,
   };
 }

@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { anthropicAccountSchema } from './config.js';
 import { createAnthropicProvider } from './index.js';
 
@@ -8,6 +7,5 @@ export const anthropicModule = defineProviderModule({
   kinds: ['anthropic'],
   accountSchema: anthropicAccountSchema,
   create: (account, deps) => createAnthropicProvider(account, deps),
-  presentation: { anthropic: PROVIDER_PRESENTATION.anthropic },
   priceSources: ['anthropic'],
 });

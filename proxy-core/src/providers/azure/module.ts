@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { azureAccountSchema, servedDeployments } from './config.js';
 import { createAzureProvider } from './index.js';
 
@@ -8,7 +7,6 @@ export const azureModule = defineProviderModule({
   kinds: ['azure'],
   accountSchema: azureAccountSchema,
   create: (account, deps) => createAzureProvider(account, deps),
-  presentation: { azure: PROVIDER_PRESENTATION.azure },
   priceSources: ['openai'],
   /**
    * Its deployments, each by its deployment name and, as a second name, by the model behind it

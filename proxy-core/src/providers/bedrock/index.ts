@@ -3,15 +3,7 @@ import type { WireFormat } from '../../canonical/types.js';
 import { proxyMsg } from '../../messages.js';
 import { sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
 import { parseClaudeModel } from '../prompt-cache.js';
-import type {
-  ChatCall,
-  ModelInfo,
-  ModelListing,
-  Provider,
-  ProviderDeps,
-  UpstreamErrorResponse,
-  UpstreamRequest,
-} from '../types.js';
+import type { ModelInfo, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import { type BedrockAccount, validateBedrockKeys } from './config.js';
 import { anthropicCountAnswer, countTokensBody, countTokensPath } from './count-tokens.js';
 import {
@@ -131,7 +123,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
       return !!m && (m.major > 4 || (m.major === 4 && m.minor >= 5));
     },
 
-    async prepareChat(call: ChatCall): Promise<UpstreamRequest> {
+    async prepareChat(call) {
       const wire = isClaudeModel(call.upstreamModel) ? 'anthropic' : 'bedrock-converse';
       const { modelId } = invocationFor(call.upstreamModel);
       const body =
@@ -149,7 +141,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
     },
 
     /** CountTokens for Claude (the only family routed as Anthropic Messages). */
-    async prepareCountTokens(call: ChatCall): Promise<UpstreamRequest> {
+    async prepareCountTokens(call) {
       if (!isClaudeModel(call.upstreamModel)) {
         throw new ProxyError(
           'invalid_request',
@@ -173,7 +165,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
       return readBedrockStream(body, errorContext(), runtimeUrl);
     },
 
-    async listModels(signal?: AbortSignal): Promise<ModelListing> {
+    async listModels(signal) {
       try {
         let profilesProblem: string | undefined;
         const [models, profiles] = await Promise.all([
@@ -236,7 +228,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
         },
       ),
 
-    mapError(res: UpstreamErrorResponse, ctx: { upstreamModel?: string }): ProxyError {
+    mapError(res, ctx) {
       return mapBedrockError(res, errorContext(ctx.upstreamModel));
     },
 

@@ -71,6 +71,32 @@ interface Mapped {
   hintRef?: MessageRef;
 }
 
+/**
+ * AWS did not recognise the credential (UnrecognizedClientException): what the user must check
+ * depends on the kind of credential. Each row: the catalog code (its hint is `<code>Hint`), the
+ * message and the hint in English.
+ */
+const CREDENTIAL_NOT_ACCEPTED: Record<
+  BedrockErrorContext['auth'],
+  [code: 'bedrockBadSessionToken' | 'bedrockBadApiKey' | 'bedrockUnknownKeyId', message: string, hint: string]
+> = {
+  'temporary-keys': [
+    'bedrockBadSessionToken',
+    'AWS did not accept the session token with these keys',
+    'Paste the key ID, secret and session token from the same, current set of temporary credentials.',
+  ],
+  'api-key': [
+    'bedrockBadApiKey',
+    'AWS did not accept the Bedrock API key',
+    'Check that the whole key was copied, or create a new one in the Bedrock console (API keys).',
+  ],
+  keys: [
+    'bedrockUnknownKeyId',
+    'AWS does not recognise this access key ID',
+    'Check the key ID. It may have been deleted or deactivated under IAM → Users → Security credentials.',
+  ],
+};
+
 function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
   const m = f.message;
   const t = f.type ?? '';
@@ -122,30 +148,13 @@ function classify(f: AwsErrorFacts, ctx: BedrockErrorContext): Mapped {
     t === 'InvalidClientTokenId' ||
     /security token included in the request is invalid/i.test(m)
   ) {
-    if (ctx.auth === 'temporary-keys') {
-      return {
-        kind: 'authentication',
-        message: 'AWS did not accept the session token with these keys',
-        hint: 'Paste the key ID, secret and session token from the same, current set of temporary credentials.',
-        messageRef: proxyMsg('bedrockBadSessionToken'),
-        hintRef: proxyMsg('bedrockBadSessionTokenHint'),
-      };
-    }
-    if (ctx.auth === 'api-key') {
-      return {
-        kind: 'authentication',
-        message: 'AWS did not accept the Bedrock API key',
-        hint: 'Check that the whole key was copied, or create a new one in the Bedrock console (API keys).',
-        messageRef: proxyMsg('bedrockBadApiKey'),
-        hintRef: proxyMsg('bedrockBadApiKeyHint'),
-      };
-    }
+    const [code, message, hint] = CREDENTIAL_NOT_ACCEPTED[ctx.auth];
     return {
       kind: 'authentication',
-      message: 'AWS does not recognise this access key ID',
-      hint: 'Check the key ID. It may have been deleted or deactivated under IAM → Users → Security credentials.',
-      messageRef: proxyMsg('bedrockUnknownKeyId'),
-      hintRef: proxyMsg('bedrockUnknownKeyIdHint'),
+      message,
+      hint,
+      messageRef: proxyMsg(code),
+      hintRef: proxyMsg(`${code}Hint`),
     };
   }
   if (/use case details|use case form/i.test(m)) {

@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { bedrockAccountSchema } from './config.js';
 import { bedrockConverseCodec } from './converse/index.js';
 import { createBedrockProvider } from './index.js';
@@ -10,6 +9,5 @@ export const bedrockModule = defineProviderModule({
   accountSchema: bedrockAccountSchema,
   create: (account, deps) => createBedrockProvider(account, deps),
   wireCodecs: [bedrockConverseCodec],
-  presentation: { bedrock: PROVIDER_PRESENTATION.bedrock },
   priceSources: ['anthropic'],
 });

@@ -1,7 +1,7 @@
 import { toProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
+import { modelListTest, sendForJson, upstreamModelId } from '../http-helpers.js';
 import type { ChatCall, ModelInfo, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import type { GoogleAiModelsPage } from './api-types.js';
 import { GOOGLE_AI_DEFAULT_BASE_URL, type GoogleAiAccount } from './config.js';
@@ -114,13 +114,14 @@ export function createGoogleAiProvider(account: GoogleAiAccount, deps: ProviderD
     },
 
     testCredential: (signal?: AbortSignal) =>
-      timedCredentialTest(deps.now, async () => {
-        const models = await fetchModels(signal);
-        return {
-          message: `Connected to Google AI Studio: ${models.length} chat model${models.length === 1 ? '' : 's'} available.`,
-          messageRef: proxyMsg('googleAiConnected', { count: models.length }),
-        };
-      }),
+      modelListTest(
+        deps.now,
+        () => fetchModels(signal),
+        (count) => ({
+          message: `Connected to Google AI Studio: ${count} chat model${count === 1 ? '' : 's'} available.`,
+          messageRef: proxyMsg('googleAiConnected', { count }),
+        }),
+      ),
 
     mapError,
   };

@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { googleAiAccountSchema } from './config.js';
 import { createGoogleAiProvider } from './index.js';
 
@@ -8,6 +7,5 @@ export const googleAiModule = defineProviderModule({
   kinds: ['google-ai'],
   accountSchema: googleAiAccountSchema,
   create: (account, deps) => createGoogleAiProvider(account, deps),
-  presentation: { 'google-ai': PROVIDER_PRESENTATION['google-ai'] },
   priceSources: ['google'],
 });

@@ -1,8 +1,8 @@
 import { ProxyError } from '../../canonical/errors.js';
 import { proxyMsg } from '../../messages.js';
 import { readSse } from '../../transport/sse.js';
-import { asUpstreamError, sendForJson, timedCredentialTest, upstreamModelId } from '../http-helpers.js';
-import type { ChatCall, ModelListing, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
+import { listedModelsParts, sendForJson } from '../http-helpers.js';
+import type { ChatCall, ModelInfo, Provider, ProviderDeps, UpstreamRequest } from '../types.js';
 import { mapUpstreamError } from '../upstream-error.js';
 import type { OpenAiModelEntry, OpenAiModelsList } from './api-types.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatibleAccount } from './config.js';
@@ -46,7 +46,7 @@ export function createOpenAICompatibleProvider(
   const mapError: Provider['mapError'] = (res, ctx) =>
     mapUpstreamError(res, { provider: account.label ?? account.provider, account: account.id, ...ctx });
 
-  async function fetchModels(signal?: AbortSignal): Promise<string[]> {
+  async function fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const json = await sendForJson<OpenAiModelsList>(
       deps.http,
       { url: `${base}/models`, method: 'GET', headers: headers() },
@@ -65,7 +65,8 @@ export function createOpenAICompatibleProvider(
     if (!Array.isArray(data)) return [];
     return (data as OpenAiModelEntry[])
       .map((m) => (typeof m === 'string' ? m : (m?.id ?? m?.name)))
-      .filter((id): id is string => typeof id === 'string' && id !== '');
+      .filter((id): id is string => typeof id === 'string' && id !== '')
+      .map((id) => ({ id }));
   }
 
   return {
@@ -81,36 +82,10 @@ export function createOpenAICompatibleProvider(
       return post('/completions', { ...body, model: upstreamModel }, body.stream === true);
     },
     readStream: (body) => readSse(body),
-    async listModels(signal): Promise<ModelListing> {
-      const configured = account.models.map(upstreamModelId);
-      // The server's own list is always asked for (the settings window shows it to pick from);
-      // discoverModels decides whether all of it is served without being picked.
-      let found: string[];
-      try {
-        found = await fetchModels(signal);
-      } catch (err) {
-        if (account.discoverModels || signal?.aborted) throw err;
-        return {
-          models: configured.map((id) => ({ id })),
-          source: 'config',
-          reason: asUpstreamError(err).message,
-        };
-      }
-      const ids = [...new Set([...configured, ...found])];
-      return { models: ids.map((id) => ({ id })), source: 'upstream' };
-    },
-    testCredential: (signal) =>
-      timedCredentialTest(
-        deps.now,
-        async () => {
-          const ids = await fetchModels(signal);
-          return {
-            message: `Connected to ${base}: ${ids.length} model${ids.length === 1 ? '' : 's'} available`,
-            messageRef: proxyMsg('openaiConnected', { url: base, count: ids.length }),
-          };
-        },
-        asUpstreamError,
-      ),
+    ...listedModelsParts(account, deps.now, fetchModels, (count) => ({
+      message: `Connected to ${base}: ${count} model${count === 1 ? '' : 's'} available`,
+      messageRef: proxyMsg('openaiConnected', { url: base, count }),
+    })),
     mapError,
   };
 }

@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { OPENAI_COMPATIBLE_KINDS, openaiCompatibleAccountSchema } from './config.js';
 import { createOpenAICompatibleProvider } from './index.js';
 
@@ -8,6 +7,5 @@ export const openaiCompatibleModule = defineProviderModule({
   kinds: OPENAI_COMPATIBLE_KINDS,
   accountSchema: openaiCompatibleAccountSchema,
   create: (account, deps) => createOpenAICompatibleProvider(account, deps),
-  presentation: Object.fromEntries(OPENAI_COMPATIBLE_KINDS.map((k) => [k, PROVIDER_PRESENTATION[k]])),
   priceSources: ['openai', 'deepseek', 'anthropic', 'google'],
 });

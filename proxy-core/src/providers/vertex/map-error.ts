@@ -289,18 +289,11 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
   try {
     const j = JSON.parse(body) as unknown;
     if (isJsonObject(j)) {
-      code =
-        typeof j.error === 'string'
-          ? j.error
-          : isJsonObject(j.error) && typeof j.error.status === 'string'
-            ? j.error.status
-            : '';
-      description =
-        typeof j.error_description === 'string'
-          ? j.error_description
-          : isJsonObject(j.error) && typeof j.error.message === 'string'
-            ? j.error.message
-            : '';
+      // OAuth's form (`error`, `error_description`) or Google's JSON error (`error.status`, `.message`).
+      const google = isJsonObject(j.error) ? j.error : {};
+      const text = (...vs: unknown[]) => vs.find((v): v is string => typeof v === 'string') ?? '';
+      code = text(j.error, google.status);
+      description = text(j.error_description, google.message);
     }
   } catch {
     description = body.slice(0, 200);
@@ -350,22 +343,16 @@ export function mapTokenError(status: number, body: string, clientEmail: string)
       },
     );
   }
-  if (code === 'invalid_scope' || code === 'unauthorized_client') {
-    return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
-      ...opts,
-      hint: 'Make sure the key is a service-account key from the Google Cloud console; create a new JSON key if unsure.',
-      messageRef: description
-        ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
-        : proxyMsg('vertexSignInRefused', { email: clientEmail }),
-      hintRef: proxyMsg('vertexScopeHint'),
-    });
-  }
+  // Refused for another reason: a key of the wrong kind (scope, client) or, else, one to replace.
+  const wrongKind = code === 'invalid_scope' || code === 'unauthorized_client';
   return new ProxyError('authentication', `Google refused the sign-in for ${clientEmail}${says}`, {
     ...opts,
-    hint: 'Create a new JSON key for the service account and paste it again.',
+    hint: wrongKind
+      ? 'Make sure the key is a service-account key from the Google Cloud console; create a new JSON key if unsure.'
+      : 'Create a new JSON key for the service account and paste it again.',
     messageRef: description
       ? proxyMsg('vertexSignInRefusedSaid', { email: clientEmail, detail: description })
       : proxyMsg('vertexSignInRefused', { email: clientEmail }),
-    hintRef: proxyMsg('vertexNewKeyHint'),
+    hintRef: proxyMsg(wrongKind ? 'vertexScopeHint' : 'vertexNewKeyHint'),
   });
 }

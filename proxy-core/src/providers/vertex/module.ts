@@ -1,5 +1,4 @@
 import { defineProviderModule } from '../module.js';
-import { PROVIDER_PRESENTATION } from '../presentation.js';
 import { vertexAccountSchema } from './config.js';
 import { createVertexProvider, TokenCache } from './index.js';
 import { loadServiceAccount, serviceAccountPath } from './service-account.js';
@@ -11,7 +10,6 @@ export const vertexModule = defineProviderModule({
   /** Access tokens, kept across reconfigures (keyed by credential fingerprint). */
   createShared: () => new TokenCache(),
   create: (account, deps, tokenCache) => createVertexProvider(account, deps, { tokenCache }),
-  presentation: { vertex: PROVIDER_PRESENTATION.vertex },
   priceSources: ['anthropic', 'google'],
   credentialFileProblem(account, baseDir) {
     if (account.serviceAccountFile === undefined) return null;

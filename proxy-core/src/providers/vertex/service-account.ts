@@ -261,29 +261,22 @@ export function parseServiceAccount(
     );
   }
   const o = json as Record<string, unknown>;
+  const missingField = (field: string) =>
+    fail(
+      `The key file has no "${field}"`,
+      `It was probably cut or edited. ${CREATE_KEY_HINT}`,
+      proxyMsg('saNoField', { field }),
+      proxyMsg('saCutHint'),
+    );
 
   const other = recogniseOtherKeyFile(o);
   if (other) return fail(other.message, other.hint, other.messageRef, other.hintRef);
 
-  if (!nonEmptyString(o.private_key)) {
-    return fail(
-      'The key file has no "private_key"',
-      `It was probably cut or edited. ${CREATE_KEY_HINT}`,
-      proxyMsg('saNoField', { field: 'private_key' }),
-      proxyMsg('saCutHint'),
-    );
-  }
+  if (!nonEmptyString(o.private_key)) return missingField('private_key');
   const key = checkPrivateKey(o.private_key);
   if (!key.ok) return key.result;
 
-  if (!nonEmptyString(o.client_email)) {
-    return fail(
-      'The key file has no "client_email"',
-      `It was probably cut or edited. ${CREATE_KEY_HINT}`,
-      proxyMsg('saNoField', { field: 'client_email' }),
-      proxyMsg('saCutHint'),
-    );
-  }
+  if (!nonEmptyString(o.client_email)) return missingField('client_email');
   if (!/^[^@\s]+@[^@\s]+$/.test(o.client_email.trim())) {
     return fail(
       `The key file's "client_email" (${o.client_email}) is not an email address`,

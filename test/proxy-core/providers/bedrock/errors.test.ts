@@ -111,6 +111,41 @@ describe('Bedrock error mapping', () => {
     ).toBe('AWS does not recognise this access key ID');
   });
 
+  it('a credential AWS does not accept is worded for the kind of credential the account uses', () => {
+    const refused = (auth: BedrockErrorContext['auth']) =>
+      mapBedrockError(
+        {
+          status: 403,
+          headers: { 'x-amzn-errortype': 'UnrecognizedClientException' },
+          body: '{"message":"The security token included in the request is invalid."}',
+        },
+        { ...ctx, auth },
+      );
+    const said = (auth: BedrockErrorContext['auth']) => {
+      const e = refused(auth);
+      return [e.kind, e.message, e.messageRef?.code, e.hintRef?.code];
+    };
+    expect(said('temporary-keys')).toEqual([
+      'authentication',
+      'AWS did not accept the session token with these keys',
+      'bedrockBadSessionToken',
+      'bedrockBadSessionTokenHint',
+    ]);
+    expect(said('api-key')).toEqual([
+      'authentication',
+      'AWS did not accept the Bedrock API key',
+      'bedrockBadApiKey',
+      'bedrockBadApiKeyHint',
+    ]);
+    expect(said('keys')).toEqual([
+      'authentication',
+      'AWS does not recognise this access key ID',
+      'bedrockUnknownKeyId',
+      'bedrockUnknownKeyIdHint',
+    ]);
+    expect(refused('api-key').hint).toMatch(/create a new one in the Bedrock console/);
+  });
+
   it('throttling is retryable with the retry-after delay', () => {
     const e = aws(429, 'ThrottlingException', 'Too many requests, please wait before trying again.', {
       'retry-after': '7',

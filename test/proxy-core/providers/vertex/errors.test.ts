@@ -91,6 +91,37 @@ describe('mapTokenError', () => {
     expect(e.hint).toMatch(/time zone/);
   });
 
+  it('a key of the wrong kind is told apart from one to replace, in either error form Google uses', () => {
+    const scope = mapTokenError(
+      400,
+      JSON.stringify({ error: 'invalid_scope', error_description: 'Invalid OAuth scope' }),
+      'kb@p1',
+    );
+    expect(scope.message).toBe('Google refused the sign-in for kb@p1 (Google said: Invalid OAuth scope)');
+    expect(scope.hint).toMatch(/service-account key from the Google Cloud console/);
+    expect(scope.messageRef).toEqual({
+      code: 'vertexSignInRefusedSaid',
+      params: { email: 'kb@p1', detail: 'Invalid OAuth scope' },
+    });
+    expect(scope.hintRef).toEqual({ code: 'vertexScopeHint' });
+
+    // Google's JSON error ({"error": {"status", "message"}}) instead of OAuth's form.
+    const other = mapTokenError(
+      400,
+      JSON.stringify({ error: { status: 'FAILED_PRECONDITION', message: 'Precondition check failed.' } }),
+      'kb@p1',
+    );
+    expect(other.message).toBe(
+      'Google refused the sign-in for kb@p1 (Google said: Precondition check failed.)',
+    );
+    expect(other.hint).toBe('Create a new JSON key for the service account and paste it again.');
+    expect(other.hintRef).toEqual({ code: 'vertexNewKeyHint' });
+
+    const silent = mapTokenError(400, '{}', 'kb@p1');
+    expect(silent.message).toBe('Google refused the sign-in for kb@p1');
+    expect(silent.messageRef).toEqual({ code: 'vertexSignInRefused', params: { email: 'kb@p1' } });
+  });
+
   it('Google-side failure is retryable', () => {
     const e = mapTokenError(500, 'oops', 'kb@p1');
     expect(e.retryable).toBe(true);
