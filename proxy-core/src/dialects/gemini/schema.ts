@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest, type ProxyError } from '../../canonical/errors.js';
+import { formatIssuePath } from '../validation-error.js';
 
 /**
  * Validation of inbound Gemini generateContent bodies. The REST API accepts snake_case and
@@ -17,7 +18,8 @@ const OPAQUE_KEYS = new Set([
   'labels',
 ]);
 
-function camel(key: string): string {
+/** `snake_case` → `snakeCase` (a key without `_` is returned as it is). */
+export function camel(key: string): string {
   return key.includes('_') ? key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : key;
 }
 
@@ -146,16 +148,6 @@ export const geminiRequestSchema = z.object({
   cachedContent: z.string().optional(),
 });
 export type GeminiRequestInput = z.infer<typeof geminiRequestSchema>;
-
-/** `contents[0].parts[1].text` from a zod issue path. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out;
-}
 
 /** Validates an inbound body; throws a 400 ProxyError naming the first bad field. */
 export function parseGeminiRequest(body: unknown): GeminiRequestInput {
