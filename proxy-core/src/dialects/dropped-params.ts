@@ -45,7 +45,12 @@ function snakeCase(name: string): string {
  * Each dialect's name for a parameter: its naming rule (OpenAI and Anthropic write the canonical
  * name in snake_case, Gemini as it is) and the names that do not follow the rule.
  */
-const NAMES: Record<Dialect, { rule: (p: SendParam) => string; except: Partial<Record<SendParam, string>> }> = {
+interface ParamNaming {
+  rule(p: SendParam): string;
+  except: Partial<Record<SendParam, string>>;
+}
+
+const NAMES: Record<Dialect, ParamNaming> = {
   openai: { rule: snakeCase, except: { stopSequences: 'stop', reasoning: 'reasoning_effort' } },
   anthropic: {
     rule: snakeCase,
