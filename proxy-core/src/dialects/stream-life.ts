@@ -22,8 +22,10 @@ export interface EncoderSteps<S extends EncoderLife> {
   init(ctx: ResponseEncodeContext & { includeUsage?: boolean }): S;
   /** Writes the client events for one canonical event. */
   event(state: S, event: ContentEvent, out: OutboundEvent[]): void;
-  /** Writes the end of a stream that failed: anything held back, then the dialect's error. */
-  error(state: S, err: ProxyError, out: OutboundEvent[]): void;
+  /** Writes what was held back when an error ends the stream (absent: nothing is held back). */
+  flush?(state: S, out: OutboundEvent[]): void;
+  /** The dialect's events for an error in the middle of a stream (`DialectCodec.encodeStreamError`). */
+  streamError(err: ProxyError): OutboundEvent[];
   /** Writes the end of a stream that did not fail. */
   finish(state: S, out: OutboundEvent[]): void;
 }
@@ -35,10 +37,12 @@ export function streamEncoder<S extends EncoderLife>(steps: EncoderSteps<S>): St
     encode(state, event) {
       if (state.failed || state.ended) return [];
       const out: OutboundEvent[] = [];
-      if (event.type === 'error') {
+      if (event.type !== 'error') steps.event(state, event, out);
+      else {
         state.failed = true;
-        steps.error(state, ProxyError.fromInfo(event.error), out);
-      } else steps.event(state, event, out);
+        steps.flush?.(state, out);
+        out.push(...steps.streamError(ProxyError.fromInfo(event.error)));
+      }
       return out;
     },
     end(state) {
@@ -83,9 +87,8 @@ export function jsonStreamDecoder<S extends DecoderLife>(steps: JsonDecoderSteps
   return {
     init: steps.init,
     decode(state, event) {
-      if (state.failed || state.done) return [];
       const data = event.data.trim();
-      if (data === '') return [];
+      if (state.failed || state.done || data === '') return [];
       const special = steps.text?.(state, data);
       if (special) return special;
       const payload = parseJsonObject(data);

@@ -1,9 +1,8 @@
-import { isJsonObject as isObj } from '../../canonical/json.js';
+import { isJsonObject as isObj, type JsonObject as Json } from '../../canonical/json.js';
 import {
   type CacheBreakpointOptions,
   type CacheMarkLayout,
   estimateTextTokens,
-  type PromptCacheTtl,
   placeCacheMarks,
 } from '../../canonical/prompt-cache.js';
 
@@ -15,8 +14,6 @@ import {
  * tool_use, tool_result, search_result) — never on thinking blocks nor on empty text blocks.
  * When and with which TTL is decided in providers/prompt-cache.ts.
  */
-
-type Json = Record<string, unknown>;
 
 function blockTokens(b: unknown): number {
   if (!isObj(b)) return 0;
@@ -66,16 +63,6 @@ function blocks(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** `cache_control` set on the block itself. */
-function mark(list: unknown[], block: number, ttl: PromptCacheTtl): unknown[] {
-  const copy = [...list];
-  copy[block] = {
-    ...(copy[block] as Json),
-    cache_control: ttl === '1h' ? { type: 'ephemeral', ttl } : { type: 'ephemeral' },
-  };
-  return copy;
-}
-
 const ANTHROPIC_LAYOUT: CacheMarkLayout = {
   marked,
   tools: (body) => (Array.isArray(body.tools) ? body.tools : []),
@@ -83,7 +70,15 @@ const ANTHROPIC_LAYOUT: CacheMarkLayout = {
   blocks,
   blockTokens,
   markable,
-  mark,
+  // cache_control goes on the block itself.
+  mark(list, block, ttl) {
+    const copy = [...list];
+    copy[block] = {
+      ...(copy[block] as Json),
+      cache_control: ttl === '1h' ? { type: 'ephemeral', ttl } : { type: 'ephemeral' },
+    };
+    return copy;
+  },
 };
 
 /** Places the breakpoints; returns the body itself when it places none (a new object otherwise). */

@@ -195,8 +195,6 @@ export const anthropicStreamEncoder: StreamEncoder<AnthropicStreamEncodeState> =
           break;
       }
     },
-    error: (_state, err, out) => {
-      out.push(...encodeAnthropicStreamError(err));
-    },
+    streamError: encodeAnthropicStreamError,
     finish: finishEvents,
   });

@@ -63,25 +63,24 @@ function closeAll(state: AnthropicStreamDecodeState, out: StreamEvent[]): void {
   }
 }
 
-/** The event for text a block carries, at its start or in a delta (none for no text). */
-function pushText(
+/**
+ * The events of the text a text or thinking block carries — at its start (`text`; `thinking` and
+ * `signature`) or in a delta (`text_delta`; `thinking_delta`, `signature_delta`), whose members
+ * have the same names. Nothing for a member that is absent or empty.
+ */
+function contentEvents(
   state: AnthropicStreamDecodeState,
   block: WireBlock,
-  type: 'text_delta' | 'thinking_delta',
-  raw: unknown,
+  kind: 'text' | 'thinking',
+  content: Json,
   out: StreamEvent[],
 ): void {
-  const text = str(raw);
-  if (text) out.push({ type, index: indexOf(state, block), text });
-}
-
-function pushSignature(
-  state: AnthropicStreamDecodeState,
-  block: WireBlock,
-  raw: unknown,
-  out: StreamEvent[],
-) {
-  const signature = str(raw);
+  const text = str(kind === 'text' ? content.text : content.thinking);
+  if (text) {
+    const index = indexOf(state, block);
+    out.push(kind === 'text' ? { type: 'text_delta', index, text } : { type: 'thinking_delta', index, text });
+  }
+  const signature = kind === 'thinking' ? str(content.signature) : undefined;
   if (signature) out.push({ type: 'signature', index: indexOf(state, block), signature });
 }
 
@@ -90,11 +89,8 @@ function blockStart(state: AnthropicStreamDecodeState, wireIndex: number, cb: Js
   state.blocks.set(wireIndex, block);
   switch (block.kind) {
     case 'text':
-      pushText(state, block, 'text_delta', cb.text, out);
-      break;
     case 'thinking':
-      pushText(state, block, 'thinking_delta', cb.thinking, out);
-      pushSignature(state, block, cb.signature, out);
+      contentEvents(state, block, block.kind, cb, out);
       break;
     case 'redacted_thinking':
       out.push({ type: 'redacted_thinking', index: indexOf(state, block), data: str(cb.data) ?? '' });
@@ -115,32 +111,18 @@ function blockStart(state: AnthropicStreamDecodeState, wireIndex: number, cb: Js
 
 function blockDelta(state: AnthropicStreamDecodeState, wireIndex: number, delta: Json, out: StreamEvent[]) {
   let block = state.blocks.get(wireIndex);
+  const kind = kindOf(delta.type);
   if (!block) {
     // A delta without its content_block_start: open the block it implies.
-    block = { kind: kindOf(delta.type), open: true };
+    block = { kind, open: true };
     state.blocks.set(wireIndex, block);
-    if (block.kind === 'tool_call') {
+    if (kind === 'tool_call')
       out.push({ type: 'tool_call_start', index: indexOf(state, block), id: '', name: '' });
-    }
   }
-  switch (delta.type) {
-    case 'text_delta':
-      pushText(state, block, 'text_delta', delta.text, out);
-      break;
-    case 'thinking_delta':
-      pushText(state, block, 'thinking_delta', delta.thinking, out);
-      break;
-    case 'signature_delta':
-      pushSignature(state, block, delta.signature, out);
-      break;
-    case 'input_json_delta': {
-      const partial = str(delta.partial_json);
-      if (partial)
-        out.push({ type: 'tool_call_delta', index: indexOf(state, block), argumentsDelta: partial });
-      break;
-    }
-    default:
-      break;
+  if (kind === 'text' || kind === 'thinking') contentEvents(state, block, kind, delta, out);
+  else if (kind === 'tool_call') {
+    const partial = str(delta.partial_json);
+    if (partial) out.push({ type: 'tool_call_delta', index: indexOf(state, block), argumentsDelta: partial });
   }
 }
 

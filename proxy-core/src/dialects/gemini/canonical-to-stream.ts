@@ -3,7 +3,7 @@ import { toolArgumentsObject } from '../../canonical/json.js';
 import type { FinishReason, Usage } from '../../canonical/types.js';
 import { streamEncoder } from '../stream-life.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
-import { encodeGeminiError } from './errors.js';
+import { encodeGeminiStreamError } from './errors.js';
 import { finishReasonToGemini } from './map-finish-reason.js';
 import type { GeminiPart } from './types.js';
 import { usageToGemini } from './usage.js';
@@ -159,10 +159,8 @@ export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> =
           break;
       }
     },
-    error(s, err, out) {
-      flushAll(s, out);
-      out.push({ data: JSON.stringify(encodeGeminiError(err)) });
-    },
+    flush: flushAll,
+    streamError: encodeGeminiStreamError,
     finish(s, out) {
       flushAll(s, out);
       out.push({

@@ -141,9 +141,7 @@ export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> =
           break;
       }
     },
-    error: (_state, err, out) => {
-      out.push(...encodeOpenaiStreamError(err));
-    },
+    streamError: encodeOpenaiStreamError,
     finish(state, out) {
       for (const c of [...state.choices.values()].sort((a, b) => a.index - b.index))
         finishChunk(state, c, c.finish ?? 'end_turn', out);

@@ -1,9 +1,8 @@
-import { isJsonObject as isObj } from '../../../canonical/json.js';
+import { isJsonObject as isObj, type JsonObject as Json } from '../../../canonical/json.js';
 import {
   type CacheBreakpointOptions,
   type CacheMarkLayout,
   estimateTextTokens,
-  type PromptCacheTtl,
   placeCacheMarks,
 } from '../../../canonical/prompt-cache.js';
 
@@ -13,8 +12,6 @@ import {
  * toolConfig.tools) — after the system prompt (or the last tool when there is none), the previous
  * user turn and the last user turn. When and with which TTL is decided in providers/prompt-cache.ts.
  */
-
-type Json = Record<string, unknown>;
 
 function blockTokens(b: unknown): number {
   if (!isObj(b)) return 0;
@@ -44,12 +41,6 @@ function markable(b: unknown): boolean {
   return isObj(b.image) || isObj(b.document) || isObj(b.toolUse) || isObj(b.toolResult);
 }
 
-/** A `cachePoint` block inserted after the block. */
-function insertPointAfter(list: unknown[], block: number, ttl: PromptCacheTtl): unknown[] {
-  const point = { cachePoint: ttl === '1h' ? { type: 'default', ttl } : { type: 'default' } };
-  return [...list.slice(0, block + 1), point, ...list.slice(block + 1)];
-}
-
 const CONVERSE_LAYOUT: CacheMarkLayout = {
   marked: (b) => isObj(b) && b.cachePoint !== undefined,
   tools: (body) =>
@@ -58,7 +49,11 @@ const CONVERSE_LAYOUT: CacheMarkLayout = {
   blocks: (value) => (Array.isArray(value) ? value : []),
   blockTokens,
   markable,
-  mark: insertPointAfter,
+  // A separate cachePoint block goes after the block.
+  mark(list, block, ttl) {
+    const point = { cachePoint: ttl === '1h' ? { type: 'default', ttl } : { type: 'default' } };
+    return [...list.slice(0, block + 1), point, ...list.slice(block + 1)];
+  },
 };
 
 /** Inserts the cache points; returns the body itself when it places none (a new object otherwise). */
