@@ -1,6 +1,6 @@
 /**
  * The wire-neutral parts of automatic prompt caching (providers/prompt-cache.ts decides when):
- * where the markers go (`placeCacheMarks`, given each wire codec's `CacheMarkLayout` of its own
+ * where the markers go (`cacheMarkPlacer`, given each wire codec's `CacheMarkLayout` of its own
  * body format), which slots are picked, and the conservative token estimate.
  */
 import { isJsonObject, type JsonObject as Json } from './json.js';
@@ -50,6 +50,11 @@ export function estimateTextTokens(text: string): number {
   return (text.length - other) / 4 + other * 0.6;
 }
 
+/** The estimate of a tool call: its name and its input as JSON. */
+export function estimateToolCallTokens(name: unknown, input: unknown): number {
+  return estimateTextTokens(`${String(name ?? '')}${JSON.stringify(input ?? {})}`);
+}
+
 /**
  * What a body format says about itself for `placeCacheMarks`: both of Claude's formats keep tools,
  * a system prompt and `messages` of `{role, content}` turns, and differ in where the tools sit,
@@ -58,6 +63,8 @@ export function estimateTextTokens(text: string): number {
 export interface CacheMarkLayout {
   /** True for a block that carries a marker the client placed (nothing is placed then). */
   marked(block: unknown): boolean;
+  /** True when the client asked for caching in the body itself (Anthropic's automatic caching). */
+  askedInBody?(body: Json): boolean;
   /** The tool definitions in the body (empty when none). */
   tools(body: Json): unknown[];
   /** The body with its tool definitions replaced. */
@@ -74,6 +81,7 @@ export interface CacheMarkLayout {
 
 /** True when the client placed any marker itself, on a tool, in the system prompt or in a turn. */
 function hasMarkers(body: Json, layout: CacheMarkLayout): boolean {
+  if (layout.askedInBody?.(body)) return true;
   const some = (list: unknown[]): boolean => list.some(layout.marked);
   if (some(layout.tools(body)) || some(layout.blocks(body.system))) return true;
   return (
@@ -88,11 +96,16 @@ function lastMarkable(blocks: unknown[], markable: (block: unknown) => boolean):
 }
 
 /**
- * Places the cache markers of a body: after the system prompt (or the last tool when there is
- * none), the previous user turn and the last user turn, each where the prompt up to it reaches
- * `minimum` tokens. Returns the body itself when it places none (a new object otherwise).
+ * The placement of cache markers in bodies of one layout (a codec's `placeCacheBreakpoints`):
+ * after the system prompt (or the last tool when there is none), the previous user turn and the
+ * last user turn, each where the prompt up to it reaches `minimum` tokens. The placement returns
+ * the body itself when it places none (a new object otherwise).
  */
-export function placeCacheMarks(
+export function cacheMarkPlacer(layout: CacheMarkLayout): (body: Json, opts: CacheBreakpointOptions) => Json {
+  return (body, opts) => placeCacheMarks(body, opts, layout);
+}
+
+function placeCacheMarks(
   body: Json,
   { minimum, ttl }: CacheBreakpointOptions,
   layout: CacheMarkLayout,

@@ -1,10 +1,5 @@
 import { isJsonObject as isObj, type JsonObject as Json } from '../../canonical/json.js';
-import {
-  type CacheBreakpointOptions,
-  type CacheMarkLayout,
-  estimateTextTokens,
-  placeCacheMarks,
-} from '../../canonical/prompt-cache.js';
+import { cacheMarkPlacer, estimateTextTokens, estimateToolCallTokens } from '../../canonical/prompt-cache.js';
 
 /**
  * Prompt-cache breakpoints in an Anthropic Messages body (Claude API, Vertex, Bedrock
@@ -21,7 +16,7 @@ function blockTokens(b: unknown): number {
     case 'text':
       return typeof b.text === 'string' ? estimateTextTokens(b.text) : 0;
     case 'tool_use':
-      return estimateTextTokens(`${String(b.name ?? '')}${JSON.stringify(b.input ?? {})}`);
+      return estimateToolCallTokens(b.name, b.input);
     case 'tool_result':
       return typeof b.content === 'string'
         ? estimateTextTokens(b.content)
@@ -63,8 +58,11 @@ function blocks(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-const ANTHROPIC_LAYOUT: CacheMarkLayout = {
+/** Places the breakpoints; returns the body itself when it places none (a new object otherwise). */
+export const placeAnthropicCacheBreakpoints = cacheMarkPlacer({
   marked,
+  // A top-level cache_control asks Claude for automatic caching: the client chose already.
+  askedInBody: (body) => body.cache_control !== undefined,
   tools: (body) => (Array.isArray(body.tools) ? body.tools : []),
   withTools: (body, tools) => ({ ...body, tools }),
   blocks,
@@ -79,11 +77,4 @@ const ANTHROPIC_LAYOUT: CacheMarkLayout = {
     };
     return copy;
   },
-};
-
-/** Places the breakpoints; returns the body itself when it places none (a new object otherwise). */
-export function placeAnthropicCacheBreakpoints(body: Json, opts: CacheBreakpointOptions): Json {
-  // A top-level cache_control asks Claude for automatic caching: the client chose already.
-  if (body.cache_control !== undefined) return body;
-  return placeCacheMarks(body, opts, ANTHROPIC_LAYOUT);
-}
+});

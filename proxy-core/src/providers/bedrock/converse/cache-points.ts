@@ -1,9 +1,8 @@
 import { isJsonObject as isObj, type JsonObject as Json } from '../../../canonical/json.js';
 import {
-  type CacheBreakpointOptions,
-  type CacheMarkLayout,
+  cacheMarkPlacer,
   estimateTextTokens,
-  placeCacheMarks,
+  estimateToolCallTokens,
 } from '../../../canonical/prompt-cache.js';
 
 /**
@@ -16,8 +15,7 @@ import {
 function blockTokens(b: unknown): number {
   if (!isObj(b)) return 0;
   if (typeof b.text === 'string') return estimateTextTokens(b.text);
-  if (isObj(b.toolUse))
-    return estimateTextTokens(`${String(b.toolUse.name ?? '')}${JSON.stringify(b.toolUse.input ?? {})}`);
+  if (isObj(b.toolUse)) return estimateToolCallTokens(b.toolUse.name, b.toolUse.input);
   if (isObj(b.toolResult) && Array.isArray(b.toolResult.content)) {
     return b.toolResult.content.reduce(
       (n: number, c) =>
@@ -41,7 +39,8 @@ function markable(b: unknown): boolean {
   return isObj(b.image) || isObj(b.document) || isObj(b.toolUse) || isObj(b.toolResult);
 }
 
-const CONVERSE_LAYOUT: CacheMarkLayout = {
+/** Inserts the cache points; returns the body itself when it places none (a new object otherwise). */
+export const placeConverseCachePoints = cacheMarkPlacer({
   marked: (b) => isObj(b) && b.cachePoint !== undefined,
   tools: (body) =>
     isObj(body.toolConfig) && Array.isArray(body.toolConfig.tools) ? body.toolConfig.tools : [],
@@ -54,9 +53,4 @@ const CONVERSE_LAYOUT: CacheMarkLayout = {
     const point = { cachePoint: ttl === '1h' ? { type: 'default', ttl } : { type: 'default' } };
     return [...list.slice(0, block + 1), point, ...list.slice(block + 1)];
   },
-};
-
-/** Inserts the cache points; returns the body itself when it places none (a new object otherwise). */
-export function placeConverseCachePoints(body: Json, opts: CacheBreakpointOptions): Json {
-  return placeCacheMarks(body, opts, CONVERSE_LAYOUT);
-}
+});
