@@ -15,7 +15,7 @@ export interface EncoderLife {
   ended: boolean;
 }
 
-/** A canonical event other than an error (errors go to `EncoderSteps.error`). */
+/** A canonical event other than an error (errors go to `EncoderSteps.streamError`). */
 export type ContentEvent = Exclude<StreamEvent, { type: 'error' }>;
 
 export interface EncoderSteps<S extends EncoderLife> {
