@@ -1,5 +1,3 @@
-import type { StreamEvent } from './types.js';
-
 export type JsonObject = Record<string, unknown>;
 
 /** True for a plain JSON object (not null, not an array). */
@@ -35,11 +33,6 @@ export function toolArgumentsObject(text: string): JsonObject {
   } catch {
     return { arguments: text };
   }
-}
-
-/** The stream event that ends a stream whose upstream sent something unreadable. */
-export function unreadableStreamEvent(message: string, hint: string): StreamEvent {
-  return { type: 'error', error: { status: 502, kind: 'upstream', message, hint } };
 }
 
 const QUOTE = 0x22;

@@ -58,6 +58,9 @@ export interface DocumentPart {
   cacheControl?: CacheControl;
 }
 
+/** Text, an image or a document: what a tool result holds (and a user turn's plain content). */
+export type ContentPart = TextPart | ImagePart | DocumentPart;
+
 export interface ToolCallPart {
   type: 'tool_call';
   id: string;
@@ -74,7 +77,7 @@ export interface ToolResultPart {
   toolCallId: string;
   /** Tool name when the source format carries it (Gemini needs it; OpenAI does not send it). */
   name?: string;
-  content: Array<TextPart | ImagePart | DocumentPart>;
+  content: ContentPart[];
   isError?: boolean;
   cacheControl?: CacheControl;
 }

@@ -36,51 +36,35 @@ export function geminiUnsupportedParams(req: CanonicalRequest): SendParam[] {
   return out;
 }
 
-const OPENAI_NAMES: Record<SendParam, string> = {
-  seed: 'seed',
-  presencePenalty: 'presence_penalty',
-  frequencyPenalty: 'frequency_penalty',
-  topK: 'top_k',
-  temperature: 'temperature',
-  topP: 'top_p',
-  stopSequences: 'stop',
-  user: 'user',
-  parallelToolCalls: 'parallel_tool_calls',
-  toolChoice: 'tool_choice',
-  responseFormat: 'response_format',
-  reasoning: 'reasoning_effort',
-  safetySettings: 'safety_settings',
-};
+/** `presencePenalty` → `presence_penalty`. */
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
 
-const ANTHROPIC_NAMES: Record<SendParam, string> = {
-  ...OPENAI_NAMES,
-  stopSequences: 'stop_sequences',
-  user: 'metadata.user_id',
-  parallelToolCalls: 'disable_parallel_tool_use',
-  responseFormat: 'output_config.format',
-  reasoning: 'thinking',
-};
+/**
+ * Each dialect's name for a parameter: its naming rule (OpenAI and Anthropic write the canonical
+ * name in snake_case, Gemini as it is) and the names that do not follow the rule.
+ */
+interface ParamNaming {
+  rule(p: SendParam): string;
+  except: Partial<Record<SendParam, string>>;
+}
 
-const GEMINI_NAMES: Record<SendParam, string> = {
-  seed: 'seed',
-  presencePenalty: 'presencePenalty',
-  frequencyPenalty: 'frequencyPenalty',
-  topK: 'topK',
-  temperature: 'temperature',
-  topP: 'topP',
-  stopSequences: 'stopSequences',
-  user: 'user',
-  parallelToolCalls: 'parallelToolCalls',
-  toolChoice: 'toolConfig',
-  responseFormat: 'responseSchema',
-  reasoning: 'thinkingConfig',
-  safetySettings: 'safetySettings',
-};
-
-const NAMES: Record<Dialect, Record<SendParam, string>> = {
-  openai: OPENAI_NAMES,
-  anthropic: ANTHROPIC_NAMES,
-  gemini: GEMINI_NAMES,
+const NAMES: Record<Dialect, ParamNaming> = {
+  openai: { rule: snakeCase, except: { stopSequences: 'stop', reasoning: 'reasoning_effort' } },
+  anthropic: {
+    rule: snakeCase,
+    except: {
+      user: 'metadata.user_id',
+      parallelToolCalls: 'disable_parallel_tool_use',
+      responseFormat: 'output_config.format',
+      reasoning: 'thinking',
+    },
+  },
+  gemini: {
+    rule: (p) => p,
+    except: { toolChoice: 'toolConfig', responseFormat: 'responseSchema', reasoning: 'thinkingConfig' },
+  },
 };
 
 /** A parameter as the client called it. */
@@ -91,7 +75,8 @@ export function clientParamName(dialect: Dialect, param: SendParam, req: Canonic
   if (param === 'reasoning' && dialect === 'openai' && req.reasoning?.budgetTokens !== undefined) {
     return 'reasoning';
   }
-  return NAMES[dialect][param];
+  const names = NAMES[dialect];
+  return names.except[param] ?? names.rule(param);
 }
 
 type Json = Record<string, unknown>;
@@ -134,7 +119,7 @@ export function unmappedParams(dialect: Dialect, body: Json): string[] {
     if (present(body.cachedContent ?? body.cached_content)) out.push('cachedContent');
     const tools = Array.isArray(body.tools) ? body.tools : [];
     for (const name of GEMINI_BUILTIN_TOOLS) {
-      const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      const snake = snakeCase(name);
       if (tools.some((t) => present(obj(t)?.[name] ?? obj(t)?.[snake]))) out.push(`tools.${name}`);
     }
     const gc = obj(body.generationConfig ?? body.generation_config) ?? {};

@@ -1,7 +1,20 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ProxyError } from '../canonical/errors.js';
 
 type Issue = z.core.$ZodIssue;
+
+/** A JSON object whose members are not checked here (a tool's parameters, a JSON schema). */
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/**
+ * What a tool definition of the OpenAI and Anthropic dialects holds besides its schema, checked
+ * alike: a name that is not empty, and an optional description and `strict` (null when unset).
+ */
+export const toolDefinitionFields = {
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  strict: z.boolean().nullish(),
+};
 
 /** `messages[2].content[0].type` from a zod path. */
 export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {

@@ -4,13 +4,11 @@ import { answerSchema, withAnswerTool } from '../../canonical/structured-output.
 import type {
   CacheControl,
   CanonicalRequest,
-  DocumentPart,
-  ImagePart,
+  ContentPart,
   ImageSource,
   Message,
   Part,
   ReasoningEffort,
-  TextPart,
 } from '../../canonical/types.js';
 import { filtersSafety } from '../dropped-params.js';
 import type { EncodeRequestOptions, SendParam } from '../types.js';
@@ -38,7 +36,7 @@ function source(s: ImageSource): Json {
     : { type: 'url', url: s.url };
 }
 
-function mediaBlock(part: TextPart | ImagePart | DocumentPart): Json {
+function mediaBlock(part: ContentPart): Json {
   if (part.type === 'text') return { type: 'text', text: part.text, ...cache(part.cacheControl) };
   if (part.type === 'image')
     return { type: 'image', source: source(part.source), ...cache(part.cacheControl) };

@@ -1,5 +1,5 @@
-import { ProxyError } from '../../canonical/errors.js';
-import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
+import type { FinishReason, Usage } from '../../canonical/types.js';
+import { streamEncoder } from '../stream-life.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
 import { encodeAnthropicStreamError } from './errors.js';
 import { finishReasonToAnthropic } from './map-stop-reason.js';
@@ -103,111 +103,98 @@ function finishEvents(state: AnthropicStreamEncodeState, out: OutboundEvent[]): 
  * Canonical events → Anthropic Messages SSE: message_start, blocks opened lazily from deltas
  * (each closed before the next opens), message_delta with stop reason and usage, message_stop.
  */
-export const anthropicStreamEncoder: StreamEncoder<AnthropicStreamEncodeState> = {
-  init(ctx: ResponseEncodeContext) {
-    return {
-      id: `msg_${crypto.randomUUID().replace(/-/g, '')}`,
-      model: ctx.model,
-      started: false,
-      blocks: new Map(),
-      nextWireIndex: 0,
-      usage: {},
-      failed: false,
-      ended: false,
-    };
-  },
+export const anthropicStreamEncoder: StreamEncoder<AnthropicStreamEncodeState> =
+  streamEncoder<AnthropicStreamEncodeState>({
+    init(ctx: ResponseEncodeContext) {
+      return {
+        id: `msg_${crypto.randomUUID().replace(/-/g, '')}`,
+        model: ctx.model,
+        started: false,
+        blocks: new Map(),
+        nextWireIndex: 0,
+        usage: {},
+        failed: false,
+        ended: false,
+      };
+    },
 
-  encode(state, event: StreamEvent): OutboundEvent[] {
-    if (state.failed || state.ended) return [];
-    const out: OutboundEvent[] = [];
-    switch (event.type) {
-      case 'start':
-        if (event.id) state.id = event.id.startsWith('msg_') ? event.id : `msg_${event.id}`;
-        if (event.usage) state.usage = { ...state.usage, ...event.usage };
-        messageStart(state, out);
-        break;
-      case 'text_delta': {
-        if (event.text === '') break;
-        const index = blockFor(state, event.index, 'text', out);
-        out.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: event.text } }));
-        break;
+    event(state, event, out) {
+      switch (event.type) {
+        case 'start':
+          if (event.id) state.id = event.id.startsWith('msg_') ? event.id : `msg_${event.id}`;
+          if (event.usage) state.usage = { ...state.usage, ...event.usage };
+          messageStart(state, out);
+          break;
+        case 'text_delta': {
+          if (event.text === '') break;
+          const index = blockFor(state, event.index, 'text', out);
+          out.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: event.text } }));
+          break;
+        }
+        case 'thinking_delta': {
+          if (event.text === '') break;
+          const index = blockFor(state, event.index, 'thinking', out);
+          out.push(
+            ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: event.text } }),
+          );
+          break;
+        }
+        case 'signature': {
+          const index = blockFor(state, event.index, 'thinking', out);
+          out.push(
+            ev('content_block_delta', {
+              index,
+              delta: { type: 'signature_delta', signature: event.signature },
+            }),
+          );
+          break;
+        }
+        case 'redacted_thinking':
+          openBlock(
+            state,
+            event.index,
+            'redacted_thinking',
+            { type: 'redacted_thinking', data: event.data },
+            out,
+          );
+          out.push(ev('content_block_stop', { index: state.nextWireIndex - 1 }));
+          break;
+        case 'tool_call_start':
+          openBlock(
+            state,
+            event.index,
+            'tool_use',
+            { type: 'tool_use', id: event.id, name: event.name, input: {} },
+            out,
+          );
+          break;
+        case 'tool_call_delta': {
+          if (event.argumentsDelta === '') break;
+          const block = state.blocks.get(event.index);
+          if (block?.kind !== 'tool_use') break;
+          out.push(
+            ev('content_block_delta', {
+              index: block.wireIndex,
+              delta: { type: 'input_json_delta', partial_json: event.argumentsDelta },
+            }),
+          );
+          break;
+        }
+        case 'block_stop':
+          if (state.open?.canonical === event.index) closeOpen(state, out);
+          break;
+        case 'usage':
+          state.usage = { ...state.usage, ...event.usage };
+          break;
+        case 'finish':
+          state.finish = {
+            reason: event.reason,
+            ...(event.stopSequence ? { stopSequence: event.stopSequence } : {}),
+          };
+          closeOpen(state, out);
+          break;
       }
-      case 'thinking_delta': {
-        if (event.text === '') break;
-        const index = blockFor(state, event.index, 'thinking', out);
-        out.push(
-          ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: event.text } }),
-        );
-        break;
-      }
-      case 'signature': {
-        const index = blockFor(state, event.index, 'thinking', out);
-        out.push(
-          ev('content_block_delta', {
-            index,
-            delta: { type: 'signature_delta', signature: event.signature },
-          }),
-        );
-        break;
-      }
-      case 'redacted_thinking':
-        openBlock(
-          state,
-          event.index,
-          'redacted_thinking',
-          { type: 'redacted_thinking', data: event.data },
-          out,
-        );
-        out.push(ev('content_block_stop', { index: state.nextWireIndex - 1 }));
-        break;
-      case 'tool_call_start':
-        openBlock(
-          state,
-          event.index,
-          'tool_use',
-          { type: 'tool_use', id: event.id, name: event.name, input: {} },
-          out,
-        );
-        break;
-      case 'tool_call_delta': {
-        if (event.argumentsDelta === '') break;
-        const block = state.blocks.get(event.index);
-        if (block?.kind !== 'tool_use') break;
-        out.push(
-          ev('content_block_delta', {
-            index: block.wireIndex,
-            delta: { type: 'input_json_delta', partial_json: event.argumentsDelta },
-          }),
-        );
-        break;
-      }
-      case 'block_stop':
-        if (state.open?.canonical === event.index) closeOpen(state, out);
-        break;
-      case 'usage':
-        state.usage = { ...state.usage, ...event.usage };
-        break;
-      case 'finish':
-        state.finish = {
-          reason: event.reason,
-          ...(event.stopSequence ? { stopSequence: event.stopSequence } : {}),
-        };
-        closeOpen(state, out);
-        break;
-      case 'error':
-        state.failed = true;
-        out.push(...encodeAnthropicStreamError(ProxyError.fromInfo(event.error)));
-        break;
-    }
-    return out;
-  },
-
-  end(state): OutboundEvent[] {
-    if (state.ended) return [];
-    state.ended = true;
-    if (state.failed) return [];
-    const out: OutboundEvent[] = [];
-    finishEvents(state, out);
-    return out;
-  },
-};
+    },
+    streamError: encodeAnthropicStreamError,
+    finish: finishEvents,
+  });

@@ -1,30 +1,20 @@
 import { kindForStatus, type ProxyError } from '../../canonical/errors.js';
 import type { ErrorInfo, ErrorKind } from '../../canonical/types.js';
+import { errorTypeOf, kindOfErrorType } from '../error-types.js';
 import type { OutboundEvent } from '../types.js';
 
 type Json = Record<string, unknown>;
 
-const TYPE_FOR_KIND: Record<ErrorKind, string> = {
-  invalid_request: 'invalid_request_error',
-  authentication: 'authentication_error',
-  permission: 'permission_error',
-  not_found: 'not_found_error',
+/** Anthropic's own names (the others are `<kind>_error`, see dialects/error-types.ts). */
+const OWN_TYPE_FOR_KIND: Partial<Record<ErrorKind, string>> = {
   payload_too_large: 'request_too_large',
   unsupported_media_type: 'invalid_request_error',
-  rate_limit: 'rate_limit_error',
-  overloaded: 'overloaded_error',
-  timeout: 'timeout_error',
   upstream: 'api_error',
   internal: 'api_error',
 };
 
-const KIND_FOR_TYPE: Record<string, ErrorKind> = {
-  invalid_request_error: 'invalid_request',
-  authentication_error: 'authentication',
-  permission_error: 'permission',
-  not_found_error: 'not_found',
+const OWN_KIND_FOR_TYPE: Record<string, ErrorKind> = {
   request_too_large: 'payload_too_large',
-  rate_limit_error: 'rate_limit',
   overloaded_error: 'overloaded',
   timeout_error: 'timeout',
   api_error: 'upstream',
@@ -46,7 +36,10 @@ const STATUS_FOR_TYPE: Record<string, number> = {
 
 /** ProxyError → `{"type":"error","error":{"type","message"}}`; the message carries the hint. */
 export function encodeAnthropicError(err: ProxyError): Json {
-  return { type: 'error', error: { type: TYPE_FOR_KIND[err.kind], message: err.userMessage } };
+  return {
+    type: 'error',
+    error: { type: errorTypeOf(err.kind, OWN_TYPE_FOR_KIND), message: err.userMessage },
+  };
 }
 
 /** A mid-stream error: `event: error`, which @anthropic-ai/sdk raises as an APIError. */
@@ -62,8 +55,6 @@ export function errorInfoFromAnthropicBody(body: unknown, status?: number): Erro
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'Claude reported an error';
   const effective =
     status ?? (type && Object.hasOwn(STATUS_FOR_TYPE, type) ? STATUS_FOR_TYPE[type] : undefined) ?? 502;
-  const kind =
-    (type && Object.hasOwn(KIND_FOR_TYPE, type) ? KIND_FOR_TYPE[type] : undefined) ??
-    kindForStatus(effective);
+  const kind = kindOfErrorType(type, OWN_KIND_FOR_TYPE) ?? kindForStatus(effective);
   return { status: effective, kind, message };
 }

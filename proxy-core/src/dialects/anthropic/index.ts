@@ -1,4 +1,5 @@
-import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
+import { dialectCodec } from '../dialect-codec.js';
+import type { DialectCodec } from '../types.js';
 import { placeAnthropicCacheBreakpoints } from './cache-breakpoints.js';
 import { anthropicUnsupportedParams, canonicalToAnthropicRequest } from './canonical-to-request.js';
 import { canonicalToAnthropicResponse } from './canonical-to-response.js';
@@ -10,24 +11,23 @@ import { anthropicResponseToCanonical } from './response-to-canonical.js';
 import { anthropicStreamDecoder } from './stream-to-canonical.js';
 
 /** Anthropic Messages: the client dialect and the wire format of Claude on Anthropic, Vertex, Bedrock. */
-export const anthropicCodec: DialectCodec = {
+export const anthropicCodec: DialectCodec = dialectCodec({
   format: 'anthropic',
-  oneAnswerPerRequest: true,
-  answerTool: true,
-  placeCacheBreakpoints: placeAnthropicCacheBreakpoints,
-  decodeRequest: anthropicRequestToCanonical,
-  encodeRequest: canonicalToAnthropicRequest,
-  unsupportedParams: anthropicUnsupportedParams,
-  decodeResponse: anthropicResponseToCanonical,
-  encodeResponse: canonicalToAnthropicResponse,
-  streamDecoder: anthropicStreamDecoder as StreamDecoder<unknown>,
-  streamEncoder: anthropicStreamEncoder as StreamEncoder<unknown>,
-  encodeError: encodeAnthropicError,
-  encodeStreamError: encodeAnthropicStreamError,
-  answerMembers: { first: ['model'], last: ['usage'] },
-  readUsage: readAnthropicUsage,
-  readModel: (answer) => (typeof answer.model === 'string' && answer.model ? answer.model : undefined),
   // mediaLinks absent: Claude on Vertex and Bedrock cannot fetch image links, so every one is inlined.
-};
+  facts: {
+    oneAnswerPerRequest: true,
+    answerTool: true,
+    placeCacheBreakpoints: placeAnthropicCacheBreakpoints,
+  },
+  request: {
+    decodeRequest: anthropicRequestToCanonical,
+    encodeRequest: canonicalToAnthropicRequest,
+    unsupportedParams: anthropicUnsupportedParams,
+  },
+  response: { decodeResponse: anthropicResponseToCanonical, encodeResponse: canonicalToAnthropicResponse },
+  stream: { decoder: anthropicStreamDecoder, encoder: anthropicStreamEncoder },
+  error: { encodeError: encodeAnthropicError, encodeStreamError: encodeAnthropicStreamError },
+  answer: { members: { first: ['model'], last: ['usage'] }, readUsage: readAnthropicUsage, model: 'model' },
+});
 
 export { errorInfoFromAnthropicBody } from './errors.js';

@@ -2,8 +2,7 @@ import { invalidRequest } from '../../canonical/errors.js';
 import type {
   CacheControl,
   CanonicalRequest,
-  DocumentPart,
-  ImagePart,
+  ContentPart,
   ImageSource,
   Message,
   Part,
@@ -42,7 +41,7 @@ function source(raw: RawSource): ImageSource {
   };
 }
 
-function resultContentPart(block: ToolResultContent): TextPart | ImagePart | DocumentPart {
+function resultContentPart(block: ToolResultContent): ContentPart {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text, ...cache(block.cache_control) };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema, toolDefinitionFields } from '../validation-error.js';
 
 /** Inbound Anthropic Messages request schema: lenient about extras, strict about shapes used. */
 
@@ -91,12 +92,10 @@ const MessageSchema = z
 
 const ToolSchema = z
   .object({
-    name: z.string().min(1),
-    description: z.string().nullish(),
-    input_schema: z.record(z.string(), z.unknown()).optional(),
+    ...toolDefinitionFields,
+    input_schema: jsonObjectSchema.optional(),
     type: z.string().nullish(),
     cache_control: CacheControlSchema,
-    strict: z.boolean().nullish(),
   })
   .loose();
 
@@ -118,9 +117,7 @@ const ThinkingSchema = z.discriminatedUnion('type', [
 const num = () => z.number().nullish();
 
 /** Structured output: Claude answers with JSON following the schema. */
-const OutputFormatSchema = z
-  .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
-  .loose();
+const OutputFormatSchema = z.object({ type: z.literal('json_schema'), schema: jsonObjectSchema }).loose();
 
 export const MessagesRequestSchema = z
   .object({

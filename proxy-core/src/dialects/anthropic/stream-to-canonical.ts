@@ -1,5 +1,6 @@
-import { asJsonObject, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
-import type { StreamEvent, WireEvent } from '../../canonical/types.js';
+import { asJsonObject } from '../../canonical/json.js';
+import type { StreamEvent } from '../../canonical/types.js';
+import { jsonStreamDecoder } from '../stream-life.js';
 import type { StreamDecoder } from '../types.js';
 import { errorInfoFromAnthropicBody } from './errors.js';
 import { finishReasonFromAnthropic } from './map-stop-reason.js';
@@ -22,7 +23,8 @@ export interface AnthropicStreamDecodeState {
   blocks: Map<number, WireBlock>;
   counters: AnthropicUsageCounters;
   finished: boolean;
-  stopped: boolean;
+  /** message_stop seen: the rest is ignored. */
+  done: boolean;
   failed: boolean;
 }
 
@@ -61,22 +63,35 @@ function closeAll(state: AnthropicStreamDecodeState, out: StreamEvent[]): void {
   }
 }
 
+/**
+ * The events of the text a text or thinking block carries — at its start (`text`; `thinking` and
+ * `signature`) or in a delta (`text_delta`; `thinking_delta`, `signature_delta`), whose members
+ * have the same names. Nothing for a member that is absent or empty.
+ */
+function contentEvents(
+  state: AnthropicStreamDecodeState,
+  block: WireBlock,
+  kind: 'text' | 'thinking',
+  content: Json,
+  out: StreamEvent[],
+): void {
+  const text = str(kind === 'text' ? content.text : content.thinking);
+  if (text) {
+    const index = indexOf(state, block);
+    out.push(kind === 'text' ? { type: 'text_delta', index, text } : { type: 'thinking_delta', index, text });
+  }
+  const signature = kind === 'thinking' ? str(content.signature) : undefined;
+  if (signature) out.push({ type: 'signature', index: indexOf(state, block), signature });
+}
+
 function blockStart(state: AnthropicStreamDecodeState, wireIndex: number, cb: Json, out: StreamEvent[]) {
   const block: WireBlock = { kind: kindOf(cb.type), open: true };
   state.blocks.set(wireIndex, block);
   switch (block.kind) {
-    case 'text': {
-      const text = str(cb.text);
-      if (text) out.push({ type: 'text_delta', index: indexOf(state, block), text });
+    case 'text':
+    case 'thinking':
+      contentEvents(state, block, block.kind, cb, out);
       break;
-    }
-    case 'thinking': {
-      const text = str(cb.thinking);
-      if (text) out.push({ type: 'thinking_delta', index: indexOf(state, block), text });
-      const signature = str(cb.signature);
-      if (signature) out.push({ type: 'signature', index: indexOf(state, block), signature });
-      break;
-    }
     case 'redacted_thinking':
       out.push({ type: 'redacted_thinking', index: indexOf(state, block), data: str(cb.data) ?? '' });
       break;
@@ -96,38 +111,18 @@ function blockStart(state: AnthropicStreamDecodeState, wireIndex: number, cb: Js
 
 function blockDelta(state: AnthropicStreamDecodeState, wireIndex: number, delta: Json, out: StreamEvent[]) {
   let block = state.blocks.get(wireIndex);
+  const kind = kindOf(delta.type);
   if (!block) {
     // A delta without its content_block_start: open the block it implies.
-    block = { kind: kindOf(delta.type), open: true };
+    block = { kind, open: true };
     state.blocks.set(wireIndex, block);
-    if (block.kind === 'tool_call') {
+    if (kind === 'tool_call')
       out.push({ type: 'tool_call_start', index: indexOf(state, block), id: '', name: '' });
-    }
   }
-  switch (delta.type) {
-    case 'text_delta': {
-      const text = str(delta.text);
-      if (text) out.push({ type: 'text_delta', index: indexOf(state, block), text });
-      break;
-    }
-    case 'thinking_delta': {
-      const text = str(delta.thinking);
-      if (text) out.push({ type: 'thinking_delta', index: indexOf(state, block), text });
-      break;
-    }
-    case 'signature_delta': {
-      const signature = str(delta.signature);
-      if (signature) out.push({ type: 'signature', index: indexOf(state, block), signature });
-      break;
-    }
-    case 'input_json_delta': {
-      const partial = str(delta.partial_json);
-      if (partial)
-        out.push({ type: 'tool_call_delta', index: indexOf(state, block), argumentsDelta: partial });
-      break;
-    }
-    default:
-      break;
+  if (kind === 'text' || kind === 'thinking') contentEvents(state, block, kind, delta, out);
+  else if (kind === 'tool_call') {
+    const partial = str(delta.partial_json);
+    if (partial) out.push({ type: 'tool_call_delta', index: indexOf(state, block), argumentsDelta: partial });
   }
 }
 
@@ -194,7 +189,7 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
       break;
     }
     case 'message_stop':
-      state.stopped = true;
+      state.done = true;
       closeAll(state, out);
       if (!state.finished) {
         out.push({ type: 'finish', reason: 'end_turn' });
@@ -214,50 +209,30 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
 }
 
 /** Anthropic Messages SSE (also Vertex streamRawPredict and Bedrock invoke payloads) → canonical. */
-export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> = {
-  init: () => ({
-    nextIndex: 0,
-    blocks: new Map(),
-    counters: {},
-    finished: false,
-    stopped: false,
-    failed: false,
-  }),
-
-  decode(state, event: WireEvent): StreamEvent[] {
-    if (state.failed || state.stopped) return [];
-    const data = event.data.trim();
-    if (data === '') return [];
-    let payload = parseJsonObject(data);
-    if (!payload) {
-      state.failed = true;
-      return [
-        unreadableStreamEvent(
-          'Claude sent a streaming event that is not valid JSON',
-          'This is a problem with the upstream service; try again.',
-        ),
-      ];
-    }
-    if (payload.type === undefined && event.event) payload = { ...payload, type: event.event };
-    return decodePayload(state, payload);
-  },
-
-  end(state): StreamEvent[] {
-    if (state.failed) return [];
-    const out: StreamEvent[] = [];
-    closeAll(state, out);
-    if (!state.finished) {
-      state.failed = true;
-      out.push({
-        type: 'error',
-        error: {
-          status: 502,
-          kind: 'upstream',
-          message: 'The Claude stream ended before the answer was complete',
-          hint: 'The connection to the AI service dropped; try again.',
-        },
-      });
-    }
-    return out;
-  },
-};
+export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
+  jsonStreamDecoder<AnthropicStreamDecodeState>({
+    init: () => ({
+      nextIndex: 0,
+      blocks: new Map(),
+      counters: {},
+      finished: false,
+      done: false,
+      failed: false,
+    }),
+    unreadable: {
+      message: 'Claude sent a streaming event that is not valid JSON',
+      hint: 'This is a problem with the upstream service; try again.',
+    },
+    cutShort: 'The Claude stream ended before the answer was complete',
+    payload(state, payload, event) {
+      // A payload without its own `type` takes the SSE event's name.
+      return decodePayload(
+        state,
+        payload.type === undefined && event.event ? { ...payload, type: event.event } : payload,
+      );
+    },
+    end(state, out): boolean {
+      closeAll(state, out);
+      return state.finished;
+    },
+  });

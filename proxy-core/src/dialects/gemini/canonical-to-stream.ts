@@ -1,9 +1,9 @@
 import { choiceOf } from '../../canonical/accumulate-stream.js';
-import { ProxyError } from '../../canonical/errors.js';
 import { toolArgumentsObject } from '../../canonical/json.js';
-import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
+import type { FinishReason, Usage } from '../../canonical/types.js';
+import { streamEncoder } from '../stream-life.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
-import { encodeGeminiError } from './errors.js';
+import { encodeGeminiStreamError } from './errors.js';
 import { finishReasonToGemini } from './map-finish-reason.js';
 import type { GeminiPart } from './types.js';
 import { usageToGemini } from './usage.js';
@@ -32,7 +32,7 @@ export interface GeminiStreamEncodeState {
   usage: Partial<Usage>;
   /** Candidates by index; candidate 0 is always there. */
   candidates: Map<number, GeminiCandidateEncodeState>;
-  errored: boolean;
+  failed: boolean;
   ended: boolean;
 }
 
@@ -92,100 +92,88 @@ function sorted(s: GeminiStreamEncodeState): GeminiCandidateEncodeState[] {
   return [...s.candidates.values()].sort((a, b) => a.index - b.index);
 }
 
-export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> = {
-  init: (ctx: ResponseEncodeContext) => ({
-    model: ctx.model,
-    id: `kb-${Date.now().toString(36)}`,
-    usage: {},
-    candidates: new Map([[0, { index: 0, thinkingWithText: [], calls: [] }]]),
-    errored: false,
-    ended: false,
-  }),
+export const geminiStreamEncoder: StreamEncoder<GeminiStreamEncodeState> =
+  streamEncoder<GeminiStreamEncodeState>({
+    init: (ctx: ResponseEncodeContext) => ({
+      model: ctx.model,
+      id: `kb-${Date.now().toString(36)}`,
+      usage: {},
+      candidates: new Map([[0, { index: 0, thinkingWithText: [], calls: [] }]]),
+      failed: false,
+      ended: false,
+    }),
 
-  encode(s, ev: StreamEvent): OutboundEvent[] {
-    if (s.errored || s.ended) return [];
-    const out: OutboundEvent[] = [];
-    const c = candidate(s, choiceOf(ev));
-    if (c.heldThought && !(ev.type === 'signature' && ev.index === c.heldThought.index))
-      flushThought(s, c, out);
-    switch (ev.type) {
-      case 'start':
-        s.id = ev.id || s.id;
-        if (ev.usage) Object.assign(s.usage, ev.usage);
-        break;
-      case 'text_delta':
-        if (ev.text !== '') out.push(chunk(s, c, [{ text: ev.text }]));
-        break;
-      case 'thinking_delta':
-        if (ev.text !== '') {
-          if (!c.thinkingWithText.includes(ev.index)) c.thinkingWithText.push(ev.index);
-          c.heldThought = { index: ev.index, text: ev.text };
-        }
-        break;
-      case 'signature': {
-        const held = c.heldThought;
-        if (held) {
-          c.heldThought = undefined;
-          out.push(chunk(s, c, [{ text: held.text, thought: true, thoughtSignature: ev.signature }]));
+    event(s, ev, out) {
+      const c = candidate(s, choiceOf(ev));
+      if (c.heldThought && !(ev.type === 'signature' && ev.index === c.heldThought.index))
+        flushThought(s, c, out);
+      switch (ev.type) {
+        case 'start':
+          s.id = ev.id || s.id;
+          if (ev.usage) Object.assign(s.usage, ev.usage);
+          break;
+        case 'text_delta':
+          if (ev.text !== '') out.push(chunk(s, c, [{ text: ev.text }]));
+          break;
+        case 'thinking_delta':
+          if (ev.text !== '') {
+            if (!c.thinkingWithText.includes(ev.index)) c.thinkingWithText.push(ev.index);
+            c.heldThought = { index: ev.index, text: ev.text };
+          }
+          break;
+        case 'signature': {
+          const held = c.heldThought;
+          if (held) {
+            c.heldThought = undefined;
+            out.push(chunk(s, c, [{ text: held.text, thought: true, thoughtSignature: ev.signature }]));
+            break;
+          }
+          out.push(
+            chunk(s, c, [
+              c.thinkingWithText.includes(ev.index)
+                ? { text: '', thought: true, thoughtSignature: ev.signature }
+                : { text: '', thoughtSignature: ev.signature },
+            ]),
+          );
           break;
         }
-        out.push(
-          chunk(s, c, [
-            c.thinkingWithText.includes(ev.index)
-              ? { text: '', thought: true, thoughtSignature: ev.signature }
-              : { text: '', thoughtSignature: ev.signature },
-          ]),
-        );
-        break;
+        case 'redacted_thinking':
+          break;
+        case 'tool_call_start':
+          c.calls.push({ index: ev.index, name: ev.name, signature: ev.signature, args: '' });
+          break;
+        case 'tool_call_delta': {
+          const call = c.calls.find((x) => x.index === ev.index);
+          if (call) call.args += ev.argumentsDelta;
+          break;
+        }
+        case 'block_stop':
+          flushCall(s, c, ev.index, out);
+          break;
+        case 'usage':
+          Object.assign(s.usage, ev.usage);
+          break;
+        case 'finish':
+          for (const call of [...c.calls]) flushCall(s, c, call.index, out);
+          c.finish = ev.reason;
+          break;
       }
-      case 'redacted_thinking':
-        break;
-      case 'tool_call_start':
-        c.calls.push({ index: ev.index, name: ev.name, signature: ev.signature, args: '' });
-        break;
-      case 'tool_call_delta': {
-        const call = c.calls.find((x) => x.index === ev.index);
-        if (call) call.args += ev.argumentsDelta;
-        break;
-      }
-      case 'block_stop':
-        flushCall(s, c, ev.index, out);
-        break;
-      case 'usage':
-        Object.assign(s.usage, ev.usage);
-        break;
-      case 'finish':
-        for (const call of [...c.calls]) flushCall(s, c, call.index, out);
-        c.finish = ev.reason;
-        break;
-      case 'error': {
-        flushAll(s, out);
-        s.errored = true;
-        const err = ProxyError.fromInfo(ev.error);
-        out.push({ data: JSON.stringify(encodeGeminiError(err)) });
-        break;
-      }
-    }
-    return out;
-  },
-
-  end(s): OutboundEvent[] {
-    if (s.errored || s.ended) return [];
-    s.ended = true;
-    const out: OutboundEvent[] = [];
-    flushAll(s, out);
-    out.push({
-      data: JSON.stringify({
-        candidates: sorted(s).map((c) => ({
-          content: { role: 'model', parts: [{ text: '' }] },
-          finishReason: finishReasonToGemini(c.finish ?? 'other'),
-          index: c.index,
-        })),
-        usageMetadata: usageToGemini(s.usage),
-        modelVersion: s.model,
-        responseId: s.id,
-      }),
-    });
-    return out;
-  },
-};
+    },
+    flush: flushAll,
+    streamError: encodeGeminiStreamError,
+    finish(s, out) {
+      flushAll(s, out);
+      out.push({
+        data: JSON.stringify({
+          candidates: sorted(s).map((c) => ({
+            content: { role: 'model', parts: [{ text: '' }] },
+            finishReason: finishReasonToGemini(c.finish ?? 'other'),
+            index: c.index,
+          })),
+          usageMetadata: usageToGemini(s.usage),
+          modelVersion: s.model,
+          responseId: s.id,
+        }),
+      });
+    },
+  });

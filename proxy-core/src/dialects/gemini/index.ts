@@ -19,8 +19,9 @@
  *   to an empty answer with finish reason content_filter / max_tokens, never to an error.
  */
 import { isGoogleReadableUrl } from '../../canonical/inline-images.js';
+import { dialectCodec, usageMember } from '../dialect-codec.js';
 import { geminiUnsupportedParams } from '../dropped-params.js';
-import type { DialectCodec, StreamDecoder, StreamEncoder } from '../types.js';
+import type { DialectCodec } from '../types.js';
 import { canonicalToGeminiRequest } from './canonical-to-request.js';
 import { canonicalToGeminiResponse } from './canonical-to-response.js';
 import { geminiStreamEncoder } from './canonical-to-stream.js';
@@ -31,27 +32,27 @@ import { geminiStreamDecoder } from './stream-to-canonical.js';
 import { usageFromGemini } from './usage.js';
 
 /** The Gemini generateContent dialect (Google AI Studio and Vertex AI Gemini share it). */
-export const geminiCodec: DialectCodec = {
+export const geminiCodec: DialectCodec = dialectCodec({
   format: 'gemini',
-  decodeRequest: geminiRequestToCanonical,
-  unsupportedParams: geminiUnsupportedParams,
-  encodeRequest: canonicalToGeminiRequest,
-  decodeResponse: geminiResponseToCanonical,
-  encodeResponse: canonicalToGeminiResponse,
-  streamDecoder: geminiStreamDecoder as StreamDecoder<unknown>,
-  streamEncoder: geminiStreamEncoder as StreamEncoder<unknown>,
-  answerMembers: { last: ['usageMetadata', 'modelVersion'] },
-  readUsage: (body: unknown) =>
-    body !== null && typeof body === 'object'
-      ? usageFromGemini((body as { usageMetadata?: unknown }).usageMetadata)
-      : undefined,
-  encodeError: (err) => encodeGeminiError(err) as unknown as Record<string, unknown>,
-  encodeStreamError: encodeGeminiStreamError,
-  readModel: (answer) =>
-    typeof answer.modelVersion === 'string' && answer.modelVersion ? answer.modelVersion : undefined,
   // Gemini reads some Google-hosted links (Cloud Storage, YouTube) itself; the rest are inlined.
-  mediaLinks: isGoogleReadableUrl,
-};
+  facts: { mediaLinks: isGoogleReadableUrl },
+  request: {
+    decodeRequest: geminiRequestToCanonical,
+    encodeRequest: canonicalToGeminiRequest,
+    unsupportedParams: geminiUnsupportedParams,
+  },
+  response: { decodeResponse: geminiResponseToCanonical, encodeResponse: canonicalToGeminiResponse },
+  stream: { decoder: geminiStreamDecoder, encoder: geminiStreamEncoder },
+  error: {
+    encodeError: (err) => encodeGeminiError(err) as unknown as Record<string, unknown>,
+    encodeStreamError: encodeGeminiStreamError,
+  },
+  answer: {
+    members: { last: ['usageMetadata', 'modelVersion'] },
+    readUsage: usageMember('usageMetadata', usageFromGemini),
+    model: 'modelVersion',
+  },
+});
 
 export { DEFAULT_SAFETY_SETTINGS, SKIP_SIGNATURE } from './canonical-to-request.js';
 export { googleErrorToProxyError, parseGoogleError } from './errors.js';

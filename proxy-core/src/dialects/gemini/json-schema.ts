@@ -1,4 +1,5 @@
 import { setOwn } from '../../canonical/json.js';
+import { camel } from './schema.js';
 
 /**
  * Tool and response schemas between JSON Schema (canonical) and what Gemini takes.
@@ -64,16 +65,17 @@ export function jsonSchemaForGemini(schema: Json): Json {
   return out;
 }
 
-const SNAKE_KEYWORDS: Record<string, string> = {
-  any_of: 'anyOf',
-  max_items: 'maxItems',
-  min_items: 'minItems',
-  max_length: 'maxLength',
-  min_length: 'minLength',
-  max_properties: 'maxProperties',
-  min_properties: 'minProperties',
-  property_ordering: 'propertyOrdering',
-};
+/** The OpenAPI keywords Google also accepts in snake_case; they are read as their camelCase names. */
+const SNAKE_KEYWORDS = new Set([
+  'any_of',
+  'max_items',
+  'min_items',
+  'max_length',
+  'min_length',
+  'max_properties',
+  'min_properties',
+  'property_ordering',
+]);
 
 /** Converts Google's OpenAPI-subset Schema (`parameters`, `responseSchema`) to JSON Schema. */
 export function openApiSchemaToJsonSchema(schema: unknown): unknown {
@@ -82,7 +84,7 @@ export function openApiSchemaToJsonSchema(schema: unknown): unknown {
   const out: Json = {};
   let nullable = false;
   for (const [rawKey, v] of Object.entries(schema)) {
-    const key = SNAKE_KEYWORDS[rawKey] ?? rawKey;
+    const key = SNAKE_KEYWORDS.has(rawKey) ? camel(rawKey) : rawKey;
     if (key === 'propertyOrdering') continue;
     if (key === 'nullable') {
       nullable = v === true;

@@ -1,8 +1,7 @@
 import { invalidRequest } from '../../canonical/errors.js';
 import type {
   CanonicalRequest,
-  DocumentPart,
-  ImagePart,
+  ContentPart,
   Message,
   Part,
   ResponseFormat,
@@ -124,7 +123,7 @@ function toolResult(fr: GeminiFunctionResponse, calls: OpenCall[], fallbackId: s
     text = response.error;
     isError = true;
   } else text = JSON.stringify(response);
-  const content: Array<TextPart | ImagePart | DocumentPart> = [{ type: 'text', text }];
+  const content: ContentPart[] = [{ type: 'text', text }];
   for (const p of fr.parts ?? []) {
     if (p.inlineData) {
       const { mimeType, data } = p.inlineData;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest, type ProxyError } from '../../canonical/errors.js';
+import { formatIssuePath, jsonObjectSchema as jsonObject } from '../validation-error.js';
 
 /**
  * Validation of inbound Gemini generateContent bodies. The REST API accepts snake_case and
@@ -17,7 +18,8 @@ const OPAQUE_KEYS = new Set([
   'labels',
 ]);
 
-function camel(key: string): string {
+/** `snake_case` → `snakeCase` (a key without `_` is returned as it is). */
+export function camel(key: string): string {
   return key.includes('_') ? key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : key;
 }
 
@@ -35,8 +37,6 @@ export function camelizeGeminiKeys(value: unknown): unknown {
   return out;
 }
 
-const jsonObject = z.record(z.string(), z.unknown());
-
 const inlineData = z.object({ mimeType: z.string().min(1), data: z.string() });
 const fileData = z.object({ mimeType: z.string().optional(), fileUri: z.string().min(1) });
 
@@ -53,20 +53,20 @@ const functionResponse = z.object({
   parts: z.array(z.object({ inlineData: inlineData.optional(), fileData: fileData.optional() })).optional(),
 });
 
+/** A part: every member is optional, but one of the content members must be there. */
 export const geminiPartSchema = z
   .object({
-    text: z.string().optional(),
-    thought: z.boolean().optional(),
-    thoughtSignature: z.string().optional(),
-    inlineData: inlineData.optional(),
-    fileData: fileData.optional(),
-    functionCall: functionCall.optional(),
-    functionResponse: functionResponse.optional(),
-    executableCode: z.object({ language: z.string().optional(), code: z.string() }).optional(),
-    codeExecutionResult: z
-      .object({ outcome: z.string().optional(), output: z.string().optional() })
-      .optional(),
+    text: z.string(),
+    thought: z.boolean(),
+    thoughtSignature: z.string(),
+    inlineData,
+    fileData,
+    functionCall,
+    functionResponse,
+    executableCode: z.object({ language: z.string().optional(), code: z.string() }),
+    codeExecutionResult: z.object({ outcome: z.string(), output: z.string() }).partial(),
   })
+  .partial()
   .refine(
     (p) =>
       p.text !== undefined ||
@@ -106,27 +106,28 @@ const toolConfig = z.object({
     .optional(),
 });
 
-const thinkingConfig = z.object({
-  thinkingBudget: z.number().int().optional(),
-  includeThoughts: z.boolean().optional(),
-  thinkingLevel: z.string().optional(),
-});
+const thinkingConfig = z
+  .object({ thinkingBudget: z.number().int(), includeThoughts: z.boolean(), thinkingLevel: z.string() })
+  .partial();
 
-const generationConfig = z.object({
-  temperature: z.number().optional(),
-  topP: z.number().optional(),
-  topK: z.number().optional(),
-  maxOutputTokens: z.number().int().nonnegative().optional(),
-  stopSequences: z.union([z.array(z.string()), z.string().transform((s) => [s])]).optional(),
-  candidateCount: z.number().int().positive().optional(),
-  seed: z.number().int().optional(),
-  presencePenalty: z.number().optional(),
-  frequencyPenalty: z.number().optional(),
-  responseMimeType: z.string().optional(),
-  responseSchema: jsonObject.optional(),
-  responseJsonSchema: jsonObject.optional(),
-  thinkingConfig: thinkingConfig.optional(),
-});
+/** Every generation setting is optional. */
+const generationConfig = z
+  .object({
+    temperature: z.number(),
+    topP: z.number(),
+    topK: z.number(),
+    maxOutputTokens: z.number().int().nonnegative(),
+    stopSequences: z.union([z.array(z.string()), z.string().transform((s) => [s])]),
+    candidateCount: z.number().int().positive(),
+    seed: z.number().int(),
+    presencePenalty: z.number(),
+    frequencyPenalty: z.number(),
+    responseMimeType: z.string(),
+    responseSchema: jsonObject,
+    responseJsonSchema: jsonObject,
+    thinkingConfig,
+  })
+  .partial();
 
 const safetySetting = z.object({ category: z.string(), threshold: z.string() });
 
@@ -146,16 +147,6 @@ export const geminiRequestSchema = z.object({
   cachedContent: z.string().optional(),
 });
 export type GeminiRequestInput = z.infer<typeof geminiRequestSchema>;
-
-/** `contents[0].parts[1].text` from a zod issue path. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out;
-}
 
 /** Validates an inbound body; throws a 400 ProxyError naming the first bad field. */
 export function parseGeminiRequest(body: unknown): GeminiRequestInput {

@@ -1,5 +1,6 @@
 import type {
   CanonicalRequest,
+  ContentPart,
   DocumentPart,
   ImagePart,
   Message,
@@ -18,7 +19,7 @@ function usesMaxCompletionTokens(model: string): boolean {
   return /^(o\d|gpt-5)/i.test(model.replace(/^openai\//, ''));
 }
 
-function contentPart(part: TextPart | ImagePart | DocumentPart): Json {
+function contentPart(part: ContentPart): Json {
   if (part.type === 'text') return { type: 'text', text: part.text };
   if (part.type === 'image')
     return { type: 'image_url', image_url: { url: urlFromImageSource(part.source) } };
@@ -32,7 +33,7 @@ function contentPart(part: TextPart | ImagePart | DocumentPart): Json {
 }
 
 /** A single text part travels as a plain string (what every server accepts). */
-function contentValue(parts: Array<TextPart | ImagePart | DocumentPart>): string | Json[] {
+function contentValue(parts: ContentPart[]): string | Json[] {
   const only = parts[0];
   if (parts.length === 1 && only?.type === 'text') return only.text;
   return parts.map(contentPart);
@@ -40,7 +41,7 @@ function contentValue(parts: Array<TextPart | ImagePart | DocumentPart>): string
 
 function userMessages(msg: Message): Json[] {
   const out: Json[] = [];
-  const rest: Array<TextPart | ImagePart | DocumentPart> = [];
+  const rest: ContentPart[] = [];
   const toolImages: Array<ImagePart | DocumentPart> = [];
   for (const part of msg.content) {
     if (part.type === 'tool_result') {

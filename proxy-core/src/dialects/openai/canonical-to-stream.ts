@@ -1,6 +1,6 @@
 import { choiceOf } from '../../canonical/accumulate-stream.js';
-import { ProxyError } from '../../canonical/errors.js';
-import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
+import type { FinishReason, Usage } from '../../canonical/types.js';
+import { streamEncoder } from '../stream-life.js';
 import type { OutboundEvent, ResponseEncodeContext, StreamEncoder } from '../types.js';
 import { encodeOpenaiStreamError } from './errors.js';
 import { finishReasonToOpenai } from './map-finish-reason.js';
@@ -75,97 +75,88 @@ function finishChunk(
 }
 
 /** Canonical events → OpenAI chat.completion.chunk SSE events, ending with `[DONE]`. */
-export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> = {
-  init(ctx: ResponseEncodeContext & { includeUsage?: boolean }) {
-    return {
-      id: `chatcmpl-${crypto.randomUUID().replace(/-/g, '')}`,
-      model: ctx.model,
-      created: Math.floor(Date.now() / 1000),
-      includeUsage: ctx.includeUsage === true,
-      choices: new Map([[0, { index: 0, roleSent: false, toolIndex: new Map(), finishSent: false }]]),
-      usage: {},
-      failed: false,
-      ended: false,
-    };
-  },
+export const openaiStreamEncoder: StreamEncoder<OpenaiStreamEncodeState> =
+  streamEncoder<OpenaiStreamEncodeState>({
+    init(ctx: ResponseEncodeContext & { includeUsage?: boolean }) {
+      return {
+        id: `chatcmpl-${crypto.randomUUID().replace(/-/g, '')}`,
+        model: ctx.model,
+        created: Math.floor(Date.now() / 1000),
+        includeUsage: ctx.includeUsage === true,
+        choices: new Map([[0, { index: 0, roleSent: false, toolIndex: new Map(), finishSent: false }]]),
+        usage: {},
+        failed: false,
+        ended: false,
+      };
+    },
 
-  encode(state, event: StreamEvent): OutboundEvent[] {
-    if (state.failed || state.ended) return [];
-    const out: OutboundEvent[] = [];
-    const c = choiceState(state, choiceOf(event));
-    switch (event.type) {
-      case 'start':
-        if (event.id) state.id = event.id;
-        if (event.usage) state.usage = { ...state.usage, ...event.usage };
-        ensureRole(state, c, out);
-        break;
-      case 'text_delta':
-        ensureRole(state, c, out);
-        if (event.text !== '') out.push(chunk(state, c, { content: event.text }));
-        break;
-      case 'thinking_delta':
-        ensureRole(state, c, out);
-        if (event.text !== '') out.push(chunk(state, c, { reasoning_content: event.text }));
-        break;
-      case 'tool_call_start': {
-        ensureRole(state, c, out);
-        const index = c.toolIndex.size;
-        c.toolIndex.set(event.index, index);
-        out.push(
-          chunk(state, c, {
-            tool_calls: [
-              { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
-            ],
+    event(state, event, out) {
+      const c = choiceState(state, choiceOf(event));
+      switch (event.type) {
+        case 'start':
+          if (event.id) state.id = event.id;
+          if (event.usage) state.usage = { ...state.usage, ...event.usage };
+          ensureRole(state, c, out);
+          break;
+        case 'text_delta':
+          ensureRole(state, c, out);
+          if (event.text !== '') out.push(chunk(state, c, { content: event.text }));
+          break;
+        case 'thinking_delta':
+          ensureRole(state, c, out);
+          if (event.text !== '') out.push(chunk(state, c, { reasoning_content: event.text }));
+          break;
+        case 'tool_call_start': {
+          ensureRole(state, c, out);
+          const index = c.toolIndex.size;
+          c.toolIndex.set(event.index, index);
+          out.push(
+            chunk(state, c, {
+              tool_calls: [
+                { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
+              ],
+            }),
+          );
+          break;
+        }
+        case 'tool_call_delta': {
+          const index = c.toolIndex.get(event.index);
+          if (index === undefined || event.argumentsDelta === '') break;
+          out.push(
+            chunk(state, c, { tool_calls: [{ index, function: { arguments: event.argumentsDelta } }] }),
+          );
+          break;
+        }
+        case 'usage':
+          state.usage = { ...state.usage, ...event.usage };
+          break;
+        case 'finish':
+          c.finish = event.reason;
+          finishChunk(state, c, event.reason, out);
+          break;
+        // Signatures and redacted thinking have no OpenAI representation (see reasoning-cache).
+        case 'signature':
+        case 'redacted_thinking':
+        case 'block_stop':
+          break;
+      }
+    },
+    streamError: encodeOpenaiStreamError,
+    finish(state, out) {
+      for (const c of [...state.choices.values()].sort((a, b) => a.index - b.index))
+        finishChunk(state, c, c.finish ?? 'end_turn', out);
+      if (state.includeUsage) {
+        out.push({
+          data: JSON.stringify({
+            id: state.id,
+            object: 'chat.completion.chunk',
+            created: state.created,
+            model: state.model,
+            choices: [],
+            usage: usageToOpenai(state.usage),
           }),
-        );
-        break;
+        });
       }
-      case 'tool_call_delta': {
-        const index = c.toolIndex.get(event.index);
-        if (index === undefined || event.argumentsDelta === '') break;
-        out.push(chunk(state, c, { tool_calls: [{ index, function: { arguments: event.argumentsDelta } }] }));
-        break;
-      }
-      case 'usage':
-        state.usage = { ...state.usage, ...event.usage };
-        break;
-      case 'finish':
-        c.finish = event.reason;
-        finishChunk(state, c, event.reason, out);
-        break;
-      case 'error':
-        state.failed = true;
-        out.push(...encodeOpenaiStreamError(ProxyError.fromInfo(event.error)));
-        break;
-      // Signatures and redacted thinking have no OpenAI representation (see reasoning-cache).
-      case 'signature':
-      case 'redacted_thinking':
-      case 'block_stop':
-        break;
-    }
-    return out;
-  },
-
-  end(state): OutboundEvent[] {
-    if (state.ended) return [];
-    state.ended = true;
-    if (state.failed) return [];
-    const out: OutboundEvent[] = [];
-    for (const c of [...state.choices.values()].sort((a, b) => a.index - b.index))
-      finishChunk(state, c, c.finish ?? 'end_turn', out);
-    if (state.includeUsage) {
-      out.push({
-        data: JSON.stringify({
-          id: state.id,
-          object: 'chat.completion.chunk',
-          created: state.created,
-          model: state.model,
-          choices: [],
-          usage: usageToOpenai(state.usage),
-        }),
-      });
-    }
-    out.push({ data: '[DONE]' });
-    return out;
-  },
-};
+      out.push({ data: '[DONE]' });
+    },
+  });

@@ -1,29 +1,19 @@
 import { kindForStatus, type ProxyError } from '../../canonical/errors.js';
 import type { ErrorInfo, ErrorKind } from '../../canonical/types.js';
+import { errorTypeOf, kindOfErrorType } from '../error-types.js';
 import type { OutboundEvent } from '../types.js';
 
 type Json = Record<string, unknown>;
 
-const TYPE_FOR_KIND: Record<ErrorKind, string> = {
-  invalid_request: 'invalid_request_error',
-  authentication: 'authentication_error',
-  permission: 'permission_error',
-  not_found: 'not_found_error',
+/** OpenAI's own names (the others are `<kind>_error`, see dialects/error-types.ts). */
+const OWN_TYPE_FOR_KIND: Partial<Record<ErrorKind, string>> = {
   payload_too_large: 'invalid_request_error',
   unsupported_media_type: 'invalid_request_error',
-  rate_limit: 'rate_limit_error',
   overloaded: 'server_error',
-  timeout: 'timeout_error',
-  upstream: 'upstream_error',
   internal: 'server_error',
 };
 
-const KIND_FOR_TYPE: Record<string, ErrorKind> = {
-  invalid_request_error: 'invalid_request',
-  authentication_error: 'authentication',
-  permission_error: 'permission',
-  not_found_error: 'not_found',
-  rate_limit_error: 'rate_limit',
+const OWN_KIND_FOR_TYPE: Record<string, ErrorKind> = {
   insufficient_quota: 'rate_limit',
   server_error: 'upstream',
 };
@@ -33,7 +23,7 @@ export function encodeOpenaiError(err: ProxyError): Json {
   return {
     error: {
       message: err.userMessage,
-      type: TYPE_FOR_KIND[err.kind],
+      type: errorTypeOf(err.kind, OWN_TYPE_FOR_KIND),
       code: err.code ?? err.kind,
       param: null,
     },
@@ -58,8 +48,6 @@ export function errorInfoFromOpenaiBody(body: unknown, status: number): ErrorInf
   const type = typeof e.type === 'string' ? e.type : typeof e.code === 'string' ? e.code : undefined;
   const code = typeof e.code === 'number' ? e.code : undefined;
   const effectiveStatus = code && code >= 400 ? code : status;
-  const kind =
-    (type && Object.hasOwn(KIND_FOR_TYPE, type) ? KIND_FOR_TYPE[type] : undefined) ??
-    kindForStatus(effectiveStatus);
+  const kind = kindOfErrorType(type, OWN_KIND_FOR_TYPE) ?? kindForStatus(effectiveStatus);
   return { status: effectiveStatus, kind, message };
 }

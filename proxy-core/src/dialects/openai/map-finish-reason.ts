@@ -1,35 +1,28 @@
 import type { FinishReason } from '../../canonical/types.js';
 
-/** OpenAI `finish_reason` → canonical. */
+const FROM_OPENAI: Readonly<Record<string, FinishReason>> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+  content_filter: 'content_filter',
+  error: 'error',
+};
+
+/** OpenAI `finish_reason` → canonical (any other reason is `other`). */
 export function finishReasonFromOpenai(reason: string | null | undefined): FinishReason {
-  switch (reason) {
-    case 'stop':
-      return 'end_turn';
-    case 'length':
-      return 'max_tokens';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool_use';
-    case 'content_filter':
-      return 'content_filter';
-    case 'error':
-      return 'error';
-    default:
-      return 'other';
-  }
+  return (reason && Object.hasOwn(FROM_OPENAI, reason) && FROM_OPENAI[reason]) || 'other';
 }
 
-/** Canonical → OpenAI `finish_reason` (OpenAI has no separate stop-sequence or refusal reason). */
+/** OpenAI has no separate stop-sequence or refusal reason: everything not named here is `stop`. */
+const TO_OPENAI: Partial<Record<FinishReason, string>> = {
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  content_filter: 'content_filter',
+  refusal: 'content_filter',
+};
+
+/** Canonical → OpenAI `finish_reason`. */
 export function finishReasonToOpenai(reason: FinishReason): string {
-  switch (reason) {
-    case 'max_tokens':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'content_filter':
-    case 'refusal':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+  return TO_OPENAI[reason] ?? 'stop';
 }

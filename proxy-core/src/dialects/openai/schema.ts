@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema, toolDefinitionFields } from '../validation-error.js';
 
 /**
  * Inbound OpenAI Chat Completions request schema. Lenient where clients differ (unknown fields
@@ -100,12 +101,7 @@ export const MessageSchema = z.discriminatedUnion('role', [
 ]);
 
 const FunctionDefinitionSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string().nullish(),
-    parameters: z.record(z.string(), z.unknown()).nullish(),
-    strict: z.boolean().nullish(),
-  })
+  .object({ ...toolDefinitionFields, parameters: jsonObjectSchema.nullish() })
   .loose();
 
 const ToolSchema = z.object({ type: z.literal('function'), function: FunctionDefinitionSchema }).loose();
@@ -131,7 +127,7 @@ const ResponseFormatSchema = z.discriminatedUnion('type', [
       json_schema: z
         .object({
           name: z.string().optional(),
-          schema: z.record(z.string(), z.unknown()).optional(),
+          schema: jsonObjectSchema.optional(),
           strict: z.boolean().nullish(),
         })
         .loose(),

@@ -1,5 +1,6 @@
-import { asJsonObject, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
-import type { FinishReason, StreamEvent, Usage, WireEvent } from '../../canonical/types.js';
+import { asJsonObject } from '../../canonical/json.js';
+import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
+import { jsonStreamDecoder } from '../stream-life.js';
 import type { StreamDecoder } from '../types.js';
 import { errorInfoFromOpenaiBody } from './errors.js';
 import { finishReasonFromOpenai } from './map-finish-reason.js';
@@ -167,14 +168,16 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
 }
 
 /** OpenAI-compatible chat.completion.chunk stream → canonical events (every choice). */
-export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
-  init: () => ({ started: false, choices: new Map(), done: false, failed: false }),
-
-  decode(state, event: WireEvent): StreamEvent[] {
-    if (state.failed || state.done) return [];
-    const data = event.data.trim();
-    if (data === '') return [];
-    if (data === '[DONE]') {
+export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> =
+  jsonStreamDecoder<OpenaiStreamDecodeState>({
+    init: () => ({ started: false, choices: new Map(), done: false, failed: false }),
+    unreadable: {
+      message: 'The upstream sent a streaming chunk that is not valid JSON',
+      hint: 'This is a problem with the upstream server; try again or use another account.',
+    },
+    cutShort: 'The upstream stream ended before the answer was complete',
+    text(state, data) {
+      if (data !== '[DONE]') return undefined;
       state.done = true;
       const out: StreamEvent[] = [];
       closeAll(state, out);
@@ -183,39 +186,14 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
         if (c.pendingFinish === undefined && !c.finished) c.pendingFinish = 'end_turn';
       flushFinish(state, out);
       return out;
-    }
-    const chunk = parseJsonObject(data);
-    if (!chunk) {
-      state.failed = true;
-      return [
-        unreadableStreamEvent(
-          'The upstream sent a streaming chunk that is not valid JSON',
-          'This is a problem with the upstream server; try again or use another account.',
-        ),
-      ];
-    }
-    return decodeChunk(state, chunk);
-  },
-
-  end(state): StreamEvent[] {
-    if (state.failed) return [];
-    const out: StreamEvent[] = [];
-    closeAll(state, out);
-    const choices = [...state.choices.values()];
-    if (choices.length > 0 && choices.every((c) => c.finished || c.pendingFinish !== undefined)) {
+    },
+    payload: decodeChunk,
+    end(state, out): boolean {
+      closeAll(state, out);
+      const choices = [...state.choices.values()];
+      if (choices.length === 0 || !choices.every((c) => c.finished || c.pendingFinish !== undefined))
+        return false;
       flushFinish(state, out);
-      return out;
-    }
-    state.failed = true;
-    out.push({
-      type: 'error',
-      error: {
-        status: 502,
-        kind: 'upstream',
-        message: 'The upstream stream ended before the answer was complete',
-        hint: 'The connection to the AI service dropped; try again.',
-      },
-    });
-    return out;
-  },
-};
+      return true;
+    },
+  });

@@ -1,26 +1,20 @@
 import type { FinishReason } from '../../../canonical/types.js';
+import { finishReasonFromAnthropic } from '../../../dialects/anthropic/map-stop-reason.js';
+
+/** Bedrock's own stop reasons; the others are named as in Claude's Messages API. */
+const BEDROCK_OWN: Readonly<Record<string, FinishReason>> = {
+  guardrail_intervened: 'content_filter',
+  content_filtered: 'content_filter',
+  malformed_model_output: 'error',
+  malformed_tool_use: 'error',
+};
 
 /** Converse `stopReason` → canonical finish reason. */
 export function mapConverseStopReason(reason: unknown): FinishReason {
-  switch (reason) {
-    case 'end_turn':
-      return 'end_turn';
-    case 'tool_use':
-      return 'tool_use';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'max_tokens';
-    case 'stop_sequence':
-      return 'stop_sequence';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    case 'malformed_model_output':
-    case 'malformed_tool_use':
-      return 'error';
-    default:
-      return 'other';
-  }
+  if (typeof reason !== 'string') return 'other';
+  return Object.hasOwn(BEDROCK_OWN, reason)
+    ? (BEDROCK_OWN[reason] as FinishReason)
+    : finishReasonFromAnthropic(reason);
 }
 
 /** The stop sequence Claude reports in `additionalModelResponseFields` (Converse keeps it there). */
