@@ -190,6 +190,11 @@ export const methods = {
     shareCopySchema,
     'The address and key together, for the Copy button.',
   ),
+  'share.update': call(
+    accessKeyDraftSchema,
+    shareViewSchema,
+    "Changes a key's models and limits; the key itself stays the same, so its holder changes nothing.",
+  ),
   'share.revoke': call(
     z.strictObject({ name: accessKeyNameSchema }),
     shareViewSchema,

@@ -63,6 +63,7 @@ function validInputs(ids: { account: string }): { [M in MethodName]: MethodInput
     'share.list': {},
     'share.create': { name: 'Friend', limits: { dailyUsd: 1 } },
     'share.copy': { name: 'Friend' },
+    'share.update': { name: 'Friend', limits: { monthlyUsd: 5 } },
     'share.revoke': { name: 'Friend' },
   };
 }

@@ -220,6 +220,31 @@ describe('keys for other people', () => {
     expect(twice.ok).toBe(false);
   });
 
+  it("changing a key's models and limit keeps the key itself; the proxy gets the new rules at once", async () => {
+    const { api, lastConfig, services } = await setup();
+    const made = ok(await api.share.create({ name: 'Anna', models: ['gpt-4o'], limits: { dailyUsd: 1 } }));
+    const after = ok(await api.share.update({ name: 'Anna', limits: { monthlyUsd: 5 } }));
+    expect(after.keys[0]).toMatchObject({ name: 'Anna', limits: { monthlyUsd: 5 }, usable: true });
+    expect(after.keys[0]!.models).toBeUndefined();
+    expect(lastConfig().server.accessKeys).toEqual([
+      { name: 'Anna', key: made.accessKey, limits: { monthlyUsd: 5 } },
+    ]);
+    ok(await api.share.update({ name: 'Anna', models: ['gpt-4o-mini'], limits: {} }));
+    expect(lastConfig().server.accessKeys).toEqual([
+      { name: 'Anna', key: made.accessKey, models: ['gpt-4o-mini'] },
+    ]);
+    expect(ok(await api.share.copy({ name: 'Anna' })).accessKey).toBe(made.accessKey);
+    expect(readFileSync(services.settings.path, 'utf8')).not.toContain(made.accessKey);
+    const missing = await api.share.update({ name: 'Nobody', limits: {} });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', messageRef: { code: 'noSuchShareKey' } },
+    });
+    const bad = await api.share.update({ name: 'Anna', limits: { dailyUsd: -1 } });
+    expect(bad.ok).toBe(false);
+    expect(ok(await api.share.list()).keys[0]!.models).toEqual(['gpt-4o-mini']);
+  });
+
   it('a key whose secret is gone is listed as unusable and left out of the proxy', async () => {
     const { api, services, lastConfig } = await setup();
     ok(await api.share.create({ name: 'Anna', limits: {} }));

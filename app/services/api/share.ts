@@ -37,7 +37,7 @@ export function lanAddress(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): 
 
 export function shareHandlers(
   deps: ShareApiDeps,
-): HandlersOf<'share.list' | 'share.create' | 'share.copy' | 'share.revoke'> {
+): HandlersOf<'share.list' | 'share.create' | 'share.copy' | 'share.update' | 'share.revoke'> {
   const { settings, vault, controller, redactor, appLog } = deps;
 
   const address = (): ShareView['address'] => {
@@ -149,6 +149,15 @@ export function shareHandlers(
       return copyOf(name);
     },
     'share.copy': async ({ name }) => copyOf(name),
+    'share.update': async ({ name, models, limits }) => {
+      const stored = settings.getAccessKeys().find((k) => k.name === name);
+      if (!stored) throw noSuchKey(name);
+      const { models: _old, ...kept } = stored;
+      settings.putAccessKey({ ...kept, ...(models?.length ? { models } : {}), limits: cleanLimit(limits) });
+      appLog.info(`Access key "${name}" changed`);
+      await deps.apply();
+      return list();
+    },
     'share.revoke': async ({ name }) => {
       if (!settings.removeAccessKey(name)) throw noSuchKey(name);
       const secrets = await readShareKeys(vault);
