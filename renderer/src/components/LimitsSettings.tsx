@@ -4,10 +4,10 @@
  * cannot take. `AccountCostSettings` is the same block for one account (the Accounts screen opens it).
  */
 import { Accordion, Badge, Group, Loader, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import type { LimitsView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { LimitFields } from './LimitFields.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -50,7 +50,7 @@ function Choice({
 }
 
 function AccountBlock({ account, onView }: { account: AccountCost; onView: (v: LimitsView) => void }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const api = useApi();
   const set = useAction((patch: Omit<Parameters<typeof api.limits.setAccount>[0] & object, 'id'>) =>
     api.limits.setAccount({ id: account.id, ...patch }),
@@ -116,7 +116,7 @@ function limitSummary(a: AccountCost): number {
 
 /** One account's limits and cost choices (for the Accounts screen). */
 export function AccountCostSettings({ accountId }: { accountId: string }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const view = useLoad('limits.get');
   if (view.error) return <ErrorAlert error={view.error} />;
   const account = view.data?.accounts.find((a) => a.id === accountId);
@@ -127,7 +127,7 @@ export function AccountCostSettings({ accountId }: { accountId: string }) {
 
 /** Under an account's form: its limits and cost choices, folded away until opened. */
 export function AccountCostSection({ accountId }: { accountId: string }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   return (
     <Accordion variant="contained" mt="md">
       <Accordion.Item value="cost">
@@ -141,7 +141,7 @@ export function AccountCostSection({ accountId }: { accountId: string }) {
 }
 
 export function LimitsSettings() {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const api = useApi();
   const view = useLoad('limits.get');
   useEvent('accounts.changed', () => void view.reload());

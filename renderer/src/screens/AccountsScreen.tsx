@@ -10,6 +10,7 @@ import { AccountTest } from '../components/AccountTest.js';
 import { AccountCostSection } from '../components/LimitsSettings.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import type { FormValues, PickableProvider } from '../providers.js';
 
 function settingSummary(account: AccountView): string[] {
@@ -85,6 +86,8 @@ function AccountCard({
 
 export function AccountsScreen() {
   const { t } = useTranslation();
+  // The spend-limit texts this screen shows once its data is in: loaded with the screen, not then.
+  useSectionTranslation('limits');
   const api = useApi();
   const accounts = useLoad('accounts.list');
   useEvent('accounts.changed', (list) => accounts.set(list));

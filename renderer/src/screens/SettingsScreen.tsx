@@ -35,6 +35,7 @@ import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { KeyStorageOptions, NoKeychainReason } from '../components/KeyStorage.js';
 import { LimitsSettings } from '../components/LimitsSettings.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { useFieldError, useMessage } from '../i18n/messages.js';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -60,6 +61,8 @@ function checkField<K extends keyof SettingsPatch>(
 
 export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) => void }) {
   const { t } = useTranslation();
+  // The spend-limit texts this screen shows once its data is in: loaded with the screen, not then.
+  useSectionTranslation('limits');
   const msg = useMessage();
   const fieldError = useFieldError();
   const api = useApi();

@@ -22,7 +22,6 @@ import {
 } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import {
   type AccessKeyView,
   accessKeyNameSchema,
@@ -33,10 +32,11 @@ import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { LimitFields } from '../components/LimitFields.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { formatCost } from '../log-filter.js';
 
 function usePasteText() {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   return (c: ShareCopy) => t('share.copyText', { name: c.key.name, baseUrl: c.baseUrl, key: c.accessKey });
 }
 
@@ -51,7 +51,7 @@ function limitText(t: TFunction, l: LimitView): string {
 }
 
 function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: ShareCopy) => void }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   const api = useApi();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
@@ -136,7 +136,7 @@ function UsageCell({
   amount: { costUsd: number; requests: number } | undefined;
   nf: Intl.NumberFormat;
 }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   return (
     <Table.Td ta="right">
       {amount ? (
@@ -154,7 +154,7 @@ function UsageCell({
 }
 
 export function ShareScreen() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSectionTranslation('share', 'limits');
   const api = useApi();
   const pasteText = usePasteText();
   const view = useLoad('share.list');
