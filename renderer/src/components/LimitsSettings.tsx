@@ -3,11 +3,12 @@
  * prompt caching (on by default, 5-minute or 1-hour cache) and what happens to parameters a model
  * cannot take. `AccountCostSettings` is the same block for one account (the Accounts screen opens it).
  */
-import { Accordion, Badge, Group, Loader, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Accordion, Badge, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
 import type { LimitsView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { useSectionTranslation } from '../i18n/index.js';
+import { HeadedCard } from './Heading.js';
 import { LimitFields } from './LimitFields.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -147,13 +148,12 @@ export function LimitsSettings() {
   useEvent('accounts.changed', () => void view.reload());
   const v = view.data;
   return (
-    <Paper withBorder p="md" id="limits" data-testid="limits-settings">
-      <Title order={4} mb={4}>
-        {t('limits.settingsTitle')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('limits.settingsIntro')}
-      </Text>
+    <HeadedCard
+      title={t('limits.settingsTitle')}
+      help={t('limits.settingsIntro')}
+      id="limits"
+      testId="limits-settings"
+    >
       {view.error && <ErrorAlert error={view.error} />}
       {!v && !view.error && <Loader size="sm" aria-label={t('common.loading')} />}
       {v && (
@@ -204,6 +204,6 @@ export function LimitsSettings() {
           )}
         </Stack>
       )}
-    </Paper>
+    </HeadedCard>
   );
 }

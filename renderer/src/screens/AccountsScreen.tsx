@@ -7,6 +7,7 @@ import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { AccountForm } from '../components/AccountForm.js';
 import { AccountModelPicker } from '../components/AccountModelPicker.js';
 import { AccountTest } from '../components/AccountTest.js';
+import { ConfirmModal } from '../components/ConfirmModal.js';
 import { AccountCostSection } from '../components/LimitsSettings.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
@@ -186,38 +187,25 @@ export function AccountsScreen() {
         {editing && <AccountCostSection accountId={editing.id} />}
       </Modal>
 
-      <Modal
+      <ConfirmModal
         opened={removing !== null}
         onClose={() => {
           setRemoving(null);
           remove.reset();
         }}
         title={t('accounts.removeTitle')}
-      >
-        <Stack>
-          <Text size="sm">{t('accounts.removeConfirm', { name: removing?.label || removing?.id })}</Text>
-          {remove.result && !remove.result.ok && <ErrorAlert error={remove.result.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={remove.pending}
-              onClick={async () => {
-                if (!removing) return;
-                const r = await remove.run(removing.id);
-                if (r.ok) {
-                  setRemoving(null);
-                  void accounts.reload();
-                }
-              }}
-            >
-              {t('common.remove')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+        text={t('accounts.removeConfirm', { name: removing?.label || removing?.id })}
+        confirmLabel={t('common.remove')}
+        action={remove}
+        onConfirm={async () => {
+          if (!removing) return;
+          const r = await remove.run(removing.id);
+          if (r.ok) {
+            setRemoving(null);
+            void accounts.reload();
+          }
+        }}
+      />
     </Stack>
   );
 }

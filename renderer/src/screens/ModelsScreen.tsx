@@ -21,6 +21,7 @@ import type { ModelSettings } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useLoad } from '../api/hooks.js';
 import { AccountModels } from '../components/AccountModels.js';
+import { Heading } from '../components/Heading.js';
 import { ErrorAlert, SuccessAlert } from '../components/ResultAlert.js';
 import { moveRoute, removeAlias, setAlias, setModelEnabled } from '../model-settings.js';
 
@@ -153,10 +154,7 @@ export function ModelsScreen() {
         ))}
       </Accordion>
 
-      <Title order={4}>{t('models.offered')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('models.offeredHelp')}
-      </Text>
+      <Heading order={4} title={t('models.offered')} help={t('models.offeredHelp')} />
       {draft.models.length === 0 ? (
         <Text c="dimmed">{t('models.noneOffered')}</Text>
       ) : (
@@ -231,10 +229,7 @@ export function ModelsScreen() {
         </Paper>
       )}
 
-      <Title order={4}>{t('models.aliases')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('models.aliasesHelp')}
-      </Text>
+      <Heading order={4} title={t('models.aliases')} help={t('models.aliasesHelp')} />
       <AliasEditor settings={draft} onChange={edit} />
     </Stack>
   );
