@@ -27,10 +27,12 @@ import { CHROMIUM_ARGS, type E2eHost, startE2eHost } from './support/harness.js'
  * was won from creeping back.
  * 2026-12-02: the guided start measured 492,012 bytes — the locale grew by the texts of the Share
  * screen, limits, prompt caching and dropped parameters (the `limits` and `share` sections alone
- * are 5.2 KB of en.json) — and the budget moved to 490 KiB. What would win it back: load the texts
- * of screens a first run never shows (Share, limits) in their own chunk, with those screens.
+ * are 5.2 KB of en.json) — and the budget moved to 490 KiB for a round. Those two sections now load
+ * with the screens that show them (useSectionTranslation in renderer/src/i18n/index.ts): the guided
+ * start measured 488,324 bytes (477 KiB, 155 KiB gzip), Connect 593,530 bytes (580 KiB), and the
+ * budget is back at 480 KiB.
  */
-const NEW_USER_SCRIPT_LIMIT = 490 * 1024;
+const NEW_USER_SCRIPT_LIMIT = 480 * 1024;
 const RETURNING_USER_SCRIPT_LIMIT = 590 * 1024;
 const SCREENS = ['start', 'accounts', 'models', 'connect', 'share', 'log', 'usage', 'settings'] as const;
 

@@ -1,8 +1,8 @@
 /**
  * The window's headings: a title with its help line under it, dimmed. A screen's heading (order
- * 2), a section's (order 4), and a bordered card opening with one (a block of settings, a form).
+ * 2) or a section's (order 4); HeadedCard is a bordered card opening with one.
  */
-import { Paper, Text, Title, type TitleOrder } from '@mantine/core';
+import { Text, Title, type TitleOrder } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 export function Heading({
@@ -26,27 +26,5 @@ export function Heading({
         {help}
       </Text>
     </>
-  );
-}
-
-/** A bordered card opening with a section heading: a block of settings, a form. */
-export function HeadedCard({
-  title,
-  help,
-  id,
-  testId,
-  children,
-}: {
-  title: ReactNode;
-  help: ReactNode;
-  id?: string;
-  testId?: string;
-  children: ReactNode;
-}) {
-  return (
-    <Paper withBorder p="md" {...(id ? { id } : {})} {...(testId ? { 'data-testid': testId } : {})}>
-      <Heading order={4} title={title} help={help} inCard />
-      {children}
-    </Paper>
   );
 }

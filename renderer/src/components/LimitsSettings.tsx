@@ -8,7 +8,7 @@ import type { LimitsView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { useSectionTranslation } from '../i18n/index.js';
-import { HeadedCard } from './Heading.js';
+import { HeadedCard } from './HeadedCard.js';
 import { LimitFields } from './LimitFields.js';
 import { ErrorAlert } from './ResultAlert.js';
 
