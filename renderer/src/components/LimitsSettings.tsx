@@ -13,7 +13,6 @@ import { LimitFields } from './LimitFields.js';
 import { ErrorAlert } from './ResultAlert.js';
 
 type AccountCost = LimitsView['accounts'][number];
-type ChoiceField = 'promptCaching' | 'promptCacheTtl' | 'unsupportedParams';
 
 function Choice({
   label,
@@ -62,50 +61,6 @@ function AccountBlock({ account, onView }: { account: AccountCost; onView: (v: L
     if (r.ok) onView(r.value);
     return r;
   };
-  // The account's choices, in order (the cache's lifetime only while caching is on): the field,
-  // its name and help, its options, the start of its test id.
-  const choices: Array<{
-    field: ChoiceField;
-    label: string;
-    help: string;
-    options: Array<[string, string]>;
-    testId: string;
-  }> = [
-    {
-      field: 'promptCaching',
-      label: t('limits.promptCaching'),
-      help: t('limits.promptCachingHelp'),
-      options: [
-        ['auto', t('limits.cachingAuto')],
-        ['off', t('limits.cachingOff')],
-      ],
-      testId: 'caching',
-    },
-    ...(account.promptCaching === 'auto'
-      ? [
-          {
-            field: 'promptCacheTtl' as const,
-            label: t('limits.cacheTtl'),
-            help: t('limits.cacheTtlHelp'),
-            options: [
-              ['5m', t('limits.ttl5m')],
-              ['1h', t('limits.ttl1h')],
-            ] as Array<[string, string]>,
-            testId: 'cache-ttl',
-          },
-        ]
-      : []),
-    {
-      field: 'unsupportedParams',
-      label: t('limits.unsupportedParams'),
-      help: t(`limits.unsupportedHelp.${account.unsupportedParams}`),
-      options: [
-        ['drop', t('limits.unsupportedDrop')],
-        ['refuse', t('limits.unsupportedRefuse')],
-      ],
-      testId: 'unsupported',
-    },
-  ];
   return (
     <Stack gap="sm" data-testid={`account-cost-${account.id}`}>
       <Text size="sm" fw={500}>
@@ -116,17 +71,41 @@ function AccountBlock({ account, onView }: { account: AccountCost; onView: (v: L
         onSave={(limits) => change({ limits })}
         testId={`limits-${account.id}`}
       />
-      {choices.map((c) => (
+      <Choice
+        label={t('limits.promptCaching')}
+        help={t('limits.promptCachingHelp')}
+        value={account.promptCaching}
+        options={[
+          { value: 'auto', label: t('limits.cachingAuto') },
+          { value: 'off', label: t('limits.cachingOff') },
+        ]}
+        onChange={(v) => void change({ promptCaching: v as AccountCost['promptCaching'] })}
+        testId={`caching-${account.id}`}
+      />
+      {account.promptCaching === 'auto' && (
         <Choice
-          key={c.field}
-          label={c.label}
-          help={c.help}
-          value={account[c.field]}
-          options={c.options.map(([value, label]) => ({ value, label }))}
-          onChange={(v) => void change({ [c.field]: v })}
-          testId={`${c.testId}-${account.id}`}
+          label={t('limits.cacheTtl')}
+          help={t('limits.cacheTtlHelp')}
+          value={account.promptCacheTtl}
+          options={[
+            { value: '5m', label: t('limits.ttl5m') },
+            { value: '1h', label: t('limits.ttl1h') },
+          ]}
+          onChange={(v) => void change({ promptCacheTtl: v as AccountCost['promptCacheTtl'] })}
+          testId={`cache-ttl-${account.id}`}
         />
-      ))}
+      )}
+      <Choice
+        label={t('limits.unsupportedParams')}
+        help={t(`limits.unsupportedHelp.${account.unsupportedParams}`)}
+        value={account.unsupportedParams}
+        options={[
+          { value: 'drop', label: t('limits.unsupportedDrop') },
+          { value: 'refuse', label: t('limits.unsupportedRefuse') },
+        ]}
+        onChange={(v) => void change({ unsupportedParams: v as AccountCost['unsupportedParams'] })}
+        testId={`unsupported-${account.id}`}
+      />
       {set.result && !set.result.ok && <ErrorAlert error={set.result.error} />}
     </Stack>
   );

@@ -4,7 +4,7 @@
  *
  * Only the language shown is downloaded: each locale is its own chunk, loaded (loadTranslation)
  * before the window first renders and when the user switches language in Settings. The texts of
- * screens a first run never shows (SECTIONS: Share, spend limits) are left out of that chunk; they
+ * screens a first run never shows (each a Section: Share, spend limits) are left out of that chunk; they
  * load with the components that show them (useSectionTranslation), in the language shown.
  */
 import { createInstance, type i18n as I18n } from 'i18next';
