@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -37,12 +38,41 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Parts of a locale file, so texts only some screens show load with those screens and not with the
+ * first one (renderer/src/i18n/index.ts): `en.json?only=share` is the file's `share` section alone,
+ * `en.json?except=limits,share` the file without them. The file itself stays whole (one file per
+ * language, the one the locale tests read). vitest.config.ts uses it too.
+ */
+export function localeParts(): Plugin {
+  return {
+    name: 'keybridge-locale-parts',
+    enforce: 'pre',
+    async load(id) {
+      const m = /^(.*\/i18n\/locales\/[\w-]+\.json)\?(only|except)=([\w,]+)$/.exec(id);
+      if (!m) return null;
+      const [, file, mode, list] = m as unknown as [string, string, 'only' | 'except', string];
+      const names = new Set(list.split(','));
+      const texts = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      for (const name of names) if (!(name in texts)) this.error(`${file} has no section "${name}"`);
+      this.addWatchFile(file);
+      // JSON out, bundled like any other .json import.
+      return {
+        code: JSON.stringify(
+          Object.fromEntries(Object.entries(texts).filter(([k]) => names.has(k) === (mode === 'only'))),
+        ),
+        moduleType: 'json',
+      };
+    },
+  };
+}
+
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), localeParts()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -1,9 +1,9 @@
 /** Words for spend limits in the window's language: what a limit is on, its amount, when it resets. */
-import { useTranslation } from 'react-i18next';
 import type { LimitStatusView } from '../../app/contract/index.js';
+import { useSectionTranslation } from './i18n/index.js';
 
 export function useLimitText() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSectionTranslation('limits');
   const nf = new Intl.NumberFormat(i18n.language);
   const amount = (value: number, measure: LimitStatusView['measure']) =>
     measure === 'usd' ? `$${value.toFixed(2)}` : t('limits.tokens', { n: nf.format(Math.round(value)) });

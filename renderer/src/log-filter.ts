@@ -1,10 +1,13 @@
 /** Which live-log records the filters let through (pure, so the table and its tests agree). */
 import type { RequestRecordView } from '../../app/contract/index.js';
 
+/** The client dialects the log can be narrowed to. */
+export const LOG_DIALECTS = ['openai', 'anthropic', 'gemini'] as const;
+
 export interface LogFilter {
   text: string;
   status: 'all' | 'ok' | 'error';
-  dialect: 'all' | 'openai' | 'anthropic' | 'gemini';
+  dialect: 'all' | (typeof LOG_DIALECTS)[number];
 }
 
 export const NO_FILTER: LogFilter = { text: '', status: 'all', dialect: 'all' };

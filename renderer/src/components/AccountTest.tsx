@@ -1,10 +1,11 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Group, Stack, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountTestResult } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction } from '../api/hooks.js';
 import { useMessage } from '../i18n/messages.js';
+import { ActionButton } from './ActionButton.js';
 import { ErrorAlert, SuccessAlert } from './ResultAlert.js';
 
 /** "Test" for one account: the cheapest real call, then success or the upstream's reason and hint. */
@@ -34,14 +35,9 @@ export function AccountTest({
   return (
     <Stack gap="xs">
       <Group>
-        <Button
-          variant="light"
-          onClick={() => void test.run()}
-          loading={test.pending}
-          data-testid="test-account"
-        >
+        <ActionButton variant="light" action={test} testId="test-account">
           {t('accountTest.button')}
-        </Button>
+        </ActionButton>
         {test.pending && (
           <Text size="sm" c="dimmed">
             {t('accountTest.running')}

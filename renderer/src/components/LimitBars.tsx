@@ -4,9 +4,9 @@
  * `LimitAlerts` is the banner the window shows on every screen while a limit needs attention.
  */
 import { Alert, Anchor, Badge, Group, Paper, Progress, Stack, Text } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import type { LimitStatusView } from '../../../app/contract/index.js';
 import { useEvent, useLoad } from '../api/hooks.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { useLimitText } from '../limit-text.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -27,7 +27,7 @@ function idOf(s: LimitStatusView): string {
 }
 
 function Bar({ s }: { s: LimitStatusView }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const text = useLimitText();
   return (
     <Stack gap={4} data-testid={`limit-bar-${idOf(s)}`} data-state={s.state}>
@@ -48,7 +48,7 @@ function Bar({ s }: { s: LimitStatusView }) {
 }
 
 export function LimitBars() {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const status = useLimitsStatus();
   const s = status.data;
   return (
@@ -88,7 +88,7 @@ export function LimitBars() {
 
 /** The banner for limits at 80 % or used up (App loads it only when there is one). */
 export function LimitAlerts({ attention }: { attention: LimitStatusView[] }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const text = useLimitText();
   const reached = attention.some((l) => l.state === 'reached');
   return (

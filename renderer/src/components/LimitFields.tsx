@@ -4,9 +4,9 @@
  */
 import { Button, Group, NumberInput, SimpleGrid, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { type LimitView, limitSchema, type Result, zodIssueRef } from '../../../app/contract/index.js';
 import { useAction } from '../api/hooks.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { useMessage } from '../i18n/messages.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -28,7 +28,7 @@ export function LimitFields({
   /** The button's label (Save by default). */
   saveLabel?: string;
 }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const msg = useMessage();
   const [draft, setDraft] = useState<Record<Field, string | number>>(() => toDraft(value));
   const [problem, setProblem] = useState<string | null>(null);

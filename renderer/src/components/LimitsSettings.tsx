@@ -3,11 +3,12 @@
  * prompt caching (on by default, 5-minute or 1-hour cache) and what happens to parameters a model
  * cannot take. `AccountCostSettings` is the same block for one account (the Accounts screen opens it).
  */
-import { Accordion, Badge, Group, Loader, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
+import { Accordion, Badge, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
 import type { LimitsView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { useSectionTranslation } from '../i18n/index.js';
+import { HeadedCard } from './HeadedCard.js';
 import { LimitFields } from './LimitFields.js';
 import { ErrorAlert } from './ResultAlert.js';
 
@@ -50,7 +51,7 @@ function Choice({
 }
 
 function AccountBlock({ account, onView }: { account: AccountCost; onView: (v: LimitsView) => void }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const api = useApi();
   const set = useAction((patch: Omit<Parameters<typeof api.limits.setAccount>[0] & object, 'id'>) =>
     api.limits.setAccount({ id: account.id, ...patch }),
@@ -116,7 +117,7 @@ function limitSummary(a: AccountCost): number {
 
 /** One account's limits and cost choices (for the Accounts screen). */
 export function AccountCostSettings({ accountId }: { accountId: string }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const view = useLoad('limits.get');
   if (view.error) return <ErrorAlert error={view.error} />;
   const account = view.data?.accounts.find((a) => a.id === accountId);
@@ -127,7 +128,7 @@ export function AccountCostSettings({ accountId }: { accountId: string }) {
 
 /** Under an account's form: its limits and cost choices, folded away until opened. */
 export function AccountCostSection({ accountId }: { accountId: string }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   return (
     <Accordion variant="contained" mt="md">
       <Accordion.Item value="cost">
@@ -141,19 +142,18 @@ export function AccountCostSection({ accountId }: { accountId: string }) {
 }
 
 export function LimitsSettings() {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('limits');
   const api = useApi();
   const view = useLoad('limits.get');
   useEvent('accounts.changed', () => void view.reload());
   const v = view.data;
   return (
-    <Paper withBorder p="md" id="limits" data-testid="limits-settings">
-      <Title order={4} mb={4}>
-        {t('limits.settingsTitle')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('limits.settingsIntro')}
-      </Text>
+    <HeadedCard
+      title={t('limits.settingsTitle')}
+      help={t('limits.settingsIntro')}
+      id="limits"
+      testId="limits-settings"
+    >
       {view.error && <ErrorAlert error={view.error} />}
       {!v && !view.error && <Loader size="sm" aria-label={t('common.loading')} />}
       {v && (
@@ -204,6 +204,6 @@ export function LimitsSettings() {
           )}
         </Stack>
       )}
-    </Paper>
+    </HeadedCard>
   );
 }

@@ -149,26 +149,8 @@ export function LogDetailDrawer({
           <Title order={5}>{t('log.detail.bodies')}</Title>
           {r.bodies?.request || r.bodies?.response ? (
             <Stack gap="xs">
-              {r.bodies.request && (
-                <>
-                  <Text size="xs" c="dimmed">
-                    {t('log.detail.requestBody')}
-                  </Text>
-                  <Code block mah={240} style={{ overflow: 'auto' }}>
-                    {r.bodies.request}
-                  </Code>
-                </>
-              )}
-              {r.bodies.response && (
-                <>
-                  <Text size="xs" c="dimmed">
-                    {t('log.detail.responseBody')}
-                  </Text>
-                  <Code block mah={240} style={{ overflow: 'auto' }}>
-                    {r.bodies.response}
-                  </Code>
-                </>
-              )}
+              <Body label={t('log.detail.requestBody')} text={r.bodies.request} />
+              <Body label={t('log.detail.responseBody')} text={r.bodies.response} />
             </Stack>
           ) : (
             <Text size="sm" c="dimmed">
@@ -178,5 +160,20 @@ export function LogDetailDrawer({
         </Stack>
       )}
     </Drawer>
+  );
+}
+
+/** A stored body, when there is one: what it is, then its text in a scrolling block. */
+function Body({ label, text }: { label: string; text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Code block mah={240} style={{ overflow: 'auto' }}>
+        {text}
+      </Code>
+    </>
   );
 }

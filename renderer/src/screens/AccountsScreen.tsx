@@ -7,9 +7,11 @@ import { useAction, useEvent, useLoad } from '../api/hooks.js';
 import { AccountForm } from '../components/AccountForm.js';
 import { AccountModelPicker } from '../components/AccountModelPicker.js';
 import { AccountTest } from '../components/AccountTest.js';
+import { ConfirmModal } from '../components/ConfirmModal.js';
 import { AccountCostSection } from '../components/LimitsSettings.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import type { FormValues, PickableProvider } from '../providers.js';
 
 function settingSummary(account: AccountView): string[] {
@@ -85,6 +87,8 @@ function AccountCard({
 
 export function AccountsScreen() {
   const { t } = useTranslation();
+  // The spend-limit texts this screen shows once its data is in: loaded with the screen, not then.
+  useSectionTranslation('limits');
   const api = useApi();
   const accounts = useLoad('accounts.list');
   useEvent('accounts.changed', (list) => accounts.set(list));
@@ -183,38 +187,25 @@ export function AccountsScreen() {
         {editing && <AccountCostSection accountId={editing.id} />}
       </Modal>
 
-      <Modal
+      <ConfirmModal
         opened={removing !== null}
         onClose={() => {
           setRemoving(null);
           remove.reset();
         }}
         title={t('accounts.removeTitle')}
-      >
-        <Stack>
-          <Text size="sm">{t('accounts.removeConfirm', { name: removing?.label || removing?.id })}</Text>
-          {remove.result && !remove.result.ok && <ErrorAlert error={remove.result.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={remove.pending}
-              onClick={async () => {
-                if (!removing) return;
-                const r = await remove.run(removing.id);
-                if (r.ok) {
-                  setRemoving(null);
-                  void accounts.reload();
-                }
-              }}
-            >
-              {t('common.remove')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+        text={t('accounts.removeConfirm', { name: removing?.label || removing?.id })}
+        confirmLabel={t('common.remove')}
+        action={remove}
+        onConfirm={async () => {
+          if (!removing) return;
+          const r = await remove.run(removing.id);
+          if (r.ok) {
+            setRemoving(null);
+            void accounts.reload();
+          }
+        }}
+      />
     </Stack>
   );
 }

@@ -1,15 +1,13 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ConnectPanel } from '../components/ConnectPanel.js';
+import { Heading } from '../components/Heading.js';
 
 export function ConnectScreen() {
   const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={2}>{t('connect.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('connect.subtitle')}
-      </Text>
+      <Heading title={t('connect.title')} help={t('connect.subtitle')} />
       <ConnectPanel />
     </Stack>
   );

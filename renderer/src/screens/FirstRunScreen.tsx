@@ -6,11 +6,12 @@
  * form are kept in this tab's sessionStorage (never a key: a secret typed before saving has to
  * be typed again; after saving, the saved account is what resumes).
  */
-import { Button, Center, Group, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Button, Center, Group, Loader, Stack, Stepper, Text } from '@mantine/core';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountTestResult, AccountView, ProviderKind } from '../../../app/contract/index.js';
 import { useLoad } from '../api/hooks.js';
+import { Heading } from '../components/Heading.js';
 import { ProviderPicker } from '../components/ProviderPicker.js';
 import {
   type FormValues,
@@ -186,10 +187,7 @@ export function FirstRunScreen({ onFinish }: { onFinish: () => void }) {
   return (
     <Stack>
       <div>
-        <Title order={2}>{t('firstRun.title')}</Title>
-        <Text size="sm" c="dimmed">
-          {t('firstRun.subtitle')}
-        </Text>
+        <Heading title={t('firstRun.title')} help={t('firstRun.subtitle')} />
       </div>
       <Stepper
         active={step}

@@ -21,9 +21,17 @@ import { useTranslation } from 'react-i18next';
 import type { RequestRecordView } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent } from '../api/hooks.js';
+import { ActionButton } from '../components/ActionButton.js';
 import { LogDetailDrawer } from '../components/LogDetailDrawer.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
-import { filterRecords, formatCost, isError, type LogFilter, NO_FILTER } from '../log-filter.js';
+import {
+  filterRecords,
+  formatCost,
+  isError,
+  LOG_DIALECTS,
+  type LogFilter,
+  NO_FILTER,
+} from '../log-filter.js';
 
 const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
@@ -107,6 +115,24 @@ export function LiveLogScreen() {
     setPaused(false);
   };
 
+  // The two rows of filter choices: a field of the filter, its name, its choices.
+  const filterChoices: Array<[Exclude<keyof LogFilter, 'text'>, string, Array<[string, string]>]> = [
+    [
+      'status',
+      t('log.statusFilter'),
+      [
+        ['all', t('log.all')],
+        ['ok', t('log.ok')],
+        ['error', t('log.errors')],
+      ],
+    ],
+    [
+      'dialect',
+      t('log.styleFilter'),
+      [['all', t('log.allStyles')], ...LOG_DIALECTS.map((d): [string, string] => [d, t(`dialects.${d}`)])],
+    ],
+  ];
+
   return (
     <Stack gap="sm" h="100%">
       <Group justify="space-between" wrap="wrap" gap="xs">
@@ -121,20 +147,17 @@ export function LiveLogScreen() {
               {t('log.pause')}
             </Button>
           )}
-          <Button
+          <ActionButton
             size="xs"
             variant="default"
-            loading={clear.pending}
-            onClick={async () => {
-              const r = await clear.run();
-              if (r.ok) {
-                setRecords([]);
-                setQueued([]);
-              }
+            action={clear}
+            onDone={() => {
+              setRecords([]);
+              setQueued([]);
             }}
           >
             {t('log.clear')}
-          </Button>
+          </ActionButton>
           <Menu position="bottom-end">
             <Menu.Target>
               <Button size="xs" variant="default" loading={exportLog.pending}>
@@ -166,29 +189,16 @@ export function LiveLogScreen() {
           onChange={(e) => setFilter({ ...filter, text: e.currentTarget.value })}
           style={{ flex: 1, minWidth: 160 }}
         />
-        <SegmentedControl
-          size="xs"
-          aria-label={t('log.statusFilter')}
-          value={filter.status}
-          onChange={(v) => setFilter({ ...filter, status: v as LogFilter['status'] })}
-          data={[
-            { value: 'all', label: t('log.all') },
-            { value: 'ok', label: t('log.ok') },
-            { value: 'error', label: t('log.errors') },
-          ]}
-        />
-        <SegmentedControl
-          size="xs"
-          aria-label={t('log.styleFilter')}
-          value={filter.dialect}
-          onChange={(v) => setFilter({ ...filter, dialect: v as LogFilter['dialect'] })}
-          data={[
-            { value: 'all', label: t('log.allStyles') },
-            { value: 'openai', label: t('dialects.openai') },
-            { value: 'anthropic', label: t('dialects.anthropic') },
-            { value: 'gemini', label: t('dialects.gemini') },
-          ]}
-        />
+        {filterChoices.map(([field, label, options]) => (
+          <SegmentedControl
+            key={field}
+            size="xs"
+            aria-label={label}
+            value={filter[field]}
+            onChange={(v) => setFilter({ ...filter, [field]: v })}
+            data={options.map(([value, text]) => ({ value, label: text }))}
+          />
+        ))}
       </Group>
       {loadError && <ErrorAlert error={loadError} />}
       {clear.result && !clear.result.ok && <ErrorAlert error={clear.result.error} />}

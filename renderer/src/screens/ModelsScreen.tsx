@@ -21,6 +21,8 @@ import type { ModelSettings } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useLoad } from '../api/hooks.js';
 import { AccountModels } from '../components/AccountModels.js';
+import { ActionButton } from '../components/ActionButton.js';
+import { Heading } from '../components/Heading.js';
 import { ErrorAlert, SuccessAlert } from '../components/ResultAlert.js';
 import { moveRoute, removeAlias, setAlias, setModelEnabled } from '../model-settings.js';
 
@@ -113,16 +115,9 @@ export function ModelsScreen() {
           <Button variant="default" disabled={!dirty} onClick={() => saved.data && edit(saved.data)}>
             {t('common.revert')}
           </Button>
-          <Button
-            disabled={!dirty}
-            loading={save.pending}
-            onClick={async () => {
-              const r = await save.run(draft);
-              if (r.ok) saved.set(r.value);
-            }}
-          >
+          <ActionButton disabled={!dirty} action={save} args={[draft]} onDone={saved.set}>
             {t('common.save')}
-          </Button>
+          </ActionButton>
         </Group>
       </Group>
       {save.result && !save.result.ok && <ErrorAlert error={save.result.error} />}
@@ -153,10 +148,7 @@ export function ModelsScreen() {
         ))}
       </Accordion>
 
-      <Title order={4}>{t('models.offered')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('models.offeredHelp')}
-      </Text>
+      <Heading order={4} title={t('models.offered')} help={t('models.offeredHelp')} />
       {draft.models.length === 0 ? (
         <Text c="dimmed">{t('models.noneOffered')}</Text>
       ) : (
@@ -231,10 +223,7 @@ export function ModelsScreen() {
         </Paper>
       )}
 
-      <Title order={4}>{t('models.aliases')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('models.aliasesHelp')}
-      </Text>
+      <Heading order={4} title={t('models.aliases')} help={t('models.aliasesHelp')} />
       <AliasEditor settings={draft} onChange={edit} />
     </Stack>
   );

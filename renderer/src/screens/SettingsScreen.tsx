@@ -32,9 +32,11 @@ import {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { ActionButton } from '../components/ActionButton.js';
 import { KeyStorageOptions, NoKeychainReason } from '../components/KeyStorage.js';
 import { LimitsSettings } from '../components/LimitsSettings.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { useFieldError, useMessage } from '../i18n/messages.js';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -60,6 +62,8 @@ function checkField<K extends keyof SettingsPatch>(
 
 export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) => void }) {
   const { t } = useTranslation();
+  // The spend-limit texts this screen shows once its data is in: loaded with the screen, not then.
+  useSectionTranslation('limits');
   const msg = useMessage();
   const fieldError = useFieldError();
   const api = useApi();
@@ -104,6 +108,24 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
   if (!s) return <Loader size="sm" aria-label={t('common.loading')} />;
   const err = (k: string) =>
     fieldErrors[k] ? t('settings.invalid', { message: fieldErrors[k] }) : undefined;
+  /** A whole number, saved when its box loses focus if it changed. */
+  const countField = (
+    field: 'logMaxRecords' | 'usageRetentionDays',
+    label: string,
+    range: { min: number; max: number; step?: number },
+  ) => (
+    <NumberInput
+      label={label}
+      defaultValue={s[field]}
+      {...range}
+      allowDecimal={false}
+      error={err(field)}
+      onBlur={(e) => {
+        const v = Number(e.currentTarget.value.replace(/[^\d]/g, ''));
+        if (v !== s[field]) void save({ [field]: v });
+      }}
+    />
+  );
 
   return (
     <Stack>
@@ -162,20 +184,17 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
       <Section title={t('settings.accessKey')}>
         <Text size="sm">{s.hasAccessKey ? t('settings.accessKeySet') : t('settings.accessKeyNone')}</Text>
         <Group gap="xs">
-          <Button
+          <ActionButton
             size="xs"
             variant="light"
-            loading={generate.pending}
-            onClick={async () => {
-              const r = await generate.run();
-              if (r.ok) {
-                setAccessKeyShown(r.value.accessKey);
-                void settings.reload();
-              }
+            action={generate}
+            onDone={(v) => {
+              setAccessKeyShown(v.accessKey);
+              void settings.reload();
             }}
           >
             {s.hasAccessKey ? t('settings.regenerate') : t('settings.generate')}
-          </Button>
+          </ActionButton>
           {s.hasAccessKey && (
             <Button
               size="xs"
@@ -189,21 +208,18 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
             </Button>
           )}
           {s.hasAccessKey && (
-            <Button
+            <ActionButton
               size="xs"
               variant="subtle"
               color="red"
-              loading={clearKey.pending}
-              onClick={async () => {
-                const r = await clearKey.run();
-                if (r.ok) {
-                  settings.set(r.value);
-                  setAccessKeyShown(null);
-                }
+              action={clearKey}
+              onDone={(v) => {
+                settings.set(v);
+                setAccessKeyShown(null);
               }}
             >
               {t('settings.clearKey')}
-            </Button>
+            </ActionButton>
           )}
         </Group>
         {accessKeyShown && (
@@ -338,31 +354,8 @@ export function SettingsScreen({ onSettings }: { onSettings?: (s: SettingsView) 
         />
         <Divider />
         <Group grow align="flex-start">
-          <NumberInput
-            label={t('settings.logMaxRecords')}
-            defaultValue={s.logMaxRecords}
-            min={50}
-            max={100_000}
-            step={100}
-            allowDecimal={false}
-            error={err('logMaxRecords')}
-            onBlur={(e) => {
-              const v = Number(e.currentTarget.value.replace(/[^\d]/g, ''));
-              if (v !== s.logMaxRecords) void save({ logMaxRecords: v });
-            }}
-          />
-          <NumberInput
-            label={t('settings.usageRetention')}
-            defaultValue={s.usageRetentionDays}
-            min={1}
-            max={3650}
-            allowDecimal={false}
-            error={err('usageRetentionDays')}
-            onBlur={(e) => {
-              const v = Number(e.currentTarget.value.replace(/[^\d]/g, ''));
-              if (v !== s.usageRetentionDays) void save({ usageRetentionDays: v });
-            }}
-          />
+          {countField('logMaxRecords', t('settings.logMaxRecords'), { min: 50, max: 100_000, step: 100 })}
+          {countField('usageRetentionDays', t('settings.usageRetention'), { min: 1, max: 3650 })}
         </Group>
       </Section>
 

@@ -18,11 +18,9 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import {
   type AccessKeyView,
   accessKeyNameSchema,
@@ -31,12 +29,17 @@ import {
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
+import { ConfirmModal } from '../components/ConfirmModal.js';
+import { EmptyRow } from '../components/EmptyRow.js';
+import { HeadedCard } from '../components/HeadedCard.js';
+import { Heading } from '../components/Heading.js';
 import { LimitFields } from '../components/LimitFields.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
+import { useSectionTranslation } from '../i18n/index.js';
 import { formatCost } from '../log-filter.js';
 
 function usePasteText() {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   return (c: ShareCopy) => t('share.copyText', { name: c.key.name, baseUrl: c.baseUrl, key: c.accessKey });
 }
 
@@ -51,7 +54,7 @@ function limitText(t: TFunction, l: LimitView): string {
 }
 
 function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: ShareCopy) => void }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   const api = useApi();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
@@ -61,13 +64,7 @@ function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: Sha
     api.share.create({ name, ...(picked.length ? { models: picked } : {}), limits: limit }),
   );
   return (
-    <Paper withBorder p="md">
-      <Title order={4} mb={4}>
-        {t('share.createTitle')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('share.createIntro')}
-      </Text>
+    <HeadedCard title={t('share.createTitle')} help={t('share.createIntro')}>
       <Stack gap="sm">
         <TextInput
           label={t('share.name')}
@@ -124,7 +121,7 @@ function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: Sha
           {t('share.createHint')}
         </Text>
       </Stack>
-    </Paper>
+    </HeadedCard>
   );
 }
 
@@ -136,7 +133,7 @@ function UsageCell({
   amount: { costUsd: number; requests: number } | undefined;
   nf: Intl.NumberFormat;
 }) {
-  const { t } = useTranslation();
+  const { t } = useSectionTranslation('share', 'limits');
   return (
     <Table.Td ta="right">
       {amount ? (
@@ -154,7 +151,7 @@ function UsageCell({
 }
 
 export function ShareScreen() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSectionTranslation('share', 'limits');
   const api = useApi();
   const pasteText = usePasteText();
   const view = useLoad('share.list');
@@ -180,10 +177,7 @@ export function ShareScreen() {
   const v = view.data;
   return (
     <Stack>
-      <Title order={2}>{t('share.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('share.intro')}
-      </Text>
+      <Heading title={t('share.title')} help={t('share.intro')} />
       {view.error && <ErrorAlert error={view.error} />}
       {!v && view.loading && <Loader size="sm" aria-label={t('common.loading')} />}
       {v && !v.address.lan && (
@@ -234,15 +228,7 @@ export function ShareScreen() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {v.keys.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text c="dimmed" size="sm">
-                        {t('share.empty')}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
+                {v.keys.length === 0 && <EmptyRow columns={6}>{t('share.empty')}</EmptyRow>}
                 {v.keys.map((k) => (
                   <Table.Tr key={k.name} data-testid={`share-key-${k.name}`}>
                     <Table.Td>
@@ -326,37 +312,24 @@ export function ShareScreen() {
         )}
       </Modal>
 
-      <Modal
+      <ConfirmModal
         opened={revoking !== null}
         onClose={() => setRevoking(null)}
         title={revoking ? t('share.revokeTitle', { name: revoking.name }) : ''}
-      >
-        {revoking && (
-          <Stack gap="sm" data-testid="share-revoke-confirm">
-            <Text size="sm">{t('share.revokeText')}</Text>
-            {revoke.result && !revoke.result.ok && <ErrorAlert error={revoke.result.error} />}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setRevoking(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button
-                color="red"
-                loading={revoke.pending}
-                onClick={async () => {
-                  const r = await revoke.run(revoking.name);
-                  if (r.ok) {
-                    view.set(r.value);
-                    setRevoking(null);
-                  }
-                }}
-                data-testid="share-revoke-yes"
-              >
-                {t('share.revokeYes')}
-              </Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+        text={t('share.revokeText')}
+        confirmLabel={t('share.revokeYes')}
+        action={revoke}
+        onConfirm={async () => {
+          if (!revoking) return;
+          const r = await revoke.run(revoking.name);
+          if (r.ok) {
+            view.set(r.value);
+            setRevoking(null);
+          }
+        }}
+        testId="share-revoke-confirm"
+        confirmTestId="share-revoke-yes"
+      />
     </Stack>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEvent, useLoad } from '../api/hooks.js';
 import { CacheSavings } from '../components/CacheSavings.js';
+import { EmptyRow } from '../components/EmptyRow.js';
 import { LimitBars } from '../components/LimitBars.js';
 import { ErrorAlert } from '../components/ResultAlert.js';
 import { UsageChart } from '../components/UsageChart.js';
@@ -77,15 +78,7 @@ export function UsageScreen() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {u.perModel.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={6}>
-                        <Text c="dimmed" size="sm">
-                          {t('usage.empty')}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
+                  {u.perModel.length === 0 && <EmptyRow columns={6}>{t('usage.empty')}</EmptyRow>}
                   {u.perModel.map((m) => (
                     <Table.Tr key={m.model}>
                       <Table.Td ff="monospace">{m.model}</Table.Td>
