@@ -96,7 +96,7 @@ const STRINGS = {
     scopeGlobal: '所有账户合计',
     scopeAccount: (id: string) => `账户 ${id} `,
     scopeKey: (name: string) => `密钥“${name}”`,
-    tokens: (n: string) => `${n} 个 token`,
+    tokens: (n: string) => `${n} 个令牌`,
     limitReachedLine: (period: string, limit: string, scope: string) =>
       `⚠ ${scope}的${period}限额 ${limit} 已用完`,
     limitWarningLine: (pct: number, period: string, limit: string, scope: string) =>
