@@ -139,6 +139,23 @@ describe('Share screen', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(pasted);
     await shot(page, 'share');
 
+    // Change the key's limit to $2 a day; its model stays picked, and the key stays the same for Anna.
+    await row.getByTestId('share-edit-open').click();
+    const edit = page.getByTestId('share-edit');
+    await edit.waitFor();
+    await expect.poll(() => edit.getByTestId('share-edit-limits-dailyUsd').inputValue()).toBe('$1');
+    await edit.getByTestId('share-edit-limits-dailyUsd').fill('2');
+    await shot(page, 'share-edit');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => edit.count()).toBe(0);
+    await expect.poll(() => row.innerText()).toContain('$2.00 a day');
+    const changed = await e2e.api.share.list();
+    expect(changed.ok && changed.value.keys[0]).toMatchObject({
+      models: ['gpt-4.1-nano'],
+      limits: { dailyUsd: 2 },
+    });
+    expect((await chat('gpt-4.1-nano', key)).status).toBe(200);
+
     // Revoke, asked first; the key stops working at once.
     await row.getByTestId('share-revoke').click();
     await page.getByTestId('share-revoke-confirm').waitFor();
@@ -233,6 +250,13 @@ describe('spend limits', () => {
     expect(await visibleEnglish(page)).toEqual([]);
     await shot(page, 'share-created-zh');
     await page.getByRole('button', { name: '完成' }).click();
+    await page.getByTestId('share-key-小明').getByTestId('share-edit-open').click();
+    await page.getByTestId('share-edit').waitFor();
+    await expect.poll(() => page.getByText('修改给 小明 的密钥').count()).toBe(1);
+    expect(await visibleEnglish(page)).toEqual([]);
+    await shot(page, 'share-edit-zh');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('share-edit').count()).toBe(0);
     await page.getByTestId('share-key-小红').getByTestId('share-revoke').click();
     await page.getByTestId('share-revoke-confirm').waitFor();
     expect(await visibleEnglish(page)).toEqual([]);

@@ -26,6 +26,7 @@ import {
   accessKeyNameSchema,
   type LimitView,
   type ShareCopy,
+  type ShareView,
 } from '../../../app/contract/index.js';
 import { useApi } from '../api/context.js';
 import { useAction, useEvent, useLoad } from '../api/hooks.js';
@@ -51,6 +52,83 @@ function limitText(t: TFunction, l: LimitView): string {
     l.monthlyTokens !== undefined ? t('share.tokensPerMonth', { n: l.monthlyTokens.toLocaleString() }) : null,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : t('share.noLimit');
+}
+
+/** The models a key may use; none picked means all. */
+function KeyModels({
+  models,
+  value,
+  onChange,
+  testId,
+}: {
+  models: string[];
+  value: string[];
+  onChange: (picked: string[]) => void;
+  testId: string;
+}) {
+  const { t } = useSectionTranslation('share', 'limits');
+  // A model the key names but no account serves any more stays listed, so it can be taken off.
+  const data = [...new Set([...models, ...value])];
+  return (
+    <MultiSelect
+      label={t('share.models')}
+      description={t('share.modelsHelp')}
+      placeholder={value.length ? undefined : t('share.allModels')}
+      data={data}
+      value={value}
+      onChange={onChange}
+      searchable
+      clearable
+      nothingFoundMessage={t('share.noModels')}
+      maw={520}
+      data-testid={testId}
+    />
+  );
+}
+
+/** Changes a key's models and limits; the key itself stays, so its holder changes nothing. */
+function EditKey({
+  entry,
+  models,
+  onClose,
+  onSaved,
+}: {
+  entry: AccessKeyView;
+  models: string[];
+  onClose: () => void;
+  onSaved: (v: ShareView) => void;
+}) {
+  const { t } = useSectionTranslation('share', 'limits');
+  const api = useApi();
+  const [picked, setPicked] = useState<string[]>(entry.models ?? []);
+  return (
+    <Modal opened onClose={onClose} title={t('share.editTitle', { name: entry.name })} size="lg">
+      <Stack gap="sm" data-testid="share-edit">
+        <KeyModels models={models} value={picked} onChange={setPicked} testId="share-edit-models" />
+        <Text size="sm" fw={500}>
+          {t('share.limits')}
+        </Text>
+        <LimitFields
+          value={entry.limits}
+          usdOnly
+          saveLabel={t('common.save')}
+          testId="share-edit-limits"
+          onSave={async (limit) => {
+            const r = await api.share.update({
+              name: entry.name,
+              ...(picked.length ? { models: picked } : {}),
+              limits: limit,
+            });
+            if (r.ok) onSaved(r.value);
+            return r;
+          }}
+        />
+        <Text size="xs" c="dimmed">
+          {t('share.editHint', { name: entry.name })}
+        </Text>
+      </Stack>
+    </Modal>
+  );
 }
 
 function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: ShareCopy) => void }) {
@@ -79,19 +157,7 @@ function CreateKey({ models, onCreated }: { models: string[]; onCreated: (c: Sha
           maw={360}
           data-testid="share-name"
         />
-        <MultiSelect
-          label={t('share.models')}
-          description={t('share.modelsHelp')}
-          placeholder={picked.length ? undefined : t('share.allModels')}
-          data={models}
-          value={picked}
-          onChange={setPicked}
-          searchable
-          clearable
-          nothingFoundMessage={t('share.noModels')}
-          maw={520}
-          data-testid="share-models"
-        />
+        <KeyModels models={models} value={picked} onChange={setPicked} testId="share-models" />
         <Text size="sm" fw={500}>
           {t('share.limits')}
         </Text>
@@ -162,9 +228,11 @@ export function ShareScreen() {
   const [created, setCreated] = useState<ShareCopy | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<AccessKeyView | null>(null);
+  const [editing, setEditing] = useState<AccessKeyView | null>(null);
   const copy = useAction((name: string) => api.share.copy({ name }));
   const revoke = useAction((name: string) => api.share.revoke({ name }));
   const nf = new Intl.NumberFormat(i18n.language);
+  const modelIds = (models.data ?? []).map((m) => m.id);
 
   const copyKey = async (name: string) => {
     const r = await copy.run(name);
@@ -206,7 +274,7 @@ export function ShareScreen() {
         </Alert>
       )}
       <CreateKey
-        models={(models.data ?? []).map((m) => m.id)}
+        models={modelIds}
         onCreated={(c) => {
           setCreated(c);
           void view.reload();
@@ -253,6 +321,14 @@ export function ShareScreen() {
                           data-testid="share-copy"
                         >
                           {copied === k.name ? t('common.copied') : t('share.copy')}
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => setEditing(k)}
+                          data-testid="share-edit-open"
+                        >
+                          {t('share.edit')}
                         </Button>
                         <Button
                           size="xs"
@@ -311,6 +387,18 @@ export function ShareScreen() {
           </Stack>
         )}
       </Modal>
+
+      {editing && (
+        <EditKey
+          entry={editing}
+          models={modelIds}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            view.set(saved);
+            setEditing(null);
+          }}
+        />
+      )}
 
       <ConfirmModal
         opened={revoking !== null}
