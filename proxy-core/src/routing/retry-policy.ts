@@ -1,5 +1,6 @@
 import { ProxyError, toProxyError, UPSTREAM_CUT, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type { ErrorInfo } from '../canonical/types.js';
+import { proxyMsg } from '../messages.js';
 
 /**
  * Retries and failover, before the first byte reaches the client.
@@ -132,6 +133,10 @@ export function deadlineError(deadlineMs: number, last?: ProxyError): ProxyError
     {
       code: 'deadline_exceeded',
       hint: 'Keybridge gives each request one deadline across all its retries (timeouts.deadlineMs). Try again later, or raise it.',
+      messageRef: last
+        ? proxyMsg('deadlinePassedLast', { span, seconds: deadlineMs / 1000, detail: last.message })
+        : proxyMsg('deadlinePassed', { span, seconds: deadlineMs / 1000 }),
+      hintRef: proxyMsg('deadlineHint'),
       account: last?.account,
       upstreamModel: last?.upstreamModel,
     },
@@ -147,6 +152,7 @@ export function clientAbortedError(): ProxyError {
   return new ProxyError('invalid_request', 'The client closed the connection', {
     status: 499,
     code: 'client_closed_request',
+    messageRef: proxyMsg('clientClosed'),
   });
 }
 
@@ -207,6 +213,8 @@ export async function runWithFailover<T, R extends RouteRef>(
       ok: false,
       error: new ProxyError('not_found', 'This model has no route to any account', {
         hint: 'Add an account that offers this model in the settings.',
+        messageRef: proxyMsg('noRoute'),
+        hintRef: proxyMsg('noRouteHint'),
       }),
       attempts,
       aborted: false,
