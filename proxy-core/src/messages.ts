@@ -411,6 +411,11 @@ export const PROXY_MESSAGES = {
   bedrockStreamBroke: ['detail'],
   bedrockStreamBrokeHint: [],
 
+  // ── anything else that fails (canonical/)
+  imageFetchFailed: ['url', 'detail'],
+  imageFetchHint: [],
+  internalError: ['detail'],
+
   // ── spend limits and access keys (observability/limits.ts, server/limit-check.ts)
   limitGlobalDailyUsd: ['limit', 'used', 'resets'],
   limitGlobalDailyTokens: ['limit', 'used', 'resets'],
