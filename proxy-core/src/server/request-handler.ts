@@ -289,7 +289,12 @@ export function createRequestHandler(deps: HandlerDeps) {
     } catch (err) {
       if (abort.signal.aborted) {
         record.set({ clientAborted: true });
-        record.finish(499, { status: 499, kind: 'internal', message: 'Client closed the connection' });
+        record.finish(499, {
+          status: 499,
+          kind: 'internal',
+          message: 'Client closed the connection',
+          messageRef: proxyMsg('clientGone'),
+        });
         return;
       }
       fail(err);
