@@ -15,6 +15,7 @@ const answer = fixtureJson<Json>('openai/openai-text.json');
 let upstream: MockServer;
 let px: RunningProxy;
 let viaProxy: RunningProxy;
+let keyed: RunningProxy;
 let deadPort: number;
 
 /** A port on 127.0.0.1 where nothing listens. */
@@ -49,6 +50,10 @@ beforeAll(async () => {
     timeouts: { firstByteMs: 5_000, deadlineMs: 700 },
     outboundProxy: 'none',
   });
+  keyed = await startProxy({
+    accounts: [acct('up', ['ok'])],
+    server: { requireAccessKey: true, accessKey: 'kb-access-key-for-tests-0001' },
+  });
   deadPort = await closedPort();
   viaProxy = await startProxy({
     accounts: [acct('up', ['ok'])],
@@ -58,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await px?.close();
   await viaProxy?.close();
+  await keyed?.close();
   await upstream?.close();
 });
 
@@ -78,6 +84,16 @@ describe('errors reach the record with their catalog code', () => {
     expect(rec.error?.message).toBe('Host "attacker.example" is not allowed');
     expect(rec.error?.messageRef).toEqual({ code: 'gateHostRefused', params: { host: 'attacker.example' } });
     expect(rec.error?.hintRef).toEqual({ code: 'gateHostHint' });
+  });
+
+  it('a wrong access key', async () => {
+    const recorded = keyed.nextRecord();
+    const r = await chat(keyed, 'ok', { authorization: 'Bearer not-the-key' });
+    expect(r.status).toBe(401);
+    const rec = await recorded;
+    expect(rec.error?.message).toBe('Wrong access key');
+    expect(rec.error?.messageRef).toEqual({ code: 'gateWrongKey' });
+    expect(rec.error?.hintRef).toEqual({ code: 'gateKeyHint' });
   });
 
   it('a model no account serves', async () => {
