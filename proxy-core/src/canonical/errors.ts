@@ -1,4 +1,4 @@
-import type { MessageRef } from '../messages.js';
+import { type MessageRef, proxyMsg } from '../messages.js';
 import type { ErrorInfo, ErrorKind } from './types.js';
 
 const STATUS_FOR_KIND: Record<ErrorKind, number> = {
@@ -102,7 +102,10 @@ export function invalidRequest(message: string, hint?: string): ProxyError {
 export function toProxyError(err: unknown): ProxyError {
   if (err instanceof ProxyError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ProxyError('internal', `Internal error: ${message}`, { cause: err });
+  return new ProxyError('internal', `Internal error: ${message}`, {
+    cause: err,
+    messageRef: proxyMsg('internalError', { detail: message }),
+  });
 }
 
 /** Maps an HTTP status to the error kind a client should see. */

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import { proxyMsg } from '../messages.js';
 import { ProxyError } from './errors.js';
 import type { CanonicalRequest, DocumentPart, ImagePart, Message, Part } from './types.js';
 
@@ -45,6 +46,8 @@ function fetchError(url: string, why: string, cause?: unknown): ProxyError {
   return new ProxyError('invalid_request', `Could not fetch the image at ${displayUrl(url)}: ${why}`, {
     hint: 'Check that the link opens in a browser without logging in, or attach the image to the message instead of linking it.',
     cause,
+    messageRef: proxyMsg('imageFetchFailed', { url: displayUrl(url), detail: why }),
+    hintRef: proxyMsg('imageFetchHint'),
   });
 }
 

@@ -124,7 +124,13 @@ export function listedModelsParts(
         found = await fetchModels(signal);
       } catch (err) {
         if (account.discoverModels || signal?.aborted) throw err;
-        return { models: configured, source: 'config', reason: asUpstreamError(err).message };
+        const e = asUpstreamError(err);
+        return {
+          models: configured,
+          source: 'config',
+          reason: e.message,
+          ...(e.messageRef ? { reasonRef: e.messageRef } : {}),
+        };
       }
       const byId = new Map<string, ModelInfo>();
       for (const m of [...configured, ...found]) if (!byId.has(m.id)) byId.set(m.id, m);

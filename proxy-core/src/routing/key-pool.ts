@@ -1,4 +1,5 @@
 import { ProxyError, QUOTA_EXHAUSTED_CODE } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 
 /**
  * A pool of credentials (keys) for one provider account.
@@ -55,6 +56,8 @@ export interface KeySnapshot {
 export interface PoolUnavailable {
   /** Epoch ms when the first cooling key becomes usable; undefined when every key is invalid. */
   retryAt?: number;
+  /** Whole seconds until `retryAt`, as the reason says them. */
+  seconds?: number;
   reason: string;
 }
 
@@ -163,6 +166,7 @@ export class KeyPool {
     const secs = Math.max(1, Math.ceil((retryAt - now) / 1000));
     return {
       retryAt,
+      seconds: secs,
       reason: `every key of account "${this.accountId}" is rate-limited or out of quota (next one free in ${secs} s)`,
     };
   }
@@ -173,6 +177,8 @@ export class KeyPool {
     if (u.retryAt === undefined) {
       return new ProxyError('authentication', `No working key for account "${this.accountId}"`, {
         hint: 'Every key was rejected by the provider. Check or replace the keys in the account settings.',
+        messageRef: proxyMsg('keysAllRejected', { account: this.accountId }),
+        hintRef: proxyMsg('keysAllRejectedHint'),
         account: this.accountId,
         retryable: true,
         status: 401,
@@ -180,6 +186,8 @@ export class KeyPool {
     }
     return new ProxyError('rate_limit', u.reason.charAt(0).toUpperCase() + u.reason.slice(1), {
       hint: 'Wait a little, add another key or account to this model, or raise your quota with the provider.',
+      messageRef: proxyMsg('keysAllCooling', { account: this.accountId, seconds: u.seconds ?? 1 }),
+      hintRef: proxyMsg('keysAllCoolingHint'),
       account: this.accountId,
       retryAfterMs: Math.max(0, u.retryAt - this.now()),
       retryable: true,

@@ -1,5 +1,6 @@
 import { ProxyError, toProxyError, UPSTREAM_CUT, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type { ErrorInfo } from '../canonical/types.js';
+import { type MessageRef, proxyMsg } from '../messages.js';
 
 /**
  * Retries and failover, before the first byte reaches the client.
@@ -120,18 +121,36 @@ export interface FailoverOptions<R extends RouteRef, T = unknown> {
 /** The error a request gets when its deadline passes before any answer could start. */
 export function deadlineError(deadlineMs: number, last?: ProxyError): ProxyError {
   const secs = Math.round(deadlineMs / 1000);
-  const span =
-    deadlineMs < 1000
-      ? `${deadlineMs} ms`
-      : secs >= 120 && secs % 60 === 0
-        ? `${secs / 60} minutes`
-        : `${secs} s`;
+  const detail = last?.message;
+  let span: string;
+  let messageRef: MessageRef;
+  if (deadlineMs < 1000) {
+    span = `${deadlineMs} ms`;
+    const ms = deadlineMs;
+    messageRef =
+      detail === undefined ? proxyMsg('deadlineMs', { ms }) : proxyMsg('deadlineMsLast', { ms, detail });
+  } else if (secs >= 120 && secs % 60 === 0) {
+    const minutes = secs / 60;
+    span = `${minutes} minutes`;
+    messageRef =
+      detail === undefined
+        ? proxyMsg('deadlineMinutes', { minutes })
+        : proxyMsg('deadlineMinutesLast', { minutes, detail });
+  } else {
+    span = `${secs} s`;
+    messageRef =
+      detail === undefined
+        ? proxyMsg('deadlineSeconds', { seconds: secs })
+        : proxyMsg('deadlineSecondsLast', { seconds: secs, detail });
+  }
   return new ProxyError(
     'timeout',
-    `No answer within ${span}${last ? ` (last try: ${last.message})` : ', the upstream had not started answering'}`,
+    `No answer within ${span}${detail !== undefined ? ` (last try: ${detail})` : ', the upstream had not started answering'}`,
     {
       code: 'deadline_exceeded',
       hint: 'Keybridge gives each request one deadline across all its retries (timeouts.deadlineMs). Try again later, or raise it.',
+      messageRef,
+      hintRef: proxyMsg('deadlineHint'),
       account: last?.account,
       upstreamModel: last?.upstreamModel,
     },
@@ -147,6 +166,7 @@ export function clientAbortedError(): ProxyError {
   return new ProxyError('invalid_request', 'The client closed the connection', {
     status: 499,
     code: 'client_closed_request',
+    messageRef: proxyMsg('clientClosed'),
   });
 }
 
@@ -207,6 +227,8 @@ export async function runWithFailover<T, R extends RouteRef>(
       ok: false,
       error: new ProxyError('not_found', 'This model has no route to any account', {
         hint: 'Add an account that offers this model in the settings.',
+        messageRef: proxyMsg('noRoute'),
+        hintRef: proxyMsg('noRouteHint'),
       }),
       attempts,
       aborted: false,

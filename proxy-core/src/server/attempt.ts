@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ProxyError, toProxyError, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
 import type { DialectCodec } from '../dialects/types.js';
+import { proxyMsg } from '../messages.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { ProviderLease } from '../routing/account-keys.js';
@@ -194,16 +195,20 @@ export async function readAnswer(
 }
 
 /** The error for an answer that should be JSON and is not (a wrong base URL, usually). */
-export function notJsonError(a: Attempt): ProxyError {
+export function notJsonError(a: Pick<Attempt, 'provider' | 'route'>): ProxyError {
+  const provider = a.provider.kind;
+  const account = a.route.account;
   return new ProxyError(
     'upstream',
-    `${a.provider.kind} account "${a.route.account}" answered with something that is not JSON`,
+    `${provider} account "${account}" answered with something that is not JSON`,
     {
       hint: 'Check the account’s base URL: it should point at the API, not a web page.',
       retryable: true,
       code: UPSTREAM_UNREADABLE,
-      account: a.route.account,
+      account,
       upstreamModel: a.route.upstreamModel,
+      messageRef: proxyMsg('answerNotJson', { provider, account }),
+      hintRef: proxyMsg('answerNotJsonHint'),
     },
   );
 }

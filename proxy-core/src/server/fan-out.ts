@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { accumulatedResponse, accumulateEvent, createAccumulator } from '../canonical/accumulate-stream.js';
-import { ProxyError, toProxyError, UPSTREAM_UNREADABLE } from '../canonical/errors.js';
+import { ProxyError, toProxyError } from '../canonical/errors.js';
 import type {
   CanonicalChoice,
   CanonicalRequest,
@@ -19,6 +19,7 @@ import { redactRelayedAnswer } from '../security/redacting-upstream.js';
 import type { SecretRedactor } from '../security/redactor.js';
 import type { HttpClient, UpstreamResponse } from '../transport/http-client.js';
 import { readBodyBytes, readBodyText } from '../transport/undici-http-client.js';
+import { notJsonError } from './attempt.js';
 import { ClientStreamWriter } from './client-writer.js';
 import { sendJson } from './respond.js';
 import { isContent } from './stream-relay.js';
@@ -173,17 +174,7 @@ async function relayWhole(a: FanOutArgs, answers: UpstreamResponse[]): Promise<{
         try {
           json = JSON.parse(redactRelayedAnswer(raw, env.redactor).toString('utf8'));
         } catch {
-          throw new ProxyError(
-            'upstream',
-            `${provider.kind} account "${route.account}" answered with something that is not JSON`,
-            {
-              hint: 'Check the account’s base URL: it should point at the API, not a web page.',
-              retryable: true,
-              code: UPSTREAM_UNREADABLE,
-              account: route.account,
-              upstreamModel: route.upstreamModel,
-            },
-          );
+          throw notJsonError({ provider, route });
         }
         return wireCodec.decodeResponse(json);
       }),
@@ -286,7 +277,9 @@ async function relayStreams(
   };
 
   await Promise.all(answers.map((upstream, choice) => pump(upstream, choice)));
-  if (ctx.signal.aborted) throw new ProxyError('internal', 'Client closed the connection');
+  if (ctx.signal.aborted) {
+    throw new ProxyError('internal', 'Client closed the connection', { messageRef: proxyMsg('clientGone') });
+  }
   const failed = failure as ProxyError | undefined;
   if (failed && !writer.committed) throw seam.beforeFirstByte(failed);
   if (failed) {

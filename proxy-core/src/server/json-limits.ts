@@ -1,4 +1,5 @@
 import { ProxyError } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 
 /** How deep and how big a request's JSON may be (a tool schema counts like any other member). */
 export interface JsonLimits {
@@ -27,6 +28,8 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits = REQUEST_JSO
         {
           code: 'json_too_deep',
           hint: `Keybridge accepts at most ${limits.maxDepth} levels of nesting, tool schemas included.`,
+          messageRef: proxyMsg('jsonTooDeep', { max: limits.maxDepth }),
+          hintRef: proxyMsg('jsonTooDeepHint', { max: limits.maxDepth }),
         },
       );
     }
@@ -39,6 +42,8 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits = REQUEST_JSO
         {
           code: 'json_too_large',
           hint: 'Send a shorter conversation, or fewer or smaller tools.',
+          messageRef: proxyMsg('jsonTooLarge', { max: limits.maxValues.toLocaleString('en-US') }),
+          hintRef: proxyMsg('jsonTooLargeHint'),
         },
       );
     }

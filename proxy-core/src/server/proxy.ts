@@ -166,12 +166,12 @@ function buildGeneration(
       codecs: createCodecSet(providerWireCodecs()),
       http: (id) => {
         const c = byAccount.get(id);
-        if (!c) throw new ProxyError('not_found', `No account "${id}"`);
+        if (!c) throw noAccountError(id);
         return c;
       },
       lease: (route) => {
         const k = keyed.get(route.account);
-        if (!k) throw new ProxyError('not_found', `No account "${route.account}"`);
+        if (!k) throw noAccountError(route.account);
         return leaseProvider(k);
       },
       timeouts: { firstByteMs: config.timeouts.firstByteMs, deadlineMs: config.timeouts.deadlineMs },
@@ -443,4 +443,11 @@ export function createProxy(initial: KeybridgeConfig, options: CreateProxyOption
     unpricedModels: () => spend.unpriced(),
   };
   return handle;
+}
+
+/** The error for a route naming an account this proxy does not have. */
+function noAccountError(account: string): ProxyError {
+  return new ProxyError('not_found', `No account "${account}"`, {
+    messageRef: proxyMsg('noAccount', { account }),
+  });
 }

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { invalidRequest, ProxyError } from '../canonical/errors.js';
+import { ProxyError } from '../canonical/errors.js';
 import { type JsonObject, parseJsonObject, peekJsonMembers } from '../canonical/json.js';
 import type { Dialect } from '../canonical/types.js';
 import type { DialectCodec } from '../dialects/types.js';
+import { proxyMsg } from '../messages.js';
 import type { RecordBuilder } from '../observability/recorder.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import type { Route } from '../routing/catalog.js';
@@ -117,7 +118,9 @@ async function relaySse(
 }
 
 function requireModel(model: unknown): string {
-  if (typeof model !== 'string' || model === '') throw invalidRequest('model: is required');
+  if (typeof model !== 'string' || model === '') {
+    throw new ProxyError('invalid_request', 'model: is required', { messageRef: proxyMsg('modelRequired') });
+  }
   return model;
 }
 
@@ -133,6 +136,8 @@ export async function serveCompletions(
   if (routes.length === 0) {
     throw new ProxyError('invalid_request', `Model "${model}" does not offer text completions`, {
       hint: 'Use /v1/chat/completions, or point this model at an OpenAI-compatible server that has /v1/completions.',
+      messageRef: proxyMsg('noCompletions', { model }),
+      hintRef: proxyMsg('noCompletionsHint'),
     });
   }
   await relayUntouched(ctx, routes, async (a) => {
@@ -158,6 +163,8 @@ export async function serveCountTokens(
     throw new ProxyError('not_found', `Token counting is not available for "${model}"`, {
       status: 501,
       hint: 'Its provider cannot count tokens for this client style; token counts still appear in the request log after each reply.',
+      messageRef: proxyMsg('noCountTokens', { model }),
+      hintRef: proxyMsg('noCountTokensHint'),
     });
   }
   await relayUntouched(

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalidRequest, ProxyError, toProxyError } from '../canonical/errors.js';
+import { ProxyError, toProxyError } from '../canonical/errors.js';
 import type { Dialect } from '../canonical/types.js';
 import type { AccessKeyConfig } from '../config/schema.js';
 import type { InboundMeta } from '../dialects/types.js';
@@ -179,11 +179,19 @@ export function createRequestHandler(deps: HandlerDeps) {
           return;
         case 'method_not_allowed':
           res.setHeader('allow', match.allowed);
-          throw new ProxyError('invalid_request', `Use ${match.allowed} for ${path}`, { status: 405 });
+          throw new ProxyError('invalid_request', `Use ${match.allowed} for ${path}`, {
+            status: 405,
+            messageRef: proxyMsg('methodNotAllowed', { allowed: match.allowed, path }),
+          });
         case 'bad_path':
-          throw invalidRequest(
+          throw new ProxyError(
+            'invalid_request',
             'The request path is not valid: it has a malformed %-escape',
-            'Use the base URL shown in Keybridge → Connect, and model ids as listed by /v1/models.',
+            {
+              hint: 'Use the base URL shown in Keybridge → Connect, and model ids as listed by /v1/models.',
+              messageRef: proxyMsg('badPath'),
+              hintRef: proxyMsg('badPathHint'),
+            },
           );
         case 'not_found':
           throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
@@ -207,6 +215,8 @@ export function createRequestHandler(deps: HandlerDeps) {
             `Request body is larger than ${state.config.server.bodyLimitMb} MiB`,
             {
               hint: 'Send fewer or smaller images, or raise server.bodyLimitMb.',
+              messageRef: proxyMsg('bodyTooLarge', { mb: state.config.server.bodyLimitMb }),
+              hintRef: proxyMsg('bodyTooLargeHint'),
             },
           );
         }
@@ -216,10 +226,15 @@ export function createRequestHandler(deps: HandlerDeps) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch (err) {
-        throw invalidRequest(`Request body is not valid JSON: ${(err as Error).message}`);
+        const detail = (err as Error).message;
+        throw new ProxyError('invalid_request', `Request body is not valid JSON: ${detail}`, {
+          messageRef: proxyMsg('bodyNotJson', { detail }),
+        });
       }
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        throw invalidRequest('Request body must be a JSON object');
+        throw new ProxyError('invalid_request', 'Request body must be a JSON object', {
+          messageRef: proxyMsg('bodyNotObject'),
+        });
       }
       checkJsonLimits(body);
       const obj = body as Record<string, unknown>;
@@ -232,7 +247,11 @@ export function createRequestHandler(deps: HandlerDeps) {
         await serveCountTokens(match.model ?? obj.model, obj, relay(), (m) => allowedRoutes(m, false));
         return;
       }
-      if (match.kind !== 'chat') throw new ProxyError('not_found', `No endpoint at ${method} ${path}`);
+      if (match.kind !== 'chat') {
+        throw new ProxyError('not_found', `No endpoint at ${method} ${path}`, {
+          messageRef: proxyMsg('noEndpoint', { method, path }),
+        });
+      }
 
       const meta: InboundMeta = {
         pathModel: match.model,
@@ -270,7 +289,12 @@ export function createRequestHandler(deps: HandlerDeps) {
     } catch (err) {
       if (abort.signal.aborted) {
         record.set({ clientAborted: true });
-        record.finish(499, { status: 499, kind: 'internal', message: 'Client closed the connection' });
+        record.finish(499, {
+          status: 499,
+          kind: 'internal',
+          message: 'Client closed the connection',
+          messageRef: proxyMsg('clientGone'),
+        });
         return;
       }
       fail(err);

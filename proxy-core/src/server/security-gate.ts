@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ProxyError } from '../canonical/errors.js';
 import type { AccessKeyConfig, ServerConfig } from '../config/schema.js';
 import { DROPPED_PARAMS_HEADER } from '../dialects/dropped-params.js';
+import { proxyMsg } from '../messages.js';
 import { hostWithoutPort, isLoopbackHostName } from '../security/loopback.js';
 import { safeEqualBytes } from '../security/safe-equal.js';
 
@@ -152,6 +153,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     throw new ProxyError('permission', `Host "${host || '(none)'}" is not allowed`, {
       hint: 'Connect through 127.0.0.1 or localhost. Other host names are refused to block DNS-rebinding attacks.',
       code: 'host_not_allowed',
+      messageRef: proxyMsg('gateHostRefused', { host: host || '(none)' }),
+      hintRef: proxyMsg('gateHostHint'),
     });
   }
 
@@ -164,6 +167,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
       throw new ProxyError('permission', `Requests from the web page ${origin} are not allowed`, {
         hint: 'Add this origin under Settings → Allowed browser origins, or send the access key.',
         code: 'origin_not_allowed',
+        messageRef: proxyMsg('gateOriginRefused', { origin }),
+        hintRef: proxyMsg('gateOriginHint'),
       });
     }
     corsHeaders = corsFor(origin);
@@ -172,6 +177,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
       throw new ProxyError('permission', 'Requests from sandboxed or file:// pages are not allowed', {
         hint: 'Send the access key, or call the proxy from a regular program.',
         code: 'origin_not_allowed',
+        messageRef: proxyMsg('gateSandboxRefused'),
+        hintRef: proxyMsg('gateSandboxHint'),
       });
     }
   }
@@ -188,11 +195,17 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     throw new ProxyError('permission', 'Requests from another web site are not allowed', {
       hint: 'Add the site under Settings → Allowed browser origins, or send the access key.',
       code: 'origin_not_allowed',
+      messageRef: proxyMsg('gateCrossSiteRefused'),
+      hintRef: proxyMsg('gateSiteHint'),
     });
   }
 
   if (input.method === 'OPTIONS') {
-    if (!origin) throw new ProxyError('invalid_request', 'OPTIONS is only answered for CORS preflights');
+    if (!origin) {
+      throw new ProxyError('invalid_request', 'OPTIONS is only answered for CORS preflights', {
+        messageRef: proxyMsg('gatePreflightOnly'),
+      });
+    }
     return {
       preflight: true,
       corsHeaders: {
@@ -212,6 +225,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     throw new ProxyError('permission', 'This proxy does not accept calls from other devices', {
       hint: `Set an access key of at least ${MIN_LAN_ACCESS_KEY_LENGTH} characters in Keybridge to allow them.`,
       code: 'lan_access_key_missing',
+      messageRef: proxyMsg('gateLanRefused'),
+      hintRef: proxyMsg('gateLanHint', { length: MIN_LAN_ACCESS_KEY_LENGTH }),
     });
   }
   const keyRequired = server.requireAccessKey || !fromLoopback;
@@ -219,6 +234,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
     if (!server.accessKey && !server.accessKeys?.length) {
       throw new ProxyError('permission', 'This proxy requires an access key but none is configured', {
         hint: 'Set an access key in Settings (server.accessKey).',
+        messageRef: proxyMsg('gateNoKeySet'),
+        hintRef: proxyMsg('gateNoKeySetHint'),
       });
     }
     if (!keyValid) {
@@ -226,6 +243,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
       throw new ProxyError('authentication', presented ? 'Wrong access key' : 'Access key required', {
         hint: 'Copy the access key from Keybridge → Connect and paste it into your app’s API key field.',
         code: 'invalid_access_key',
+        messageRef: proxyMsg(presented ? 'gateWrongKey' : 'gateKeyRequired'),
+        hintRef: proxyMsg('gateKeyHint'),
       });
     }
   }
@@ -241,6 +260,8 @@ export function checkRequest(input: GateInput, opts: GateOptions): GateDecision 
         `Content-Type must be application/json (got ${type || 'none'})`,
         {
           hint: 'Send the request body as JSON with Content-Type: application/json.',
+          messageRef: proxyMsg('gateNotJson', { type: type || 'none' }),
+          hintRef: proxyMsg('gateNotJsonHint'),
         },
       );
     }

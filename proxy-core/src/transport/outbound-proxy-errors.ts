@@ -4,6 +4,7 @@
  * certificate. Never with the proxy's credentials.
  */
 import { ProxyError } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 
 /** A proxy URL safe for logs and messages: user name and password replaced by `***`. */
 export function redactProxyUrl(url: string): string {
@@ -77,7 +78,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
   const err = safeCause(raw);
   const message = err.message;
   const code = errorCode(err);
-  const name = proxy.kind === 'socks' ? 'SOCKS5 proxy' : 'proxy';
+  const socks = proxy.kind === 'socks';
+  const name = socks ? 'SOCKS5 proxy' : 'proxy';
 
   const tunnel = /Proxy response \((\d{3})\)/.exec(message);
   if (/407/.test(message) && (tunnel || /Proxy Authentication Required/i.test(message))) {
@@ -86,6 +88,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       hint: 'Check the proxy user name and password in the proxy URL (http://user:password@host:port).',
       code: 'proxy_auth_failed',
       cause: err,
+      messageRef: proxyMsg('proxyAuthRejected', { where: proxy.where }),
+      hintRef: proxyMsg('proxyAuthRejectedHint'),
     });
   }
   if (tunnel) {
@@ -98,6 +102,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
         code: 'proxy_tunnel_failed',
         retryable: true,
         cause: err,
+        messageRef: proxyMsg('proxyTunnelRefused', { where: proxy.where, status: tunnel[1]! }),
+        hintRef: proxyMsg('proxyTunnelRefusedHint'),
       },
     );
   }
@@ -107,6 +113,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       hint: 'Check the user name and password in the proxy URL (socks5://user:password@host:port).',
       code: 'proxy_auth_failed',
       cause: err,
+      messageRef: proxyMsg('socksAuthRejected', { where: proxy.where }),
+      hintRef: proxyMsg('socksAuthRejectedHint'),
     });
   }
   if (proxy.kind === 'socks' && /rejected connection|Socks5 proxy rejected/i.test(message)) {
@@ -120,6 +128,10 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
         code: 'proxy_tunnel_failed',
         retryable: true,
         cause: err,
+        messageRef: detail
+          ? proxyMsg('socksConnectFailedDetail', { where: proxy.where, detail })
+          : proxyMsg('socksConnectFailed', { where: proxy.where }),
+        hintRef: proxyMsg('socksConnectFailedHint'),
       },
     );
   }
@@ -130,6 +142,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       code: 'proxy_unreachable',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg(socks ? 'socksRefused' : 'proxyRefused', { where: proxy.where }),
+      hintRef: proxyMsg('proxyCheckHint'),
     });
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
@@ -138,6 +152,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       code: 'proxy_timeout',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg(socks ? 'socksTimeout' : 'proxyTimeout', { where: proxy.where }),
+      hintRef: proxyMsg('proxyCheckHint'),
     });
   }
   if (code !== undefined && CONNECTION_CODES.has(code)) {
@@ -147,6 +163,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       code: 'proxy_unreachable',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg(socks ? 'socksUnreachable' : 'proxyUnreachable', { where: proxy.where, code }),
+      hintRef: proxyMsg('proxyCheckHint'),
     });
   }
   if (proxy.kind === 'socks' && /socks/i.test(message)) {
@@ -156,6 +174,8 @@ export function describeProxyFailure(raw: unknown, proxy: ProxyDescription): Pro
       code: 'proxy_failed',
       retryable: true,
       cause: err,
+      messageRef: proxyMsg('socksFailed', { where: proxy.where, detail: message }),
+      hintRef: proxyMsg('proxyCheckHint'),
     });
   }
   return undefined;
@@ -179,5 +199,7 @@ export function describeCertificateFailure(err: unknown, origin: string): ProxyE
     code: 'untrusted_certificate',
     hint: 'If your company or school network inspects encrypted traffic, add its CA certificate in the proxy settings; otherwise check the address you entered.',
     cause: safeCause(err),
+    messageRef: proxyMsg('certUntrusted', { host, code }),
+    hintRef: proxyMsg('certUntrustedHint'),
   });
 }

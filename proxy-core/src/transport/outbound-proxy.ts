@@ -2,6 +2,7 @@ import { isIP, type Socket } from 'node:net';
 import { rootCertificates, connect as tlsConnect } from 'node:tls';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { ProxyError } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 import {
   describeCertificateFailure,
   describeProxy,
@@ -223,6 +224,8 @@ function parseProxyUrl(url: string): URL {
       `The outbound proxy "${redactProxyUrl(url)}" is not a valid URL`,
       {
         hint: 'Use http://host:port, https://host:port or socks5://host:port (with user:password@ if needed).',
+        messageRef: proxyMsg('proxyUrlInvalid', { url: redactProxyUrl(url) }),
+        hintRef: proxyMsg('proxyUrlInvalidHint'),
       },
     );
   }
@@ -232,6 +235,8 @@ function parseProxyUrl(url: string): URL {
       `Unsupported proxy type "${u.protocol}" in the outbound proxy setting`,
       {
         hint: 'Use an http://, https:// or socks5:// proxy URL.',
+        messageRef: proxyMsg('proxyTypeUnsupported', { protocol: u.protocol }),
+        hintRef: proxyMsg('proxyTypeHint'),
       },
     );
   }

@@ -134,7 +134,10 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
         signal,
         mapError: (res) => mapAzureError(res, { account: account.id, now: deps.now() }),
         notJson: () =>
-          new ProxyError('upstream', 'Azure sent an unreadable deployment list', { account: account.id }),
+          new ProxyError('upstream', 'Azure sent an unreadable deployment list', {
+            account: account.id,
+            messageRef: proxyMsg('azureDeploymentsUnreadable'),
+          }),
       },
     );
     return (list.data ?? [])
@@ -239,6 +242,15 @@ export function createAzureProvider(account: AzureAccount, deps: ProviderDeps): 
             param === 'max_tokens'
               ? 'Keybridge now sends max_completion_tokens to it. Name the model behind the deployment in the account (deployments: {name: model}) to get it right the first time.'
               : `Keybridge now leaves "${param}" out for this deployment (reasoning models fix it themselves).`,
+          ...(param === 'max_tokens'
+            ? {
+                messageRef: proxyMsg('azureNeedsCompletionTokens', { deployment }),
+                hintRef: proxyMsg('azureNeedsCompletionTokensHint'),
+              }
+            : {
+                messageRef: proxyMsg('azureParamRefused', { deployment, param }),
+                hintRef: proxyMsg('azureParamRefusedHint', { param }),
+              }),
         });
       }
       return mapAzureError(res, { ...ctx, account: account.id, deployment, now: deps.now() });

@@ -5,6 +5,7 @@
  * foundation-model ids are accepted (not inference profiles), so a profile id is unwrapped.
  */
 import { ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { baseModelId } from './inference-profiles.js';
 import { toInvokeBody } from './invoke-body.js';
 
@@ -33,6 +34,8 @@ export function anthropicCountAnswer(answer: unknown): Record<string, unknown> {
   if (typeof n !== 'number') {
     throw new ProxyError('upstream', 'Bedrock answered the token count without a number of tokens', {
       hint: 'Try again; if it keeps happening, the token count still appears in the request log after each reply.',
+      messageRef: proxyMsg('bedrockCountNoNumber'),
+      hintRef: proxyMsg('bedrockCountNoNumberHint'),
     });
   }
   return { input_tokens: n };

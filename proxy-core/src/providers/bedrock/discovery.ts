@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import type { ModelInfo } from '../types.js';
 import { type CrossRegionMode, type ProfileKnowledge, profilePrefixesFor } from './inference-profiles.js';
 
@@ -34,11 +35,20 @@ const inferenceProfilesSchema = z.looseObject({
   nextToken: z.string().optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+/** The lists Keybridge reads from Bedrock's control plane, in words and as catalog codes. */
+const LISTS = {
+  models: { what: 'the model list', code: 'bedrockModelListShape' },
+  profiles: { what: 'the inference profile list', code: 'bedrockProfileListShape' },
+} as const;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, list: keyof typeof LISTS): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
+  const { what, code } = LISTS[list];
   throw new ProxyError('upstream', `Bedrock answered ${what} in an unexpected shape`, {
     hint: 'If this account uses a base URL override, check that it points at Bedrock.',
+    messageRef: proxyMsg(code),
+    hintRef: proxyMsg('bedrockBaseUrlHint'),
   });
 }
 
@@ -48,7 +58,7 @@ export async function listFoundationModels(
   signal?: AbortSignal,
 ): Promise<FoundationModelSummary[]> {
   const body = await client.getJson('/foundation-models?byOutputModality=TEXT', signal);
-  return parse(foundationModelsSchema, body, 'the model list').modelSummaries;
+  return parse(foundationModelsSchema, body, 'models').modelSummaries;
 }
 
 /** ListInferenceProfiles (system-defined), following nextToken for a few pages. */
@@ -64,7 +74,7 @@ export async function listInferenceProfiles(
     const body = parse(
       inferenceProfilesSchema,
       await client.getJson(`/inference-profiles?${q}`, signal),
-      'the inference profile list',
+      'profiles',
     );
     out.push(...body.inferenceProfileSummaries);
     token = body.nextToken;

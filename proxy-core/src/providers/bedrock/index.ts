@@ -47,6 +47,8 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
     throw new ProxyError('authentication', `Bedrock account "${account.id}": ${firstError.message}`, {
       hint: 'Fix the credentials of this account in the settings.',
       account: account.id,
+      messageRef: firstError.messageRef,
+      hintRef: proxyMsg('bedrockFixKeysHint'),
     });
   }
   const keys = check.cleaned;
@@ -99,6 +101,8 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           new ProxyError('upstream', `Bedrock's control plane answered with something that is not JSON`, {
             hint: 'If this account uses a base URL override, check that it points at Bedrock.',
             account: account.id,
+            messageRef: proxyMsg('bedrockControlNotJson'),
+            hintRef: proxyMsg('bedrockBaseUrlHint'),
           }),
       });
     },
@@ -148,6 +152,7 @@ export function createBedrockProvider(account: BedrockAccount, deps: ProviderDep
           `Bedrock counts tokens only for Claude models, not ${call.upstreamModel}`,
           {
             status: 501,
+            messageRef: proxyMsg('bedrockCountClaudeOnly', { model: call.upstreamModel }),
           },
         );
       }

@@ -1,5 +1,6 @@
 import { ProxyError } from '../../canonical/errors.js';
 import type { WireEvent } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import {
   EventStreamFrameError,
   type EventStreamMessage,
@@ -40,6 +41,8 @@ export function messageToWireEvent(msg: EventStreamMessage, ctx: BedrockErrorCon
     if (typeof bytes !== 'string') {
       throw new ProxyError('upstream', 'Bedrock sent a stream chunk without its content', {
         hint: 'Try again; if it keeps happening, report it together with the model id.',
+        messageRef: proxyMsg('bedrockChunkEmpty'),
+        hintRef: proxyMsg('bedrockChunkEmptyHint'),
         account: ctx.accountId,
         upstreamModel: ctx.upstreamModel,
       });
@@ -69,6 +72,8 @@ export function streamFailure(err: unknown, ctx: BedrockErrorContext, url: strin
   if (err instanceof EventStreamFrameError) {
     return new ProxyError('upstream', `Bedrock's answer stream broke: ${err.message}`, {
       hint: 'The answer was cut off. Try again; if it keeps happening, check your network or outbound proxy.',
+      messageRef: proxyMsg('bedrockStreamBroke', { detail: err.message }),
+      hintRef: proxyMsg('bedrockStreamBrokeHint'),
       account: ctx.accountId,
       upstreamModel: ctx.upstreamModel,
       cause: err,
@@ -78,6 +83,9 @@ export function streamFailure(err: unknown, ctx: BedrockErrorContext, url: strin
   return new ProxyError(net.kind, `${net.message} while the answer was streaming`, {
     hint: net.hint,
     retryable: net.retryable,
+    // The window says the network failure in its own words (without "while streaming").
+    messageRef: net.messageRef,
+    hintRef: net.hintRef,
     account: ctx.accountId,
     upstreamModel: ctx.upstreamModel,
     cause: err,

@@ -214,6 +214,7 @@ export function createVertexProvider(
           account: account.id,
           upstreamModel,
           retryable: true,
+          messageRef: proxyMsg('vertexUnreadable'),
         }),
     });
 

@@ -357,6 +357,8 @@ export function loadServiceAccount(account: ServiceAccountSource, baseDir: strin
             hint: r.error.hint,
             code: r.error.code,
             account: account.id,
+            messageRef: r.error.messageRef,
+            hintRef: r.error.hintRef,
           }),
         };
   if (account.serviceAccount !== undefined) {

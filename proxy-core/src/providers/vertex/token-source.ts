@@ -4,6 +4,7 @@ import type { gaxios as GaxiosNs } from 'google-auth-library';
 type GoogleAuthModule = typeof import('google-auth-library');
 
 import { ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import type { HttpClient } from '../../transport/http-client.js';
 import { readBodyText } from '../../transport/undici-http-client.js';
 import { mapTokenError } from './map-error.js';
@@ -129,6 +130,8 @@ function createTokenTransporter(
               hint: 'Check your internet connection, or set an outbound proxy if your network needs one.',
               retryable: true,
               cause: err,
+              messageRef: proxyMsg('vertexSignInTimeout', { host, seconds: Math.round(timeoutMs / 1000) }),
+              hintRef: proxyMsg('netCheckHint'),
             },
           );
         }
@@ -138,6 +141,8 @@ function createTokenTransporter(
             hint: err.hint,
             retryable: err.retryable,
             cause: err,
+            messageRef: proxyMsg('vertexSignInUnreachable', { detail: err.message }),
+            hintRef: err.hintRef,
           });
         }
         throw err;
@@ -150,12 +155,16 @@ function createTokenTransporter(
         throw new ProxyError('upstream', `Google's sign-in service (${host}) sent an unreadable answer`, {
           hint: 'If you use a proxy or gateway, check that it passes requests to Google unchanged.',
           retryable: true,
+          messageRef: proxyMsg('vertexSignInUnreadable', { host }),
+          hintRef: proxyMsg('vertexSignInGatewayHint'),
         });
       }
       if (typeof data.access_token !== 'string' || data.access_token === '') {
         throw new ProxyError('upstream', `Google's sign-in service (${host}) sent no access token`, {
           hint: 'Try again; if it keeps happening, create a new JSON key.',
           retryable: true,
+          messageRef: proxyMsg('vertexSignInNoToken', { host }),
+          hintRef: proxyMsg('vertexSignInNoTokenHint'),
         });
       }
       this.lastResponse = data;
@@ -190,14 +199,13 @@ async function fetchAccessToken(
     await client.authorize();
   } catch (err) {
     if (err instanceof ProxyError) throw err;
-    throw new ProxyError(
-      'authentication',
-      `Could not sign in with the service-account key: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        hint: 'Create a new JSON key for the service account and paste it again.',
-        cause: err,
-      },
-    );
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new ProxyError('authentication', `Could not sign in with the service-account key: ${detail}`, {
+      hint: 'Create a new JSON key for the service account and paste it again.',
+      cause: err,
+      messageRef: proxyMsg('vertexSignInKeyFailed', { detail }),
+      hintRef: proxyMsg('vertexNewKeyHint'),
+    });
   }
   const data = transporter.lastResponse;
   const token = data?.access_token;
