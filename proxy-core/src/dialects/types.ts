@@ -61,6 +61,13 @@ export interface StreamDecoder<S = unknown> {
   init(): S;
   decode(state: S, event: WireEvent): StreamEvent[];
   end(state: S): StreamEvent[];
+  /**
+   * For a tap that only logs (a passthrough relaying the upstream's own bytes): true when one raw
+   * SSE event (its bytes, blank line included) is a single `data:` line holding a whole JSON object
+   * that carries no usage, error or finish — content and nothing else. Once the first token is
+   * logged such events are not decoded. Absent: every event is decoded.
+   */
+  onlyContent?(event: Buffer): boolean;
 }
 
 /** A stream encoder turns canonical events into the client dialect's SSE events. */

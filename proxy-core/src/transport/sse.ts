@@ -80,6 +80,14 @@ export function pushSse(state: SseParserState, chunk: Uint8Array | string, final
   return out;
 }
 
+/**
+ * True when the parser holds no part of an event (nothing buffered, no data or event name waiting):
+ * after bytes ending in a line end, the next bytes start a new line outside any event.
+ */
+export function sseIdle(state: SseParserState): boolean {
+  return state.buffer === '' && state.data.length === 0 && state.event === undefined;
+}
+
 /** Flushes the end of the stream: a final event without its blank line still counts. */
 export function endSse(state: SseParserState): WireEvent[] {
   const out = pushSse(state, new Uint8Array(0), true);

@@ -166,6 +166,33 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
   return out;
 }
 
+const DATA = Buffer.from('data:');
+const FINISH = Buffer.from('"finish_reason"');
+const NULL = Buffer.from('null');
+
+/**
+ * A chunk that is content only: one `data:` line, a whole JSON object (ends in `}`: not `[DONE]`,
+ * not cut short), no `"usage"` or `"error"` member and no finish (`"finish_reason"` absent or
+ * null). Quoted words inside the content are escaped (`\"usage\"`), so they do not match.
+ */
+function onlyContent(ev: Buffer): boolean {
+  let end = ev.length;
+  while (end > 0 && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (end < 7 || ev[end - 1] !== 0x7d || ev.compare(DATA, 0, 5, 0, 5) !== 0) return false;
+  const lf = ev.indexOf(10);
+  const cr = ev.indexOf(13);
+  if ((lf >= 0 && lf < end) || (cr >= 0 && cr < end)) return false;
+  if (ev.includes('"usage"') || ev.includes('"error"')) return false;
+  const f = ev.indexOf(FINISH);
+  if (f < 0) return true;
+  let i = f + FINISH.length;
+  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+  if (ev[i] !== 0x3a) return false;
+  i++;
+  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+  return i + 4 <= end && ev.compare(NULL, 0, 4, i, i + 4) === 0 && ev.indexOf(FINISH, i) < 0;
+}
+
 /** OpenAI-compatible chat.completion.chunk stream → canonical events (every choice). */
 export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
   init: () => ({ started: false, choices: new Map(), done: false, failed: false }),
@@ -196,6 +223,8 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
     }
     return decodeChunk(state, chunk);
   },
+
+  onlyContent,
 
   end(state): StreamEvent[] {
     if (state.failed) return [];
