@@ -168,12 +168,27 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
 
 const DATA = Buffer.from('data:');
 const FINISH = Buffer.from('"finish_reason"');
+const USAGE = Buffer.from('"usage"');
 const NULL = Buffer.from('null');
+
+/** True when every `key` member in `ev[..end]` is `null` (or there is none). */
+function nullOrAbsent(ev: Buffer, key: Buffer, end: number): boolean {
+  for (let k = ev.indexOf(key); k >= 0; k = ev.indexOf(key, k + 1)) {
+    let i = k + key.length;
+    while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+    if (ev[i] !== 0x3a) return false;
+    i++;
+    while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+    if (i + 4 > end || ev.compare(NULL, 0, 4, i, i + 4) !== 0) return false;
+  }
+  return true;
+}
 
 /**
  * A chunk that is content only: one `data:` line, a whole JSON object (ends in `}`: not `[DONE]`,
- * not cut short), no `"usage"` or `"error"` member and no finish (`"finish_reason"` absent or
- * null). Quoted words inside the content are escaped (`\"usage\"`), so they do not match.
+ * not cut short), no `"error"` member, and no usage or finish (`"usage"` and `"finish_reason"`
+ * absent or null, as OpenAI sends them in every chunk). Quoted words inside the content are
+ * escaped (`\"usage\"`), so they do not match.
  */
 function onlyContent(ev: Buffer): boolean {
   let end = ev.length;
@@ -182,15 +197,8 @@ function onlyContent(ev: Buffer): boolean {
   const lf = ev.indexOf(10);
   const cr = ev.indexOf(13);
   if ((lf >= 0 && lf < end) || (cr >= 0 && cr < end)) return false;
-  if (ev.includes('"usage"') || ev.includes('"error"')) return false;
-  const f = ev.indexOf(FINISH);
-  if (f < 0) return true;
-  let i = f + FINISH.length;
-  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
-  if (ev[i] !== 0x3a) return false;
-  i++;
-  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
-  return i + 4 <= end && ev.compare(NULL, 0, 4, i, i + 4) === 0 && ev.indexOf(FINISH, i) < 0;
+  if (ev.includes('"error"')) return false;
+  return nullOrAbsent(ev, FINISH, end) && nullOrAbsent(ev, USAGE, end);
 }
 
 /** OpenAI-compatible chat.completion.chunk stream → canonical events (every choice). */
