@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../../proxy-core/src/canonical/types.js';
+import { anthropicCodec } from '../../../proxy-core/src/dialects/anthropic/index.js';
 import { openaiCodec } from '../../../proxy-core/src/dialects/openai/index.js';
+import { createCodecSet } from '../../../proxy-core/src/dialects/registry.js';
 import type { StreamDecoder } from '../../../proxy-core/src/dialects/types.js';
 import { RecordBuilder } from '../../../proxy-core/src/observability/recorder.js';
 import { StreamTap } from '../../../proxy-core/src/server/stream-relay.js';
@@ -19,7 +21,7 @@ const says = (lines: string[], eol = '\n') =>
   Buffer.from(lines.map((l) => `${l}${eol}${eol}`).join(''), 'utf8');
 const texts = ['Bonjour — ', '日本語の', 'the "usage" and "error" words', '“quotes”'];
 
-function tapOf(stream: Buffer, cuts: number[]) {
+function tapOf(stream: Buffer, cuts: number[], inner: StreamDecoder<unknown> = openaiCodec.streamDecoder) {
   let now = 0;
   const record = new RecordBuilder(
     { method: 'POST', path: '/v1/chat/completions', dialect: 'openai', endpoint: 'chat' },
@@ -27,7 +29,6 @@ function tapOf(stream: Buffer, cuts: number[]) {
     () => {},
   );
   const decoded: WireEvent[] = [];
-  const inner = openaiCodec.streamDecoder;
   const counting: StreamDecoder<unknown> = {
     init: () => inner.init(),
     decode: (s, ev) => {
@@ -105,4 +106,72 @@ describe('the passthrough tap skips content-only events once the first token is 
     expect(record.usage).toEqual({ inputTokens: 2, outputTokens: 1 });
     expect(tail).toBeUndefined();
   });
+});
+
+// Claude's stream (Anthropic Messages): content deltas are skipped, message_delta (usage, stop
+// reason), message_stop and errors are read.
+const anth = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}`;
+const claude = [
+  anth('message_start', {
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-x',
+      content: [],
+      usage: { input_tokens: 7, output_tokens: 1 },
+    },
+  }),
+  anth('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+  ...texts.map((text) => anth('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
+  anth('content_block_stop', { index: 0 }),
+  anth('message_delta', {
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: 5 },
+  }),
+  anth('message_stop', {}),
+];
+
+describe('the same for a Claude stream', () => {
+  const decoders = {
+    'Anthropic dialect': anthropicCodec.streamDecoder,
+    'Anthropic wire (answer tool unwrapped)': createCodecSet().wire('anthropic').streamDecoder,
+  };
+  for (const [name, decoder] of Object.entries(decoders)) {
+    for (const eol of ['\n', '\r\n']) {
+      it(`${name}: the log's facts at every split point (${JSON.stringify(eol)})`, () => {
+        const stream = says(
+          claude.map((e) => e.replace(/\n/g, eol)),
+          eol,
+        );
+        for (let cut = 0; cut <= stream.length; cut++) {
+          const { record, tail, tap } = tapOf(stream, [cut], decoder);
+          expect(record.usage).toMatchObject({ inputTokens: 7, outputTokens: 5 });
+          expect(record.responseModel).toBe('claude-x');
+          expect(record.ttftMs).toBe(1);
+          expect(tap.error).toBeUndefined();
+          expect(tail).toBeUndefined();
+        }
+      });
+    }
+    it(`${name}: skips the deltas after the first, still sees a cut-short delta and an error event`, () => {
+      const whole = tapOf(says(claude), [], decoder);
+      expect(whole.decoded.map((e) => e.event)).toEqual([
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ]);
+      const cut = claude[3]!.slice(0, -6);
+      expect(
+        tapOf(says([...claude.slice(0, 3), cut, ...claude.slice(4)]), [], decoder).tap.error?.message,
+      ).toMatch(/not valid JSON/);
+      const overloaded = anth('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
+      expect(tapOf(says([...claude.slice(0, 4), overloaded]), [], decoder).tap.error?.message).toMatch(
+        /Overloaded/,
+      );
+    });
+  }
 });

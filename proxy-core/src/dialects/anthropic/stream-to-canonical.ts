@@ -213,6 +213,36 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
   return out;
 }
 
+const DELTA_EVENT = Buffer.from('event: content_block_delta');
+const DELTA_DATA = Buffer.from('data: {"type":"content_block_delta"');
+
+/**
+ * A content delta and nothing else: an optional `event: content_block_delta` line, then one
+ * `data:` line holding a whole JSON object that starts `{"type":"content_block_delta"` and has no
+ * `"error"` in it (usage, stop reasons and errors come in other events).
+ */
+function onlyContent(ev: Buffer): boolean {
+  let end = ev.length;
+  while (end > 0 && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (ev[end - 1] !== 0x7d) return false;
+  let i = 0;
+  if (ev.compare(DELTA_EVENT, 0, DELTA_EVENT.length, 0, Math.min(DELTA_EVENT.length, end)) === 0) {
+    i = DELTA_EVENT.length;
+    if (ev[i] === 13) i++;
+    if (ev[i] === 10) i++;
+    if (i === DELTA_EVENT.length) return false;
+  }
+  if (
+    i + DELTA_DATA.length > end ||
+    ev.compare(DELTA_DATA, 0, DELTA_DATA.length, i, i + DELTA_DATA.length) !== 0
+  )
+    return false;
+  const lf = ev.indexOf(10, i);
+  const cr = ev.indexOf(13, i);
+  if ((lf >= 0 && lf < end) || (cr >= 0 && cr < end)) return false;
+  return !ev.includes('"error"', i);
+}
+
 /** Anthropic Messages SSE (also Vertex streamRawPredict and Bedrock invoke payloads) → canonical. */
 export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> = {
   init: () => ({
@@ -241,6 +271,8 @@ export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
     if (payload.type === undefined && event.event) payload = { ...payload, type: event.event };
     return decodePayload(state, payload);
   },
+
+  onlyContent,
 
   end(state): StreamEvent[] {
     if (state.failed) return [];

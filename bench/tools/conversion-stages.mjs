@@ -1,0 +1,102 @@
+// Instructions of each step of a conversion (OpenAI client → Anthropic upstream, the bench's
+// request and 8 KB answer), in-process, without sockets: each step is run N times and 0 times under
+// callgrind and the difference of the main thread's counts is divided by N. Shows which step of the
+// conversion costs what, steadily on a busy machine. Needs `npm run build:main`.
+//   node bench/tools/conversion-stages.mjs [--count 3000] [--warmup 3000] [--stages a,b]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { answerText, openaiChatBody } from '../lib/payloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '../../dist/proxy-core/src');
+
+async function stages() {
+  const { createCodecSet } = await import(join(dist, 'dialects/registry.js'));
+  const codecs = createCodecSet();
+  const openai = codecs.dialect('openai');
+  const anthropic = codecs.wire('anthropic');
+  const requestText = JSON.stringify(openaiChatBody('claude-model'));
+  const request = JSON.parse(requestText);
+  const canonical = openai.decodeRequest(request);
+  const opts = { upstreamModel: 'claude-bench', providerKind: 'anthropic', nativeStructuredOutput: true };
+  const encoded = anthropic.encodeRequest(canonical, opts);
+  const answerBytes = Buffer.from(
+    JSON.stringify({
+      id: 'msg_bench',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-bench',
+      content: [{ type: 'text', text: answerText(8 * 1024) }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 42, output_tokens: 1800 },
+    }),
+  );
+  const answer = JSON.parse(answerBytes.toString('utf8'));
+  const decoded = anthropic.decodeResponse(answer);
+  const out = openai.encodeResponse(decoded, { model: 'claude-model' });
+  return {
+    'parse-request': () => JSON.parse(requestText),
+    'decode-request': () => openai.decodeRequest(request),
+    'encode-request': () => anthropic.encodeRequest(canonical, opts),
+    'stringify-request': () => Buffer.from(JSON.stringify(encoded), 'utf8'),
+    'parse-answer': () => JSON.parse(answerBytes.toString('utf8')),
+    'read-usage': () => anthropic.readUsage(answer),
+    'decode-answer': () => anthropic.decodeResponse(answer),
+    'encode-answer': () => openai.encodeResponse(decoded, { model: 'claude-model' }),
+    'stringify-answer': () => Buffer.from(JSON.stringify(out), 'utf8'),
+  };
+}
+
+const { values } = parseArgs({
+  options: {
+    child: { type: 'string' },
+    count: { type: 'string', default: '3000' },
+    warmup: { type: 'string', default: '3000' },
+    stages: { type: 'string' },
+  },
+});
+if (values.child) {
+  const [name, n] = values.child.split(':');
+  const fn = (await stages())[name];
+  let sink = 0;
+  for (let i = 0; i < Number(values.warmup) + Number(n); i++) sink += fn() ? 1 : 0;
+  if (sink < 0) console.log(sink);
+} else {
+  const names = values.stages ? values.stages.split(',') : Object.keys(await stages());
+  const dir = mkdtempSync(join(tmpdir(), 'kb-stages-'));
+  const count = Number(values.count);
+  const counted = (name, n) => {
+    const before = new Set(readdirSync(dir));
+    execFileSync(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+        '--separate-threads=yes',
+        process.execPath,
+        fileURLToPath(import.meta.url),
+        '--child',
+        `${name}:${n}`,
+        '--warmup',
+        values.warmup,
+      ],
+      { stdio: 'ignore' },
+    );
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('-01'));
+    const m = /^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, file), 'utf8'));
+    return Number(m[1]);
+  };
+  try {
+    for (const name of names) {
+      const per = (counted(name, count) - counted(name, 0)) / count;
+      console.log(`${name.padEnd(18)} ${Math.round(per).toLocaleString('en')} instructions`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
