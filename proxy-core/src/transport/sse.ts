@@ -126,8 +126,10 @@ const CR = 13;
  */
 export function sseEventEnd(buf: Buffer, from: number, hasCR: boolean): number {
   if (!hasCR) {
-    const i = buf.indexOf('\n\n', from);
-    return i < 0 ? -1 : i + 2;
+    // a search for one byte is the cheapest native call; events have few lines
+    for (let i = buf.indexOf(LF, from); i >= 0; i = buf.indexOf(LF, i + 1))
+      if (buf[i + 1] === LF) return i + 2;
+    return -1;
   }
   let emptyLine = true;
   for (let i = from; i < buf.length; i++) {

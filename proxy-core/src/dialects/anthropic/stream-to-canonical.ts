@@ -215,32 +215,38 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
 
 const DELTA_EVENT = Buffer.from('event: content_block_delta');
 const DELTA_DATA = Buffer.from('data: {"type":"content_block_delta"');
+const ERROR = Buffer.from('"error"');
+
+/** True when `word` is at `i` in `ev`. */
+function bytesAt(ev: Buffer, i: number, word: Buffer): boolean {
+  if (i + word.length > ev.length) return false;
+  for (let k = 0; k < word.length; k++) if (ev[i + k] !== word[k]) return false;
+  return true;
+}
 
 /**
  * A content delta and nothing else: an optional `event: content_block_delta` line, then one
  * `data:` line holding a whole JSON object that starts `{"type":"content_block_delta"` and has no
- * `"error"` in it (usage, stop reasons and errors come in other events).
+ * `"error"` in it (usage, stop reasons and errors come in other events). One pass in JavaScript.
  */
 function onlyContent(ev: Buffer): boolean {
   let end = ev.length;
   while (end > 0 && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
   if (ev[end - 1] !== 0x7d) return false;
   let i = 0;
-  if (ev.compare(DELTA_EVENT, 0, DELTA_EVENT.length, 0, Math.min(DELTA_EVENT.length, end)) === 0) {
+  if (bytesAt(ev, 0, DELTA_EVENT)) {
     i = DELTA_EVENT.length;
     if (ev[i] === 13) i++;
     if (ev[i] === 10) i++;
     if (i === DELTA_EVENT.length) return false;
   }
-  if (
-    i + DELTA_DATA.length > end ||
-    ev.compare(DELTA_DATA, 0, DELTA_DATA.length, i, i + DELTA_DATA.length) !== 0
-  )
-    return false;
-  const lf = ev.indexOf(10, i);
-  const cr = ev.indexOf(13, i);
-  if ((lf >= 0 && lf < end) || (cr >= 0 && cr < end)) return false;
-  return !ev.includes('"error"', i);
+  if (!bytesAt(ev, i, DELTA_DATA)) return false;
+  for (i += DELTA_DATA.length; i < end; i++) {
+    const c = ev[i];
+    if (c === 10 || c === 13) return false;
+    if (c === 0x22 && ev[i + 1] === 0x65 && bytesAt(ev, i, ERROR)) return false;
+  }
+  return true;
 }
 
 /** Anthropic Messages SSE (also Vertex streamRawPredict and Bedrock invoke payloads) → canonical. */
