@@ -93,8 +93,8 @@ export class StreamTap {
         end >= 0;
         end = sseEventEnd(chunk, start, this.#hasCR)
       ) {
-        const ev = chunk.subarray(start, end);
-        if (!this.#content || !onlyContent(ev)) for (const wev of pushSse(sse, ev)) this.peek(wev);
+        if (!this.#content || !onlyContent(chunk, start, end))
+          for (const wev of pushSse(sse, chunk.subarray(start, end))) this.peek(wev);
         start = end;
       }
       if (start === chunk.length) return;

@@ -229,16 +229,16 @@ function bytesAt(ev: Buffer, i: number, word: Buffer): boolean {
  * `data:` line holding a whole JSON object that starts `{"type":"content_block_delta"` and has no
  * `"error"` in it (usage, stop reasons and errors come in other events). One pass in JavaScript.
  */
-function onlyContent(ev: Buffer): boolean {
-  let end = ev.length;
-  while (end > 0 && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
-  if (ev[end - 1] !== 0x7d) return false;
-  let i = 0;
-  if (bytesAt(ev, 0, DELTA_EVENT)) {
-    i = DELTA_EVENT.length;
+function onlyContent(ev: Buffer, start: number, stop: number): boolean {
+  let end = stop;
+  while (end > start && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (end <= start || ev[end - 1] !== 0x7d) return false;
+  let i = start;
+  if (bytesAt(ev, start, DELTA_EVENT)) {
+    i += DELTA_EVENT.length;
     if (ev[i] === 13) i++;
     if (ev[i] === 10) i++;
-    if (i === DELTA_EVENT.length) return false;
+    if (i === start + DELTA_EVENT.length) return false;
   }
   if (!bytesAt(ev, i, DELTA_DATA)) return false;
   for (i += DELTA_DATA.length; i < end; i++) {

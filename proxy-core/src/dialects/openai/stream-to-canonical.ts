@@ -193,11 +193,11 @@ function nullValue(ev: Buffer, i: number, end: number): boolean {
  * escaped (`\"usage\"`), so they do not match. One pass over the bytes, in JavaScript: cheaper
  * for an event of a few hundred bytes than a native search per word.
  */
-function onlyContent(ev: Buffer): boolean {
-  let end = ev.length;
-  while (end > 0 && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
-  if (end < 7 || ev[end - 1] !== 0x7d || !bytesAt(ev, 0, DATA)) return false;
-  for (let i = 5; i < end; i++) {
+function onlyContent(ev: Buffer, start: number, stop: number): boolean {
+  let end = stop;
+  while (end > start && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (end - start < 7 || ev[end - 1] !== 0x7d || !bytesAt(ev, start, DATA)) return false;
+  for (let i = start + 5; i < end; i++) {
     const c = ev[i];
     if (c === 10 || c === 13) return false;
     if (c !== 0x22) continue;
