@@ -38,6 +38,7 @@ async function stages() {
     }),
   );
   const answer = JSON.parse(answerBytes.toString('utf8'));
+  const utf8 = new TextDecoder();
   const decoded = anthropic.decodeResponse(answer);
   const out = openai.encodeResponse(decoded, { model: 'claude-model' });
   // the passthrough stream's per-read work: the bench mock's 100-event OpenAI stream in one read
@@ -71,6 +72,7 @@ async function stages() {
     'encode-request': () => anthropic.encodeRequest(canonical, opts),
     'stringify-request': () => Buffer.from(JSON.stringify(encoded), 'utf8'),
     'utf8-answer': () => answerBytes.toString('utf8'),
+    'textdecoder-answer': () => utf8.decode(answerBytes),
     'parse-answer': () => JSON.parse(answerBytes.toString('utf8')),
     'read-usage': () => anthropic.readUsage(answer),
     'decode-answer': () => anthropic.decodeResponse(answer),

@@ -1,4 +1,4 @@
-import { asJsonObject, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
+import { asJsonObject, bytesAt, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
 import type { StreamEvent, WireEvent } from '../../canonical/types.js';
 import type { StreamDecoder } from '../types.js';
 import { errorInfoFromAnthropicBody } from './errors.js';
@@ -216,13 +216,6 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
 const DELTA_EVENT = Buffer.from('event: content_block_delta');
 const DELTA_DATA = Buffer.from('data: {"type":"content_block_delta"');
 const ERROR = Buffer.from('"error"');
-
-/** True when `word` is at `i` in `ev`. */
-function bytesAt(ev: Buffer, i: number, word: Buffer): boolean {
-  if (i + word.length > ev.length) return false;
-  for (let k = 0; k < word.length; k++) if (ev[i + k] !== word[k]) return false;
-  return true;
-}
 
 /**
  * A content delta and nothing else: an optional `event: content_block_delta` line, then one

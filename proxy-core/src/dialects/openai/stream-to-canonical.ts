@@ -1,4 +1,4 @@
-import { asJsonObject, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
+import { asJsonObject, bytesAt, parseJsonObject, unreadableStreamEvent } from '../../canonical/json.js';
 import type { FinishReason, StreamEvent, Usage, WireEvent } from '../../canonical/types.js';
 import type { StreamDecoder } from '../types.js';
 import { errorInfoFromOpenaiBody } from './errors.js';
@@ -170,13 +170,6 @@ const DATA = Buffer.from('data:');
 const ERROR = Buffer.from('"error"');
 const FINISH = Buffer.from('"finish_reason"');
 const USAGE = Buffer.from('"usage"');
-
-/** True when `word` is at `i` in `ev`. */
-function bytesAt(ev: Buffer, i: number, word: Buffer): boolean {
-  if (i + word.length > ev.length) return false;
-  for (let k = 0; k < word.length; k++) if (ev[i + k] !== word[k]) return false;
-  return true;
-}
 
 /** True when a member's value, after its name ending before `i`, is `null` (spaces allowed). */
 function nullValue(ev: Buffer, i: number, end: number): boolean {
