@@ -4,13 +4,11 @@
 // callgrind and the difference of the main thread's counts is divided by N. Shows which step of the
 // conversion costs what, steadily on a busy machine. Needs `npm run build:main`.
 //   node bench/tools/conversion-stages.mjs [--count 3000] [--warmup 3000] [--stages a,b]
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { answerText, openaiChatBody } from '../lib/payloads.mjs';
+import { callgrindTotal } from '../lib/procs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '../../dist/proxy-core/src');
@@ -54,7 +52,11 @@ async function stages() {
     text += frame({ ...base, choices: [{ index: 0, delta, finish_reason: null }] });
   }
   text += frame({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-  text += frame({ ...base, choices: [], usage: { prompt_tokens: 42, completion_tokens: 100, total_tokens: 142 } });
+  text += frame({
+    ...base,
+    choices: [],
+    usage: { prompt_tokens: 42, completion_tokens: 100, total_tokens: 142 },
+  });
   text += 'data: [DONE]\n\n';
   const streamBytes = Buffer.from(text);
   const secrets = new SecretRedactor(['sk-bench-0123456789abcdef', 'sk-ant-bench-0123456789abcdef']);
@@ -97,35 +99,11 @@ if (values.child) {
   if (sink < 0) console.log(sink);
 } else {
   const names = values.stages ? values.stages.split(',') : Object.keys(await stages());
-  const dir = mkdtempSync(join(tmpdir(), 'kb-stages-'));
   const count = Number(values.count);
-  const counted = (name, n) => {
-    const before = new Set(readdirSync(dir));
-    execFileSync(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-        '--separate-threads=yes',
-        process.execPath,
-        fileURLToPath(import.meta.url),
-        '--child',
-        `${name}:${n}`,
-        '--warmup',
-        values.warmup,
-      ],
-      { stdio: 'ignore' },
-    );
-    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('-01'));
-    const m = /^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, file), 'utf8'));
-    return Number(m[1]);
-  };
-  try {
-    for (const name of names) {
-      const per = (counted(name, count) - counted(name, 0)) / count;
-      console.log(`${name.padEnd(18)} ${Math.round(per).toLocaleString('en')} instructions`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const counted = (name, n) =>
+    callgrindTotal(fileURLToPath(import.meta.url), ['--child', `${name}:${n}`, '--warmup', values.warmup]);
+  for (const name of names) {
+    const per = (counted(name, count) - counted(name, 0)) / count;
+    console.log(`${name.padEnd(18)} ${Math.round(per).toLocaleString('en')} instructions`);
   }
 }

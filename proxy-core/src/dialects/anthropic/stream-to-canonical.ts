@@ -271,8 +271,6 @@ export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
     return decodePayload(state, payload);
   },
 
-  onlyContent,
-
   end(state): StreamEvent[] {
     if (state.failed) return [];
     const out: StreamEvent[] = [];
@@ -291,4 +289,6 @@ export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
     }
     return out;
   },
+
+  onlyContent,
 };

@@ -233,8 +233,6 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
     return decodeChunk(state, chunk);
   },
 
-  onlyContent,
-
   end(state): StreamEvent[] {
     if (state.failed) return [];
     const out: StreamEvent[] = [];
@@ -256,4 +254,6 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> = {
     });
     return out;
   },
+
+  onlyContent,
 };
