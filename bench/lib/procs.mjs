@@ -1,6 +1,6 @@
 // Starting and watching the bench's child processes (mock, reference proxy, Keybridge headless).
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -111,6 +111,25 @@ export function dumpInstructions(dir, pid) {
   const m = /^(?:totals|summary): (\d+)/m.exec(text);
   if (!m) throw new Error(`no totals in ${dump}`);
   return Number(m[1]);
+}
+
+/**
+ * Runs `node script …args` to its end under callgrind and returns the instructions its main thread
+ * executed (for in-process counts: run the work N times and 0 times and take the difference).
+ */
+export function callgrindTotal(script, args) {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-callgrind-'));
+  try {
+    const [valgrind, ...opts] = callgrindWrapper(dir);
+    execFileSync(valgrind, [...opts, process.execPath, script, ...args], { stdio: 'ignore' });
+    const main = readdirSync(dir).find((f) => f.endsWith('-01'));
+    if (!main) throw new Error('callgrind wrote no dump for the main thread');
+    const m = /^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, main), 'utf8'));
+    if (!m) throw new Error(`no totals in ${main}`);
+    return Number(m[1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function hasValgrind() {

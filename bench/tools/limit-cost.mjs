@@ -4,12 +4,10 @@
 // with 0; the difference of the main thread's counts over N is the cost per request, unaffected by
 // how busy the machine is. Needs `npm run build:main`.
 //   node bench/tools/limit-cost.mjs [--runs 3] [--count 20000] [--warmup 5000]
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { callgrindTotal } from '../lib/procs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '../../dist/proxy-core/src');
@@ -62,28 +60,9 @@ if (values.child) {
   const [mode, count] = values.child.split(':');
   await work(mode, Number(count), Number(values.warmup));
 } else {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-limit-cost-'));
   const count = Number(values.count);
-  const counted = (mode, n) => {
-    const before = new Set(readdirSync(dir));
-    execFileSync(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-        '--separate-threads=yes',
-        process.execPath,
-        fileURLToPath(import.meta.url),
-        '--child',
-        `${mode}:${n}`,
-        '--warmup',
-        values.warmup,
-      ],
-      { stdio: 'ignore' },
-    );
-    const main = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('-01'));
-    return Number(/^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, main), 'utf8'))[1]);
-  };
+  const counted = (mode, n) =>
+    callgrindTotal(fileURLToPath(import.meta.url), ['--child', `${mode}:${n}`, '--warmup', values.warmup]);
   const out = {};
   for (const mode of values.modes.split(',')) {
     const per = [];
@@ -92,6 +71,5 @@ if (values.child) {
     out[mode] = per;
     console.error(`${mode}: ${per.join(', ')} instructions per request`);
   }
-  rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify({ count, warmup: Number(values.warmup), instructionsPerRequest: out }, null, 2));
 }

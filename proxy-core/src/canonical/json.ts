@@ -115,3 +115,10 @@ export function peekJsonMembers(
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** True when `word`'s bytes are at `i` in `bytes` (a byte check on a raw stream event). */
+export function bytesAt(bytes: Buffer, i: number, word: Buffer): boolean {
+  if (i + word.length > bytes.length) return false;
+  for (let k = 0; k < word.length; k++) if (bytes[i + k] !== word[k]) return false;
+  return true;
+}

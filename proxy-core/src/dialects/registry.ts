@@ -23,6 +23,8 @@ function unwrappingAnswerTool(codec: WireCodec): WireCodec {
     init: () => ({ inner: inner.init(), answer: createAnswerStreamState() }),
     decode: (s, ev) => unwrapAnswerEvents(s.answer, inner.decode(s.inner, ev)),
     end: (s) => unwrapAnswerEvents(s.answer, inner.end(s.inner)),
+    // Skipped content deltas change nothing a log-only tap reads (usage, errors, the finish).
+    onlyContent: inner.onlyContent,
   };
   return {
     ...codec,

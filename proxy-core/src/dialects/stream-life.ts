@@ -80,6 +80,8 @@ export interface JsonDecoderSteps<S extends DecoderLife> {
   payload(state: S, payload: JsonObject, event: WireEvent): StreamEvent[];
   /** Writes what the upstream's end closes; false when the answer was not complete. */
   end(state: S, out: StreamEvent[]): boolean;
+  /** The decoder's byte check for events that carry content only (StreamDecoder.onlyContent). */
+  onlyContent?: StreamDecoder<S>['onlyContent'];
 }
 
 /** A decoder of a stream whose events each carry one JSON object (SSE data), from its steps. */
@@ -107,5 +109,6 @@ export function jsonStreamDecoder<S extends DecoderLife>(steps: JsonDecoderSteps
       }
       return out;
     },
+    ...(steps.onlyContent ? { onlyContent: steps.onlyContent } : {}),
   };
 }

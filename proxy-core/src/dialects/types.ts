@@ -61,6 +61,13 @@ export interface StreamDecoder<S = unknown> {
   init(): S;
   decode(state: S, event: WireEvent): StreamEvent[];
   end(state: S): StreamEvent[];
+  /**
+   * For a tap that only logs (a passthrough relaying the upstream's own bytes): true when one raw
+   * SSE event — `bytes[start..end]`, its blank line included — can carry nothing the log reads
+   * beyond content: no usage, error, finish or end of stream, and whole (not cut short). Once the
+   * first token is logged such events are not decoded. Absent: every event is decoded.
+   */
+  onlyContent?(bytes: Buffer, start: number, end: number): boolean;
 }
 
 /** A stream encoder turns canonical events into the client dialect's SSE events. */

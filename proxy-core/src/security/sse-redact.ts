@@ -19,6 +19,45 @@ export function isSuspectSseEvent(text: string): boolean {
   return ERROR_EVENT.test(text) || ODD_LINE.test(text);
 }
 
+/**
+ * True for the common content event: one `data:` line opening JSON (`{` or `[`), followed only
+ * by line ends, without `"error"` in any case — for which `isSuspectSseEvent` is false. One pass
+ * over the bytes in JavaScript (no string made, no regular expression run).
+ */
+function isPlainJsonDataEvent(b: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (
+    end - i < 7 ||
+    b[i] !== 0x64 ||
+    b[i + 1] !== 0x61 ||
+    b[i + 2] !== 0x74 ||
+    b[i + 3] !== 0x61 ||
+    b[i + 4] !== 0x3a
+  )
+    return false;
+  i += 5;
+  while (b[i] === 0x20 || b[i] === 0x09) i++;
+  if (b[i] !== 0x7b && b[i] !== 0x5b) return false;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === LF || c === CR) {
+      for (let j = i + 1; j < end; j++) if (b[j] !== LF && b[j] !== CR) return false;
+      return true;
+    }
+    if (
+      c === 0x22 &&
+      (b[i + 1]! | 0x20) === 0x65 &&
+      (b[i + 2]! | 0x20) === 0x72 &&
+      (b[i + 3]! | 0x20) === 0x72 &&
+      (b[i + 4]! | 0x20) === 0x6f &&
+      (b[i + 5]! | 0x20) === 0x72 &&
+      b[i + 6] === 0x22
+    )
+      return false;
+  }
+  return false;
+}
+
 /** True for a decoded wire event that is an error or not JSON. */
 export function isSuspectWireEvent(ev: WireEvent): boolean {
   if (ev.event && /error|exception/i.test(ev.event)) return true;
@@ -63,8 +102,7 @@ export class SseRedactor {
   constructor(private readonly redactor: SecretRedactor) {}
 
   #event(bytes: Buffer): Buffer {
-    const text = bytes.toString('latin1');
-    if (!isSuspectSseEvent(text)) return bytes;
+    if (!isSuspectSseEvent(bytes.toString('latin1'))) return bytes;
     const utf8 = bytes.toString('utf8');
     const red = this.redactor.text(utf8);
     return red === utf8 ? bytes : Buffer.from(red, 'utf8');
@@ -93,20 +131,27 @@ export class SseRedactor {
     const buf = this.#held.length ? Buffer.concat([...this.#held, incoming]) : incoming;
     this.#held = [];
     this.#heldBytes = 0;
-    const parts: Buffer[] = [];
+    // Only redacted events are cut out and replaced; the bytes between them go on as they are.
+    let parts: Buffer[] | undefined;
+    let kept = 0;
     let start = 0;
-    let changed = false;
     for (;;) {
       const end = sseEventEnd(buf, start, this.#hasCR);
       if (end < 0) break;
-      const ev = buf.subarray(start, end);
-      const out = this.#event(ev);
-      if (out !== ev) changed = true;
-      parts.push(out);
+      if (!isPlainJsonDataEvent(buf, start, end)) {
+        const ev = buf.subarray(start, end);
+        const out = this.#event(ev);
+        if (out !== ev) {
+          parts ??= [];
+          parts.push(buf.subarray(kept, start), out);
+          kept = end;
+        }
+      }
       start = end;
     }
     if (start < buf.length) this.#hold(buf.subarray(start));
-    const ready = changed ? Buffer.concat(parts) : buf.subarray(0, start);
+    if (parts) parts.push(buf.subarray(kept, start));
+    const ready = parts ? Buffer.concat(parts) : buf.subarray(0, start);
     return this.#heldBytes > MAX_HELD ? Buffer.concat([ready, this.#release()]) : ready;
   }
 

@@ -15,17 +15,21 @@ const USAGE = Buffer.from('"usage"');
 const MAX_HELD = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
-/** True when `buf` may hold a usage object: `"usage"`, then `:` and `{` (spaces allowed). */
-function mayHoldUsage(buf: Buffer, from = 0, to = buf.length): boolean {
+/** Where `buf[from..to]` may hold a usage object: `"usage"`, then `:` and `{` (spaces allowed); -1 if nowhere. */
+function usageAt(buf: Buffer, from = 0, to = buf.length): number {
   for (let i = buf.indexOf(USAGE, from); i >= 0 && i < to; i = buf.indexOf(USAGE, i + 1)) {
     let j = i + USAGE.length;
     while (j < to && (buf[j] === 0x20 || buf[j] === 0x09 || buf[j] === LF || buf[j] === CR)) j++;
     if (buf[j] !== 0x3a) continue;
     j++;
     while (j < to && (buf[j] === 0x20 || buf[j] === 0x09 || buf[j] === LF || buf[j] === CR)) j++;
-    if (buf[j] === 0x7b) return true;
+    if (buf[j] === 0x7b) return i;
   }
-  return false;
+  return -1;
+}
+
+function mayHoldUsage(buf: Buffer): boolean {
+  return usageAt(buf) >= 0;
 }
 
 /** True when the raw bytes of one SSE event (data lines only, no event name) are a usage-only chunk. */
@@ -96,7 +100,31 @@ export class UsageChunkCutter {
 
   /** Whole events, with the usage-only one left out. */
   #cut(events: Buffer): Buffer {
-    if (events.length === 0 || !mayHoldUsage(events)) return events;
+    let i = events.length === 0 ? -1 : usageAt(events);
+    if (i < 0 || this.#hasCR) return i < 0 ? events : this.#cutEach(events);
+    // LF only: judge just the events that hold a candidate, found around it.
+    const parts: Buffer[] = [];
+    let from = 0;
+    while (i >= 0) {
+      const p = events.lastIndexOf('\n\n', i);
+      // After a run of blank lines the walk from the start decides where events begin.
+      if (p > 0 && events[p - 1] === LF) return this.#cutEach(events);
+      const start = p < 0 ? 0 : p + 2;
+      const e = events.indexOf('\n\n', i);
+      const end = e < 0 ? events.length : e + 2;
+      if (isUsageOnlyEvent(events.subarray(start, end), this.isUsageOnly)) {
+        parts.push(events.subarray(from, start));
+        from = end;
+      }
+      i = usageAt(events, end);
+    }
+    if (from === 0) return events;
+    parts.push(events.subarray(from));
+    return Buffer.concat(parts);
+  }
+
+  /** Whole events, each judged in turn (any line ends). */
+  #cutEach(events: Buffer): Buffer {
     const parts: Buffer[] = [];
     let start = 0;
     let cut = false;

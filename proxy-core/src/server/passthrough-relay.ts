@@ -1,6 +1,5 @@
 import type { ProxyError } from '../canonical/errors.js';
 import { peekJsonMembers } from '../canonical/json.js';
-import { createSseParser, endSse, pushSse } from '../transport/sse.js';
 import { notJsonError, readAnswer } from './attempt.js';
 import { UsageChunkCutter } from './openai-passthrough.js';
 import type { Outcome, Relay } from './pipeline-types.js';
@@ -46,7 +45,6 @@ const BLANK_LINE = Buffer.from('\n\n');
 function relayBytes(r: Relay, usageOnly?: (data: string) => boolean): Promise<Outcome> {
   const writer = streamWriter(r);
   const tap = new StreamTap(r.wireCodec.streamDecoder, r.ctx.record);
-  const sse = createSseParser();
   const cutter = usageOnly ? new UsageChunkCutter(usageOnly) : undefined;
   const flushHeld = async () => {
     const held = cutter?.end();
@@ -62,15 +60,14 @@ function relayBytes(r: Relay, usageOnly?: (data: string) => boolean): Promise<Ou
     tap,
     async pump() {
       for await (const chunk of r.upstream.response.body) {
-        for (const wev of pushSse(sse, chunk)) tap.peek(wev);
+        tap.peekSse(chunk);
         const out = cutter ? cutter.push(chunk) : chunk;
         if (out.length > 0) await writer.raw(out);
         if (writer.closed) break;
       }
       await flushHeld();
       // An upstream stream cut short (or that was never SSE) is told to the client, not ended as if whole.
-      let tailError: ProxyError | undefined;
-      for (const wev of endSse(sse)) tailError = tap.peek(wev) ?? tailError;
+      let tailError = tap.endSse();
       tailError = tap.end().error ?? tailError;
       if (tailError && writer.committed) await endWithError(tailError);
     },

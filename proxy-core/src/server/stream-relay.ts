@@ -2,6 +2,14 @@ import { ProxyError } from '../canonical/errors.js';
 import type { StreamEvent, WireEvent } from '../canonical/types.js';
 import type { StreamDecoder } from '../dialects/types.js';
 import type { RecordBuilder } from '../observability/recorder.js';
+import {
+  createSseParser,
+  endSse,
+  pushSse,
+  type SseParserState,
+  sseEventEnd,
+  sseIdle,
+} from '../transport/sse.js';
 import { ClientStreamWriter } from './client-writer.js';
 import type { Outcome, Relay } from './pipeline-types.js';
 
@@ -38,6 +46,13 @@ export class StreamTap {
   /** The last in-band error seen (an error event, a stream cut short). */
   error: ProxyError | undefined;
   readonly #state: unknown;
+  /** The first token was logged. */
+  #content = false;
+  /** The parser of a raw SSE stream (`peekSse`), made on first use. */
+  #sse: SseParserState | undefined;
+  /** The parser holds no part of an event: the next raw bytes may be split into whole events. */
+  #free = true;
+  #hasCR = false;
 
   constructor(
     private readonly decoder: StreamDecoder<unknown>,
@@ -58,6 +73,44 @@ export class StreamTap {
     return this.note(safe(() => this.decoder.decode(this.#state, wev)) ?? []);
   }
 
+  /**
+   * Looks at a chunk of a raw SSE stream. Once the first token is logged, an event the decoder
+   * calls content only (`onlyContent`) is skipped without being parsed: the log needs nothing from
+   * it. Every other byte goes through one SSE parser, in order, so the decoder's state stays whole.
+   */
+  peekSse(bytes: Uint8Array): void {
+    const chunk = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!this.#sse) this.#sse = createSseParser();
+    const sse = this.#sse;
+    if (!this.#hasCR && chunk.includes(CR)) this.#hasCR = true;
+    const onlyContent = this.decoder.onlyContent;
+    let start = 0;
+    if (this.#free && onlyContent) {
+      for (
+        let end = sseEventEnd(chunk, 0, this.#hasCR);
+        end >= 0;
+        end = sseEventEnd(chunk, start, this.#hasCR)
+      ) {
+        if (!this.#content || !onlyContent(chunk, start, end))
+          for (const wev of pushSse(sse, chunk.subarray(start, end))) this.peek(wev);
+        start = end;
+      }
+      if (start === chunk.length) return;
+    }
+    for (const wev of pushSse(sse, start ? chunk.subarray(start) : chunk)) this.peek(wev);
+    const last = chunk[chunk.length - 1];
+    this.#free = (last === LF || last === CR) && sseIdle(sse);
+  }
+
+  /** The end of a raw SSE stream (`peekSse`): a last event without its blank line, and the error it carries. */
+  endSse(): ProxyError | undefined {
+    let error: ProxyError | undefined;
+    if (this.#sse) for (const wev of endSse(this.#sse)) error = this.peek(wev) ?? error;
+    return error;
+  }
+
   /** The decoder's last events once the upstream closed, and the error they carry. */
   end(): { events: StreamEvent[]; error?: ProxyError } {
     const events = this.decoder.end(this.#state);
@@ -67,8 +120,10 @@ export class StreamTap {
   private note(events: StreamEvent[]): ProxyError | undefined {
     let inband: ProxyError | undefined;
     for (const ev of events) {
-      if (isContent(ev)) this.record.firstToken();
-      else if (ev.type === 'usage') this.record.addUsage(ev.usage);
+      if (isContent(ev)) {
+        this.record.firstToken();
+        this.#content = true;
+      } else if (ev.type === 'usage') this.record.addUsage(ev.usage);
       else if (ev.type === 'start' && ev.model) this.record.set({ responseModel: ev.model });
       else if (ev.type === 'error') inband = ProxyError.fromInfo(ev.error);
     }
@@ -76,6 +131,9 @@ export class StreamTap {
     return inband;
   }
 }
+
+const LF = 10;
+const CR = 13;
 
 /** A stream relay: its loop, and how it ends in each case. */
 export interface StreamJob {

@@ -80,6 +80,14 @@ export function pushSse(state: SseParserState, chunk: Uint8Array | string, final
   return out;
 }
 
+/**
+ * True when the parser holds no part of an event (nothing buffered, no data or event name waiting):
+ * after bytes ending in a line end, the next bytes start a new line outside any event.
+ */
+export function sseIdle(state: SseParserState): boolean {
+  return state.buffer === '' && state.data.length === 0 && state.event === undefined;
+}
+
 /** Flushes the end of the stream: a final event without its blank line still counts. */
 export function endSse(state: SseParserState): WireEvent[] {
   const out = pushSse(state, new Uint8Array(0), true);
@@ -118,8 +126,10 @@ const CR = 13;
  */
 export function sseEventEnd(buf: Buffer, from: number, hasCR: boolean): number {
   if (!hasCR) {
-    const i = buf.indexOf('\n\n', from);
-    return i < 0 ? -1 : i + 2;
+    // a search for one byte is the cheapest native call; events have few lines
+    for (let i = buf.indexOf(LF, from); i >= 0; i = buf.indexOf(LF, i + 1))
+      if (buf[i + 1] === LF) return i + 2;
+    return -1;
   }
   let emptyLine = true;
   for (let i = from; i < buf.length; i++) {

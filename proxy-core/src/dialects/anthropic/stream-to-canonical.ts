@@ -1,4 +1,4 @@
-import { asJsonObject } from '../../canonical/json.js';
+import { asJsonObject, bytesAt } from '../../canonical/json.js';
 import type { StreamEvent } from '../../canonical/types.js';
 import { jsonStreamDecoder } from '../stream-life.js';
 import type { StreamDecoder } from '../types.js';
@@ -208,6 +208,35 @@ function decodePayload(state: AnthropicStreamDecodeState, payload: Json): Stream
   return out;
 }
 
+const DELTA_EVENT = Buffer.from('event: content_block_delta');
+const DELTA_DATA = Buffer.from('data: {"type":"content_block_delta"');
+const ERROR = Buffer.from('"error"');
+
+/**
+ * A content delta and nothing else: an optional `event: content_block_delta` line, then one
+ * `data:` line holding a whole JSON object that starts `{"type":"content_block_delta"` and has no
+ * `"error"` in it (usage, stop reasons and errors come in other events). One pass in JavaScript.
+ */
+function onlyContent(ev: Buffer, start: number, stop: number): boolean {
+  let end = stop;
+  while (end > start && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (end <= start || ev[end - 1] !== 0x7d) return false;
+  let i = start;
+  if (bytesAt(ev, start, DELTA_EVENT)) {
+    i += DELTA_EVENT.length;
+    if (ev[i] === 13) i++;
+    if (ev[i] === 10) i++;
+    if (i === start + DELTA_EVENT.length) return false;
+  }
+  if (!bytesAt(ev, i, DELTA_DATA)) return false;
+  for (i += DELTA_DATA.length; i < end; i++) {
+    const c = ev[i];
+    if (c === 10 || c === 13) return false;
+    if (c === 0x22 && ev[i + 1] === 0x65 && bytesAt(ev, i, ERROR)) return false;
+  }
+  return true;
+}
+
 /** Anthropic Messages SSE (also Vertex streamRawPredict and Bedrock invoke payloads) → canonical. */
 export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
   jsonStreamDecoder<AnthropicStreamDecodeState>({
@@ -235,4 +264,5 @@ export const anthropicStreamDecoder: StreamDecoder<AnthropicStreamDecodeState> =
       closeAll(state, out);
       return state.finished;
     },
+    onlyContent,
   });

@@ -1,4 +1,4 @@
-import { asJsonObject } from '../../canonical/json.js';
+import { asJsonObject, bytesAt } from '../../canonical/json.js';
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/types.js';
 import { jsonStreamDecoder } from '../stream-life.js';
 import type { StreamDecoder } from '../types.js';
@@ -167,6 +167,42 @@ function decodeChunk(state: OpenaiStreamDecodeState, chunk: Json): StreamEvent[]
   return out;
 }
 
+const DATA = Buffer.from('data:');
+const ERROR = Buffer.from('"error"');
+const FINISH = Buffer.from('"finish_reason"');
+const USAGE = Buffer.from('"usage"');
+
+/** True when a member's value, after its name ending before `i`, is `null` (spaces allowed). */
+function nullValue(ev: Buffer, i: number, end: number): boolean {
+  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+  if (ev[i++] !== 0x3a) return false;
+  while (ev[i] === 0x20 || ev[i] === 0x09) i++;
+  return i + 4 <= end && ev[i] === 0x6e && ev[i + 1] === 0x75 && ev[i + 2] === 0x6c && ev[i + 3] === 0x6c;
+}
+
+/**
+ * A chunk that is content only: one `data:` line, a whole JSON object (ends in `}`: not `[DONE]`,
+ * not cut short), no `"error"` member, and no usage or finish (`"usage"` and `"finish_reason"`
+ * absent or null, as OpenAI sends them in every chunk). Quoted words inside the content are
+ * escaped (`\"usage\"`), so they do not match. One pass over the bytes, in JavaScript: cheaper
+ * for an event of a few hundred bytes than a native search per word.
+ */
+function onlyContent(ev: Buffer, start: number, stop: number): boolean {
+  let end = stop;
+  while (end > start && (ev[end - 1] === 10 || ev[end - 1] === 13)) end--;
+  if (end - start < 7 || ev[end - 1] !== 0x7d || !bytesAt(ev, start, DATA)) return false;
+  for (let i = start + 5; i < end; i++) {
+    const c = ev[i];
+    if (c === 10 || c === 13) return false;
+    if (c !== 0x22) continue;
+    const next = ev[i + 1];
+    if (next === 0x65 && bytesAt(ev, i, ERROR)) return false;
+    if (next === 0x75 && bytesAt(ev, i, USAGE) && !nullValue(ev, i + USAGE.length, end)) return false;
+    if (next === 0x66 && bytesAt(ev, i, FINISH) && !nullValue(ev, i + FINISH.length, end)) return false;
+  }
+  return true;
+}
+
 /** OpenAI-compatible chat.completion.chunk stream → canonical events (every choice). */
 export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> =
   jsonStreamDecoder<OpenaiStreamDecodeState>({
@@ -196,4 +232,5 @@ export const openaiStreamDecoder: StreamDecoder<OpenaiStreamDecodeState> =
       flushFinish(state, out);
       return true;
     },
+    onlyContent,
   });
