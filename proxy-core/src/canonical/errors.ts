@@ -94,8 +94,12 @@ export class ProxyError extends Error {
   }
 }
 
-export function invalidRequest(message: string, hint?: string): ProxyError {
-  return new ProxyError('invalid_request', message, { hint });
+export function invalidRequest(
+  message: string,
+  hint?: string,
+  refs?: { message: MessageRef; hint?: MessageRef },
+): ProxyError {
+  return new ProxyError('invalid_request', message, { hint, messageRef: refs?.message, hintRef: refs?.hint });
 }
 
 /** Wrap anything thrown into a ProxyError without losing its message. */

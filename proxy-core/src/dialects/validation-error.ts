@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProxyError } from '../canonical/errors.js';
+import { proxyMsg } from '../messages.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -59,5 +60,7 @@ export function parseInbound<T>(schema: z.ZodType<T>, body: unknown, dialectLabe
   throw new ProxyError('invalid_request', `Invalid ${dialectLabel} request: ${detail}`, {
     hint: 'The app sent a request this proxy cannot read. Check the connection type (API source) selected in your chat app matches this endpoint.',
     code: 'invalid_request_body',
+    messageRef: proxyMsg('invalidClientRequest', { api: dialectLabel, detail }),
+    hintRef: proxyMsg('invalidClientRequestHint'),
   });
 }

@@ -144,4 +144,35 @@ describe('errors reach the record with their catalog code', () => {
     expect(rec.error?.messageRef).toEqual({ code: 'deadlineMs', params: { ms: 700 } });
     expect(rec.error?.hintRef).toEqual({ code: 'deadlineHint' });
   });
+
+  it('a request the client dialect cannot read (OpenAI and Gemini)', async () => {
+    const recorded = px.nextRecord();
+    const r = await rawRequest(px.origin, {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'busy', messages: 'hello' }),
+    });
+    expect(r.status).toBe(400);
+    const rec = await recorded;
+    expect(rec.error?.message).toMatch(/^Invalid OpenAI chat request: messages: /);
+    expect(rec.error?.messageRef?.code).toBe('invalidClientRequest');
+    expect(rec.error?.messageRef?.params?.api).toBe('OpenAI chat');
+    expect(rec.error?.hintRef).toEqual({ code: 'invalidClientRequestHint' });
+
+    const gemini = px.nextRecord();
+    const g = await rawRequest(px.origin, {
+      method: 'POST',
+      path: '/v1beta/models/busy:generateContent',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'assistant', parts: [{ text: 'hi' }] }] }),
+    });
+    expect(g.status).toBe(400);
+    const grec = await gemini;
+    expect(grec.error?.messageRef).toEqual({
+      code: 'geminiBadRole',
+      params: { index: 0, role: 'assistant' },
+    });
+    expect(grec.error?.hintRef).toEqual({ code: 'geminiBadRoleHint' });
+  });
 });

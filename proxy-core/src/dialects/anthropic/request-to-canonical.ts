@@ -10,6 +10,7 @@ import type {
   TextPart,
   ToolChoice,
 } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import type { InboundMeta } from '../types.js';
 import { parseInbound } from '../validation-error.js';
 import {
@@ -151,6 +152,10 @@ export function anthropicRequestToCanonical(body: unknown, meta: InboundMeta = {
         throw invalidRequest(
           `tools[${i}]: the server tool "${t.type ?? t.name}" is not supported through this proxy`,
           'Turn off built-in tools such as web search in your app, or connect to Anthropic directly.',
+          {
+            message: proxyMsg('serverToolUnsupported', { index: i, tool: String(t.type ?? t.name) }),
+            hint: proxyMsg('serverToolUnsupportedHint'),
+          },
         );
       }
       return {

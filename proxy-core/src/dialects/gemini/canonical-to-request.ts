@@ -7,6 +7,7 @@ import type {
   ToolDefinition,
   ToolResultPart,
 } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import type { EncodeRequestOptions } from '../types.js';
 import { canonicalPartsToGemini } from './canonical-parts-to-gemini.js';
 import { jsonSchemaForGemini } from './json-schema.js';
@@ -43,7 +44,10 @@ export function canonicalToGeminiRequest(
   const systemText = req.system.filter((p) => p.text.trim() !== '');
   if (contents.length === 0) {
     if (systemText.length === 0) {
-      throw invalidRequest('The conversation has no messages to send.', 'Write a message before sending.');
+      throw invalidRequest('The conversation has no messages to send.', 'Write a message before sending.', {
+        message: proxyMsg('noMessages'),
+        hint: proxyMsg('noMessagesHint'),
+      });
     }
     // Gemini needs at least one turn: a system-only prompt becomes the user turn.
     contents = [{ role: 'user', parts: systemText.map((p) => ({ text: p.text })) }];
@@ -144,6 +148,10 @@ function toolResultToGemini(part: ToolResultPart, callNames: Map<string, string>
     throw invalidRequest(
       `A tool result refers to tool call "${part.toolCallId}", which is not in the conversation.`,
       'Gemini needs the name of the tool each result answers: keep the assistant message with the tool call.',
+      {
+        message: proxyMsg('toolResultNoCall', { id: part.toolCallId }),
+        hint: proxyMsg('toolResultNoCallHint'),
+      },
     );
   }
   const text = part.content

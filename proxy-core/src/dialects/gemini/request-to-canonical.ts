@@ -10,6 +10,7 @@ import type {
   ToolDefinition,
   ToolResultPart,
 } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import type { InboundMeta } from '../types.js';
 import { openApiSchemaToJsonSchema } from './json-schema.js';
 import { mediaPartFromGemini } from './media.js';
@@ -38,6 +39,7 @@ export function geminiRequestToCanonical(body: unknown, meta: InboundMeta): Cano
     throw invalidRequest(
       'The request does not say which model to use.',
       'Call /v1beta/models/{model}:generateContent with a model id in the path.',
+      { message: proxyMsg('geminiNoModel'), hint: proxyMsg('geminiNoModelHint') },
     );
   }
   const out: CanonicalRequest = {
@@ -66,6 +68,7 @@ function systemParts(si: GeminiRequestInput['systemInstruction']): TextPart[] {
       throw invalidRequest(
         `Invalid Gemini request: systemInstruction.parts[${i}] must be text`,
         'Put images and files in contents, not in the system instruction.',
+        { message: proxyMsg('geminiSystemNotText', { index: i }), hint: proxyMsg('geminiSystemNotTextHint') },
       );
     }
     if (p.text !== '') out.push({ type: 'text', text: p.text });
@@ -80,6 +83,10 @@ function roleOf(content: GeminiContentInput, i: number): Message['role'] {
   throw invalidRequest(
     `Invalid Gemini request: contents[${i}].role must be "user" or "model" (got "${role}")`,
     'Gemini conversations alternate "user" and "model" turns.',
+    {
+      message: proxyMsg('geminiBadRole', { index: i, role: String(role) }),
+      hint: proxyMsg('geminiBadRoleHint'),
+    },
   );
 }
 

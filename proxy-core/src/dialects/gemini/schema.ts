@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest, type ProxyError } from '../../canonical/errors.js';
+import { proxyMsg } from '../../messages.js';
 import { formatIssuePath, jsonObjectSchema as jsonObject } from '../validation-error.js';
 
 /**
@@ -154,6 +155,7 @@ export function parseGeminiRequest(body: unknown): GeminiRequestInput {
     throw invalidRequest(
       'The request body must be a JSON object (a Gemini generateContent request).',
       'Send {"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}.',
+      { message: proxyMsg('geminiBodyNotObject'), hint: proxyMsg('geminiBodyNotObjectHint') },
     );
   }
   const result = geminiRequestSchema.safeParse(camelizeGeminiKeys(body));
@@ -165,8 +167,13 @@ function badField(issues: ReadonlyArray<z.core.$ZodIssue>): ProxyError {
   const first = issues[0];
   const where = first ? formatIssuePath(first.path) : '';
   const what = first?.message ?? 'is not valid';
+  const detail = `${where ? `${where}: ` : ''}${what}`;
   return invalidRequest(
-    `Invalid Gemini request: ${where ? `${where}: ` : ''}${what}`,
+    `Invalid Gemini request: ${detail}`,
     'Check the request your app sends; the field named above is not in the shape Gemini expects.',
+    {
+      message: proxyMsg('invalidClientRequest', { api: 'Gemini', detail }),
+      hint: proxyMsg('geminiFieldHint'),
+    },
   );
 }

@@ -10,6 +10,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../canonical/types.js';
+import { proxyMsg } from '../../messages.js';
 import { parseInbound } from '../validation-error.js';
 import { imageSourceFromUrl } from './data-url.js';
 import { type ChatMessage, type ChatRequest, ChatRequestSchema, type UserContentPart } from './schema.js';
@@ -35,6 +36,7 @@ function userPart(part: UserContentPart, where: string): Part {
         throw invalidRequest(
           `${where}: uploaded file ids are not supported`,
           'Attach the file content itself (file_data) instead of a file id.',
+          { message: proxyMsg('fileIdUnsupported', { where }), hint: proxyMsg('fileIdUnsupportedHint') },
         );
       }
       const source = data.startsWith('data:')
@@ -50,6 +52,7 @@ function userPart(part: UserContentPart, where: string): Part {
       throw invalidRequest(
         `${where}: audio input is not supported`,
         'Remove the audio attachment or send it as text.',
+        { message: proxyMsg('audioUnsupported', { where }), hint: proxyMsg('audioUnsupportedHint') },
       );
   }
 }

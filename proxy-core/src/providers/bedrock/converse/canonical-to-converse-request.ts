@@ -17,6 +17,7 @@ import {
 } from '../../../dialects/anthropic/canonical-to-request.js';
 import { filtersSafety } from '../../../dialects/dropped-params.js';
 import type { EncodeRequestOptions, SendParam } from '../../../dialects/types.js';
+import { proxyMsg } from '../../../messages.js';
 import { type BedrockModelFamily, modelFamily } from '../model-family.js';
 
 type Block = Record<string, unknown>;
@@ -57,9 +58,13 @@ function bytesSource(source: ImageSource, what: string): { mediaType?: string; s
     return { mediaType: dataUrl[1], source: { bytes: data } };
   }
   if (source.url.startsWith('s3://')) return { source: { s3Location: { uri: source.url } } };
+  const url = source.url.slice(0, 80);
   throw invalidRequest(
-    `Bedrock needs ${what}s sent inline, but this request links to one by URL (${source.url.slice(0, 80)})`,
+    `Bedrock needs ${what}s sent inline, but this request links to one by URL (${url})`,
     `Attach the ${what} as a file (base64) instead of a web link, or use a model on another provider.`,
+    what === 'image'
+      ? { message: proxyMsg('bedrockImageLink', { url }), hint: proxyMsg('bedrockImageLinkHint') }
+      : { message: proxyMsg('bedrockDocumentLink', { url }), hint: proxyMsg('bedrockDocumentLinkHint') },
   );
 }
 
@@ -77,6 +82,10 @@ function imageBlock(part: ImagePart): Block {
     throw invalidRequest(
       `Bedrock accepts PNG, JPEG, GIF and WebP images; this one is ${mediaType ?? 'of an unknown type'}`,
       'Convert the image to PNG or JPEG and attach it again.',
+      {
+        message: proxyMsg('bedrockImageType', { type: mediaType ?? '?' }),
+        hint: proxyMsg('bedrockImageTypeHint'),
+      },
     );
   }
   return { image: { format, source } };
@@ -99,6 +108,10 @@ function documentBlock(part: DocumentPart, n: number): Block {
     throw invalidRequest(
       `Bedrock does not accept documents of type ${mediaType ?? 'unknown'}`,
       'Attach the document as PDF, Word, Excel, CSV, HTML, Markdown or plain text.',
+      {
+        message: proxyMsg('bedrockDocumentType', { type: mediaType ?? '?' }),
+        hint: proxyMsg('bedrockDocumentTypeHint'),
+      },
     );
   }
   return { document: { format, name: documentName(part.title, n), source } };
