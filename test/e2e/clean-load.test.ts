@@ -31,9 +31,12 @@ import { CHROMIUM_ARGS, type E2eHost, startE2eHost } from './support/harness.js'
  * with the screens that show them (useSectionTranslation in renderer/src/i18n/index.ts): the guided
  * start measured 488,324 bytes (477 KiB, 155 KiB gzip), Connect 593,530 bytes (580 KiB), and the
  * budget is back at 480 KiB.
+ * Later that day about 150 proxy error sentences got their texts in the window's languages (so a
+ * Chinese window says them in Chinese): the guided start measured 499,929 bytes, Connect 605,248, and
+ * the budgets moved to 490 and 600 KiB. The lever to win it back is in docs/performance.md.
  */
-const NEW_USER_SCRIPT_LIMIT = 480 * 1024;
-const RETURNING_USER_SCRIPT_LIMIT = 590 * 1024;
+const NEW_USER_SCRIPT_LIMIT = 490 * 1024;
+const RETURNING_USER_SCRIPT_LIMIT = 600 * 1024;
 const SCREENS = ['start', 'accounts', 'models', 'connect', 'share', 'log', 'usage', 'settings'] as const;
 
 let browser: Browser;
