@@ -3,7 +3,7 @@ import './support/dom.js';
 import { screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { sampleRecord } from './support/fake-keybridge.js';
+import { sampleRecord, sampleSettings } from './support/fake-keybridge.js';
 import { renderApp } from './support/render.js';
 
 // A request record as the proxy writes it (test/proxy-core/server/errors-in-chinese.test.ts):
@@ -43,20 +43,7 @@ const cooling = sampleRecord({
   ],
 });
 
-const settings = {
-  port: 5731,
-  requireAccessKey: false,
-  lan: false,
-  allowedOrigins: [],
-  outboundProxy: { mode: 'system' as const },
-  launchAtLogin: false,
-  language: 'zh-CN' as const,
-  theme: 'system' as const,
-  logBodies: false,
-  logMaxRecords: 1000,
-  usageRetentionDays: 90,
-  hasAccessKey: false,
-};
+const settings = sampleSettings({ language: 'zh-CN', theme: 'system' });
 
 describe('the live log in Chinese', () => {
   it('the detail drawer says the proxy’s errors and hints in Chinese, not English', async () => {

@@ -3,6 +3,7 @@ import './support/dom.js';
 import { screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { sampleSettings } from './support/fake-keybridge.js';
 import { renderApp } from './support/render.js';
 
 const models = {
@@ -17,20 +18,7 @@ const models = {
   defaultModel: 'claude-sonnet-4-5',
 };
 
-const settings = {
-  port: 5731,
-  requireAccessKey: false,
-  lan: false,
-  allowedOrigins: [],
-  outboundProxy: { mode: 'system' as const },
-  launchAtLogin: false,
-  language: 'zh-CN' as const,
-  theme: 'system' as const,
-  logBodies: false,
-  logMaxRecords: 1000,
-  usageRetentionDays: 90,
-  hasAccessKey: false,
-};
+const settings = sampleSettings({ language: 'zh-CN', theme: 'system' });
 
 describe('messages from main in the Chinese window', () => {
   it('a failed test message shows our sentence and hint in Chinese, the provider’s words as they came', async () => {

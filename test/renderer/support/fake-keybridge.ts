@@ -90,26 +90,32 @@ export function sampleRecord(over: Partial<RequestRecordView> = {}): RequestReco
   };
 }
 
+/** The window's settings as main sends them: the defaults, with `over` on top. */
+export function sampleSettings(over: Partial<FakeState['settings']> = {}): FakeState['settings'] {
+  return {
+    port: 5731,
+    requireAccessKey: false,
+    lan: false,
+    allowedOrigins: [],
+    outboundProxy: { mode: 'system' },
+    launchAtLogin: false,
+    language: 'en',
+    theme: 'light',
+    logBodies: false,
+    logMaxRecords: 1000,
+    usageRetentionDays: 90,
+    hasAccessKey: false,
+    ...over,
+  };
+}
+
 export function createFakeKeybridge(init: Partial<FakeState> = {}): FakeKeybridge {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const calls: [MethodName, unknown][] = [];
   const state: FakeState = {
     accounts: [],
     models: { models: [], aliases: {}, defaultModel: null },
-    settings: {
-      port: 5731,
-      requireAccessKey: false,
-      lan: false,
-      allowedOrigins: [],
-      outboundProxy: { mode: 'system' },
-      launchAtLogin: false,
-      language: 'en',
-      theme: 'light',
-      logBodies: false,
-      logMaxRecords: 1000,
-      usageRetentionDays: 90,
-      hasAccessKey: false,
-    },
+    settings: sampleSettings(),
     accessKey: null,
     log: [],
     running: true,
