@@ -59,7 +59,7 @@ async function stages() {
   });
   text += 'data: [DONE]\n\n';
   const streamBytes = Buffer.from(text);
-  const secrets = new SecretRedactor(['sk-bench-0123456789abcdef', 'sk-ant-bench-0123456789abcdef']);
+  const secrets = new SecretRedactor(['sk-bench-0123456789abcdef', 'bench-anthropic-key-0123456789']);
   const record = { firstToken() {}, addUsage() {}, set() {} };
   return {
     'stream-redact': () => new SseRedactor(secrets).push(streamBytes),
