@@ -25,7 +25,11 @@ const SOURCE_EXT = /\.(ts|tsx|cts|mts)$/;
  * never a module on its own layer or above.
  */
 const PROXY_CORE_LAYERS: ReadonlyArray<{ level: number; module: string; prefixes: string[] }> = [
-  { level: 0, module: 'canonical', prefixes: ['canonical/', 'version.ts', 'messages.ts'] },
+  {
+    level: 0,
+    module: 'canonical',
+    prefixes: ['canonical/', 'version.ts', 'messages.ts', 'provider-messages.ts'],
+  },
   { level: 1, module: 'dialects', prefixes: ['dialects/'] },
   { level: 1, module: 'transport', prefixes: ['transport/'] },
   { level: 1, module: 'config-base', prefixes: ['config/account-base.ts'] },

@@ -21,8 +21,9 @@ export { configSecrets, redactorForConfig } from './security/config-secrets.js';
 export { isLoopbackHostHeader } from './security/loopback.js';
 export { maskSecret, REDACTED, SecretRedactor } from './security/redactor.js';
 export { safeEqual } from './security/safe-equal.js';
-export { type CreateProxyOptions, createProxy, PortInUseError } from './server/proxy.js';
+export { createProxy, PortInUseError } from './server/proxy.js';
 export type {
+  CreateProxyOptions,
   ListenInfo,
   ProxyHandle,
   ProxyState,

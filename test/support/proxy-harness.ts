@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { parseConfig } from '../../proxy-core/src/config/load.js';
 import type { ListenInfo, ProxyHandle } from '../../proxy-core/src/index.js';
 import type { RequestRecord } from '../../proxy-core/src/observability/types.js';
-import { type CreateProxyOptions, createProxy } from '../../proxy-core/src/server/proxy.js';
+import { createProxy } from '../../proxy-core/src/server/proxy.js';
+import type { CreateProxyOptions } from '../../proxy-core/src/server/proxy-handle.js';
 
 export interface RunningProxy {
   proxy: ProxyHandle;

@@ -2,6 +2,8 @@ import type { KeybridgeConfig } from '../config/schema.js';
 import type { KeyUsage, LimitStatus } from '../observability/limit-types.js';
 import type { RequestRecord } from '../observability/types.js';
 import type { CredentialTestResult, ModelListing } from '../providers/types.js';
+import type { HttpClient } from '../transport/http-client.js';
+import type { PipelineEnv, PipelineHooks } from './pipeline-types.js';
 
 export interface ListenInfo {
   host: string;
@@ -65,4 +67,22 @@ export interface ProxyHandle {
   keyUsage(): KeyUsage[];
   /** Models used that have no price: they count against token limits only. */
   unpricedModels(): string[];
+}
+
+/** How `createProxy` is set up besides its config (tests and the app). */
+export interface CreateProxyOptions {
+  /** Directory that relative paths in the config resolve against (the config file's folder). */
+  baseDir?: string;
+  now?: () => number;
+  /** Environment for HTTPS_PROXY/NO_PROXY in `outboundProxy: env` mode (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
+  httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
+  hooks?: PipelineHooks;
+  /** A check before each try of a request is sent (see PipelineEnv.beforeSend). */
+  beforeSend?: PipelineEnv['beforeSend'];
+  /** File where spend-limit usage persists (by day and month, local time); omit to keep it in memory. */
+  ledgerPath?: string;
+  /** Where warnings go (a damaged ledger file); default console.warn. */
+  warn?: (message: string) => void;
 }

@@ -36,29 +36,18 @@ import { readVersion } from '../version.js';
 import { defaultHooks } from './conversion-hooks.js';
 import { checkAccountLimit } from './limit-check.js';
 import { authority, lanHosts, networkAddresses } from './listen-addresses.js';
-import type { PipelineEnv, PipelineHooks } from './pipeline-types.js';
-import type { ListenInfo, ProxyHandle, ProxyStats, ProxyStatus, PublicModel } from './proxy-handle.js';
+import type {
+  CreateProxyOptions,
+  ListenInfo,
+  ProxyHandle,
+  ProxyStats,
+  ProxyStatus,
+  PublicModel,
+} from './proxy-handle.js';
 import { createRequestHandler } from './request-handler.js';
 import { isLanBind, lanKeyProblem } from './security-gate.js';
 import type { ServingState } from './serving-state.js';
 import { SpendLimits } from './spend-limits.js';
-
-export interface CreateProxyOptions {
-  /** Directory that relative paths in the config resolve against (the config file's folder). */
-  baseDir?: string;
-  now?: () => number;
-  /** Environment for HTTPS_PROXY/NO_PROXY in `outboundProxy: env` mode (default process.env). */
-  env?: Record<string, string | undefined>;
-  /** Builds the HTTP client of an account (default: its outbound proxy and the configured timeouts). */
-  httpClientFor?: (account: KeybridgeConfig['accounts'][number], config: KeybridgeConfig) => HttpClient;
-  hooks?: PipelineHooks;
-  /** A check before each try of a request is sent (see PipelineEnv.beforeSend). */
-  beforeSend?: PipelineEnv['beforeSend'];
-  /** File where spend-limit usage persists (by day and month, local time); omit to keep it in memory. */
-  ledgerPath?: string;
-  /** Where warnings go (a damaged ledger file); default console.warn. */
-  warn?: (message: string) => void;
-}
 
 /** Other devices could reach the proxy, but no (long enough) access key guards it. */
 export class LanAccessKeyError extends Error {
