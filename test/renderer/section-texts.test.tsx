@@ -55,42 +55,48 @@ beforeEach(() => {
 
 afterEach(() => observer.disconnect());
 
+/**
+ * A screen's first import of a locale part goes through the build's splitting plugin; with the
+ * whole suite running in parallel on two cores that has taken more than the usual 5 s.
+ */
+const SLOW = { timeout: 15_000 };
+
 describe('texts that load with their screens', () => {
   it('opening Share shows its texts and the limit fields at once, in English', async () => {
     renderWithKeys('share');
-    expect(await screen.findByRole('heading', { name: 'Share with a friend' })).toBeTruthy();
-    expect(await screen.findByLabelText('Per day ($)')).toBeTruthy();
-    expect(await screen.findByText('$2.00 a day · 500,000 tokens a month')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Share with a friend' }, SLOW)).toBeTruthy();
+    expect(await screen.findByLabelText('Per day ($)', undefined, SLOW)).toBeTruthy();
+    expect(await screen.findByText('$2.00 a day · 500,000 tokens a month', undefined, SLOW)).toBeTruthy();
     expect(seen).toEqual([]);
-  });
+  }, 30_000);
 
   it('opening Share on a Chinese system shows it in Chinese', async () => {
     const app = renderWithKeys('share', 'zh-CN');
     app.state.settings.language = 'system';
-    expect(await screen.findByRole('heading', { name: '分享给朋友' })).toBeTruthy();
-    expect(await screen.findByLabelText('每日（美元）')).toBeTruthy();
-    expect(await screen.findByText('每天 $2.00 · 每月 500,000 个令牌')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '分享给朋友' }, SLOW)).toBeTruthy();
+    expect(await screen.findByLabelText('每日（美元）', undefined, SLOW)).toBeTruthy();
+    expect(await screen.findByText('每天 $2.00 · 每月 500,000 个令牌', undefined, SLOW)).toBeTruthy();
     expect(seen).toEqual([]);
-  });
+  }, 30_000);
 
   it('switching language while on Share shows the screen in the new language, never a key', async () => {
     const app = renderWithKeys('share');
-    await screen.findByRole('heading', { name: 'Share with a friend' });
-    await screen.findByLabelText('Per day ($)');
+    await screen.findByRole('heading', { name: 'Share with a friend' }, SLOW);
+    await screen.findByLabelText('Per day ($)', undefined, SLOW);
     app.state.settings.language = 'zh-CN';
     act(() => app.emit('settings.changed', { ...app.state.settings }));
-    expect(await screen.findByRole('heading', { name: '分享给朋友' })).toBeTruthy();
-    expect(await screen.findByLabelText('每日（美元）')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '分享给朋友' }, SLOW)).toBeTruthy();
+    expect(await screen.findByLabelText('每日（美元）', undefined, SLOW)).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Share with a friend' })).toBeNull();
     expect(seen).toEqual([]);
-  });
+  }, 30_000);
 
   it('the Settings screen shows its limits section, and keeps it when switching language', async () => {
     const app = renderWithKeys('settings');
-    expect(await screen.findByRole('heading', { name: 'Limits' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Limits' }, SLOW)).toBeTruthy();
     app.state.settings.language = 'zh-CN';
     act(() => app.emit('settings.changed', { ...app.state.settings }));
-    expect(await screen.findByRole('heading', { name: '限额' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '限额' }, SLOW)).toBeTruthy();
     expect(seen).toEqual([]);
-  });
+  }, 30_000);
 });
