@@ -21,8 +21,15 @@ if (!haveKeychain) {
 
 afterAll(async () => {
   if (!haveKeychain) return;
-  const k = loadKeyringKeytar();
-  for (const c of await k.findCredentials(service)) await k.deletePassword(service, c.account);
+  // Tidying the test's entries out of a throwaway keyring. A keyring daemon that went away under a
+  // loaded machine (once in CI: "disconnected from message bus without replying") must not fail
+  // tests that already passed; it is said, not thrown.
+  try {
+    const k = loadKeyringKeytar();
+    for (const c of await k.findCredentials(service)) await k.deletePassword(service, c.account);
+  } catch (err) {
+    console.warn(`[secret-vault] could not remove the test entries: ${(err as Error).message}`);
+  }
 });
 
 describe.skipIf(!haveKeychain)('SecretVault with the real keychain', () => {
