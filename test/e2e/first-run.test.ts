@@ -5,7 +5,6 @@
  * log with its tokens. Screenshots of each screen go to SCREENSHOTS (docs/screenshots via `npm run screenshots`).
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVertexMock, type VertexMock } from '../upstreams/vertex-mock.js';
@@ -15,6 +14,7 @@ import {
   type OpenPage,
   openApp,
   SCREENSHOTS,
+  shot,
   startE2eHost,
 } from './support/harness.js';
 
@@ -25,10 +25,6 @@ let app: OpenPage;
 let page: Page;
 
 /** Saves a screenshot once Mantine's transitions (≈200 ms) have settled, for a clean picture. */
-async function shot(name: string) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -57,7 +53,7 @@ describe('first run with a Vertex service-account JSON', () => {
   it('opens on the guided path when there is no account', async () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Welcome to Keybridge' }).count()).toBe(1);
     await expect.poll(() => page.getByTestId('proxy-status').innerText()).toMatch(/running/i);
-    await shot('first-run-provider');
+    await shot(page, 'first-run-provider');
   });
 
   it('a bad paste shows the precise message from validation, and nothing is saved', async () => {
@@ -70,7 +66,7 @@ describe('first run with a Vertex service-account JSON', () => {
       .toMatch(/JSON|service.account|cut off/i);
     await page.getByRole('button', { name: 'Save and test' }).click();
     await expect.poll(() => page.getByText('Please fix the problems shown above.').count()).toBe(1);
-    await shot('first-run-bad-paste');
+    await shot(page, 'first-run-bad-paste');
     const accounts = await e2e.api.accounts.list();
     expect(accounts.ok && accounts.value).toEqual([]);
   });
@@ -96,18 +92,18 @@ describe('first run with a Vertex service-account JSON', () => {
     ).toBe('global');
     await page.getByText('Advanced').click();
     await page.getByLabel(/^Base URL/).fill(vertex.url);
-    await shot('first-run-credential');
+    await shot(page, 'first-run-credential');
     await page.getByRole('button', { name: 'Save and test' }).click();
     await expect.poll(() => page.getByText('It works').count(), { timeout: 30_000 }).toBe(1);
     expect(vertex.tokenRequests()).toBeGreaterThan(0);
-    await shot('first-run-test');
+    await shot(page, 'first-run-test');
   });
 
   it('picks a model and lands on the Connect values', async () => {
     await page.getByTestId('test-continue').click();
     const claude = page.getByRole('checkbox', { name: /claude-sonnet-4-5/ });
     await claude.check();
-    await shot('first-run-models');
+    await shot(page, 'first-run-models');
     await page.getByTestId('models-continue').click();
     await expect.poll(() => page.getByTestId('connect-value').count()).toBeGreaterThan(0);
     const models = await e2e.api.models.get();
@@ -135,24 +131,24 @@ describe('first run with a Vertex service-account JSON', () => {
       }
       expect(await panel.innerText()).toContain(`127.0.0.1:${port}`);
     }
-    await shot('connect');
+    await shot(page, 'connect');
   });
 
   it('"Send a test message" answers through the proxy and shows up in the live log with tokens', async () => {
     await page.getByTestId('send-test-message').first().click();
     await expect.poll(() => page.getByTestId('test-reply').count(), { timeout: 30_000 }).toBe(1);
     expect((await page.getByTestId('test-reply').innerText()).length).toBeGreaterThan(0);
-    await shot('connect-test-message');
+    await shot(page, 'connect-test-message');
     await page.getByTestId('first-run-done').click();
     await page.getByTestId('nav-log').click();
     const row = page.getByTestId('log-row').first();
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.innerText()).toMatch(/claude-sonnet-4-5/);
     expect(await row.getByTestId('log-tokens').innerText()).toMatch(/^\d+ \/ \d+$/);
-    await shot('live-log');
+    await shot(page, 'live-log');
     await row.click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
-    await shot('live-log-detail');
+    await shot(page, 'live-log-detail');
     await page.keyboard.press('Escape');
   });
 });

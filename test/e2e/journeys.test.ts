@@ -26,6 +26,7 @@ import {
   openApp,
   ROOT,
   SCREENSHOTS,
+  shot,
   startE2eHost,
 } from './support/harness.js';
 import { visibleEnglish } from './support/no-english.js';
@@ -138,11 +139,6 @@ async function openStart(lang: Lang): Promise<Page> {
   await page.getByTestId('proxy-status').waitFor();
   await page.getByTestId('provider-vertex').waitFor();
   return page;
-}
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
 async function openAdvanced(page: Page, lang: Lang) {

@@ -7,11 +7,11 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevHost, startDevHost } from '../../app/dev-host/index.js';
 import type { KeytarApi } from '../../app/services/secret-vault.js';
-import { launchBrowser, openApp, ROOT, SCREENSHOTS } from './support/harness.js';
+import { launchBrowser, openApp, ROOT, SCREENSHOTS, shot } from './support/harness.js';
 
 /** Fails the way the keyring library does with no session bus. */
 const noBus: KeytarApi = new Proxy({} as KeytarApi, {
@@ -47,11 +47,6 @@ afterAll(async () => {
   await host?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
 
 describe('no keychain on this machine', () => {
   it('the notice says so and the file option, chosen in Settings, keeps the keys in a 0600 file', async () => {

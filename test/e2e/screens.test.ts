@@ -4,7 +4,6 @@
  * dark theme. Screenshots of each go to SCREENSHOTS (docs/screenshots via `npm run screenshots`).
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BedrockMock, startBedrockMock } from '../upstreams/bedrock-mock.js';
@@ -16,6 +15,7 @@ import {
   type OpenPage,
   openApp,
   SCREENSHOTS,
+  shot,
   startE2eHost,
 } from './support/harness.js';
 
@@ -25,11 +25,6 @@ let vertex: VertexMock;
 let openai: OpenAIMock;
 let bedrock: BedrockMock;
 const pages: OpenPage[] = [];
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
 
 /** True when nothing sticks out sideways: the page itself never scrolls horizontally. */
 async function fitsWidth(page: Page): Promise<boolean> {

@@ -7,7 +7,6 @@
  * with the strict no-English helper. Screenshots go to SCREENSHOTS.
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAIMock, startOpenAIMock } from '../upstreams/openai-mock.js';
@@ -17,6 +16,7 @@ import {
   type OpenPage,
   openApp,
   SCREENSHOTS,
+  shot,
   startE2eHost,
 } from './support/harness.js';
 import { visibleEnglish } from './support/no-english.js';
@@ -25,11 +25,6 @@ let browser: Browser;
 let e2e: E2eHost;
 let openai: OpenAIMock;
 const pages: OpenPage[] = [];
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
 
 async function open(hash: string, locale = 'en-US'): Promise<Page> {
   const p = await openApp(browser, e2e.host, { hash, locale });

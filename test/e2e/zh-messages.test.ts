@@ -22,6 +22,7 @@ import {
   openApp,
   ROOT,
   SCREENSHOTS,
+  shot,
   startE2eHost,
 } from './support/harness.js';
 import { englishRuns, visibleEnglish } from './support/no-english.js';
@@ -46,11 +47,6 @@ let anthropic: AnthropicMock;
 const pages: OpenPage[] = [];
 const blockers: net.Server[] = [];
 const hosts: { host: DevHost; dataDir: string }[] = [];
-
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 async function open(hash: string): Promise<Page> {
   const p = await openApp(browser, e2e.host, { hash, locale: 'zh-CN' });
@@ -159,7 +155,7 @@ describe('messages from main and proxy-core, in Chinese', () => {
       .poll(() => ok.getByText(/Anthropic 密钥可用，可用模型：\d+ 个/).count(), { timeout: 30_000 })
       .toBe(1);
     await expectNoEnglish(page);
-    await shot(page, 'zh-accounts-test');
+    await shot(page, 'zh-accounts-test', { fullPage: true });
   });
 
   it('a field error while adding an account', async () => {
@@ -174,7 +170,7 @@ describe('messages from main and proxy-core, in Chinese', () => {
       .poll(() => page.getByText(/必须是 http:\/\/ 或 https:\/\/ 开头的网址/).count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await expectNoEnglish(page);
-    await shot(page, 'zh-account-field-error');
+    await shot(page, 'zh-account-field-error', { fullPage: true });
   });
 
   it('a gcloud login file pasted as a Vertex key: what it is and what to do, in Chinese', async () => {
@@ -197,10 +193,10 @@ describe('messages from main and proxy-core, in Chinese', () => {
       .waitFor({ timeout: 10_000 })
       .then(() => true)
       .catch(() => false);
-    if (!shown) await shot(page, 'zh-vertex-bad-paste-failed');
+    if (!shown) await shot(page, 'zh-vertex-bad-paste-failed', { fullPage: true });
     expect(shown).toBe(true);
     await expectNoEnglish(page);
-    await shot(page, 'zh-vertex-bad-paste');
+    await shot(page, 'zh-vertex-bad-paste', { fullPage: true });
   });
 
   it('"Send a test message" when the upstream answers 401, then 429', async () => {
@@ -211,7 +207,7 @@ describe('messages from main and proxy-core, in Chinese', () => {
     expect(await alert.innerText()).toMatch(/Anthropic 账户“old-claude”（模型 claude-sonnet-4-5）返回错误/);
     expect(await alert.innerText()).toMatch(/请到 console\.anthropic\.com 的 API 密钥页面重新复制/);
     await expectNoEnglish(page);
-    await shot(page, 'zh-connect-test-401');
+    await shot(page, 'zh-connect-test-401', { fullPage: true });
 
     await setDefaultModel('claude-sonnet-4-5');
     anthropic.failNext(429, 'rate_limit_error', UPSTREAM_WORDS[1]!, { 'retry-after': '60' });
@@ -219,7 +215,7 @@ describe('messages from main and proxy-core, in Chinese', () => {
     await expect.poll(() => alert.getByText(/测试消息失败（429）/).count(), { timeout: 30_000 }).toBe(1);
     expect(await alert.innerText()).toMatch(/速率限制|限流/);
     await expectNoEnglish(page);
-    await shot(page, 'zh-connect-test-429');
+    await shot(page, 'zh-connect-test-429', { fullPage: true });
   });
 
   it('the live log shows the failed requests’ errors in Chinese', async () => {
@@ -227,13 +223,13 @@ describe('messages from main and proxy-core, in Chinese', () => {
     const rows = page.getByTestId('log-row');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
     await expectNoEnglish(page);
-    await shot(page, 'zh-live-log');
+    await shot(page, 'zh-live-log', { fullPage: true });
     await rows.filter({ hasText: '401' }).first().click();
     const drawer = page.getByRole('dialog');
     await expect.poll(() => drawer.count()).toBe(1);
     await expect.poll(() => drawer.getByText(/Anthropic 拒绝了这个 API 密钥/).count()).toBeGreaterThan(0);
     await expectNoEnglish(page);
-    await shot(page, 'zh-live-log-detail');
+    await shot(page, 'zh-live-log-detail', { fullPage: true });
   });
 
   it('a proxy that cannot start because every port it may use is taken', async () => {
@@ -267,6 +263,6 @@ describe('messages from main and proxy-core, in Chinese', () => {
       .poll(() => page.getByText(`端口 ${base} 到 ${base + 9} 都被其他程序占用了，代理无法启动。`).count())
       .toBe(1);
     await expectNoEnglish(page);
-    await shot(page, 'zh-port-taken');
+    await shot(page, 'zh-port-taken', { fullPage: true });
   });
 });

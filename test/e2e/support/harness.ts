@@ -114,3 +114,9 @@ export async function openApp(
   await page.goto(`${host.url}${opts.hash ?? ''}`);
   return { context, page, errors };
 }
+
+/** Saves a picture of `page` as SCREENSHOTS/<name>.png once its transitions have settled. */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), ...opts });
+}
